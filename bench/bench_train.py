@@ -1,0 +1,65 @@
+"""Training speed and memory against the reference notebook's own `model.fit`, in one process.
+
+Run: .venv/bin/python bench/bench_train.py  (about a minute on a 2-core machine)
+Prints each figure and the ratios the project targets (first >= 15x, second >= 50x, memory <= 30 MiB).
+"""
+
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+
+import numpy as np  # noqa: E402
+
+import seqcore  # noqa: E402
+from seqcore._tf import keras  # noqa: E402
+
+
+def rss_mib() -> float:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def notebook_fit() -> tuple[float, float]:
+    """The notebook's cells, verbatim in substance: build, compile, fit 500 epochs, predict [5, 6, 7]."""
+    x = np.array([[1, 2, 3], [2, 3, 4], [3, 4, 5], [4, 5, 6]], dtype=float).reshape(4, 3, 1) / 100
+    y = np.array([4, 5, 6, 7], dtype=float) / 100
+    start = time.perf_counter()
+    model = keras.Sequential([keras.Input((3, 1)), keras.layers.LSTM(30, activation="tanh"), keras.layers.Dense(1)])
+    model.compile(optimizer="adam", loss="mse")
+    model.fit(x, y, epochs=500, verbose=0)
+    seconds = time.perf_counter() - start
+    prediction = float(model.predict(np.array([5, 6, 7]).reshape(1, 3, 1) / 100, verbose=0)[0, 0] * 100)
+    return seconds, prediction
+
+
+def timed_train(config: seqcore.TrainConfig) -> tuple[float, float]:
+    series = seqcore.get_dataset("ramp")
+    start = time.perf_counter()
+    result = seqcore.train(series, config)
+    seconds = time.perf_counter() - start
+    return seconds, seqcore.predict_next(result, [5, 6, 7])
+
+
+def main() -> None:
+    # ours first, so that any one-time TensorFlow warm-up is charged to us, not to fit
+    first, first_pred = timed_train(seqcore.TrainConfig(seed=0))
+    second, second_pred = timed_train(seqcore.TrainConfig(seed=1))
+    fit, fit_pred = notebook_fit()
+    print(f"notebook fit, 500 epochs:          {fit:7.3f} s  prediction {fit_pred:.2f}")
+    print(f"seqcore first training (traces):   {first:7.3f} s  prediction {first_pred:.2f}  {fit / first:6.1f}x (target >= 15x)")
+    print(f"seqcore second training (seed 1):  {second:7.3f} s  prediction {second_pred:.2f}  {fit / second:6.1f}x (target >= 50x)")
+
+    before = rss_mib()
+    for seed in range(2, 32):
+        timed_train(seqcore.TrainConfig(seed=seed))
+    after = rss_mib()
+    print(f"30 more trainings: resident memory {before:.0f} -> {after:.0f} MiB, growth {after - before:+.1f} MiB (target <= 30)")
+
+
+if __name__ == "__main__":
+    main()

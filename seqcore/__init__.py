@@ -1,0 +1,34 @@
+"""seqcore: next-value sequence prediction with a small recurrent network, free of any UI.
+
+Importing the package is cheap: TensorFlow loads on first use of `train`,
+`predict_next`, `forecast`, `one_step_predictions` or `warm_up`.
+"""
+
+from importlib import import_module
+
+from .config import InputError, TrainConfig
+from .data import load_series, parse_values
+from .datasets import DATASETS, get_dataset
+from .windows import make_windows, scale_advice, suggest_scale
+
+_LAZY = {
+    "train": "training",
+    "TrainResult": "training",
+    "Progress": "training",
+    "DivergedError": "training",
+    "predict_next": "forecasting",
+    "forecast": "forecasting",
+    "one_step_predictions": "forecasting",
+    "warm_up": "trainers",
+}
+
+__all__ = [
+    "TrainConfig", "InputError", "load_series", "parse_values", "DATASETS", "get_dataset",
+    "make_windows", "scale_advice", "suggest_scale", *_LAZY,
+]  # fmt: skip
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module 'seqcore' has no attribute {name!r}")

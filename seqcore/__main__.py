@@ -1,0 +1,125 @@
+"""Command line: `python -m seqcore` trains the notebook's defaults and prints the next value after the last window."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from dataclasses import fields
+
+from .config import ACTIVATIONS, CELLS, InputError, TrainConfig
+from .data import load_series
+from .datasets import DATASETS, get_dataset
+from .windows import suggest_scale
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, no usage block: exit status 2 as argparse does
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    defaults = TrainConfig()
+    p = _Parser(prog="python -m seqcore", description=__doc__)
+    source = p.add_mutually_exclusive_group()
+    source.add_argument("--dataset", default="ramp", help=f"built-in series: {', '.join(DATASETS)} (default: ramp)")
+    source.add_argument("--csv", metavar="FILE", help="read the series from a CSV file (header row, or one number per line)")
+    p.add_argument("--column", metavar="NAME", help="the CSV column to use (default: chosen and reported)")
+    p.add_argument("--length", type=int, default=60, help="length of a generated series (default: 60)")
+    p.add_argument("--noise", type=float, help="noise of a generated series (default: the dataset's own)")
+    p.add_argument("--data-seed", type=int, default=0, help="seed of a generated series (default: 0)")
+    p.add_argument("--units", type=int, default=defaults.units, help="units per recurrent layer")
+    p.add_argument("--epochs", type=int, default=defaults.epochs)
+    p.add_argument("--window", type=int, default=defaults.window, help="values the model reads to predict the next")
+    p.add_argument("--scale", type=float, help="divide the series by this (default: 100 for the ramp, else from the data)")
+    p.add_argument("--learning-rate", type=float, default=defaults.learning_rate)
+    p.add_argument("--cell", choices=list(CELLS), default=defaults.cell)
+    p.add_argument("--activation", choices=list(ACTIVATIONS), default=defaults.activation)
+    p.add_argument("--seed", type=int, default=defaults.seed, help="decides the initial weights")
+    p.add_argument("--val-fraction", type=float, default=defaults.val_fraction, help="last share of windows held out")
+    p.add_argument("--batch-size", type=int, default=defaults.batch_size)
+    p.add_argument("--layers", type=int, default=defaults.layers, help="stacked recurrent layers")
+    p.add_argument("--forecast", type=int, metavar="N", help="also print N steps ahead, each fed back as input")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    bar = None
+    try:
+        # everything a user can get wrong is checked before tensorflow loads
+        if args.csv:
+            series = load_series(args.csv, args.column)
+            print(f"{args.csv}: {series.attrs['note']}", file=sys.stderr)
+        elif args.column:
+            raise InputError("--column applies to --csv files only")
+        else:
+            series = get_dataset(args.dataset, length=args.length, noise=args.noise, seed=args.data_seed)
+        scale = args.scale
+        if scale is None and not args.csv:
+            scale = DATASETS[args.dataset].scale  # the ramp keeps the notebook's 100
+        if scale is None:
+            scale = suggest_scale(series)
+            print(f"scale: {scale:g} (chosen from the data; set it with --scale)", file=sys.stderr)
+        values = {f.name: getattr(args, f.name) for f in fields(TrainConfig) if hasattr(args, f.name)}
+        config = TrainConfig(**{**values, "scale": scale})
+        from .windows import prepare_windows
+
+        prepare_windows(series, config)
+        if args.forecast is not None and not 1 <= args.forecast <= 1000:
+            raise InputError(f"--forecast must be between 1 and 1000, got {args.forecast}")
+        _import_tensorflow_quietly()
+        from .forecasting import forecast
+        from .training import train
+
+        bar = _ProgressBar()
+        result = train(series, config, on_progress=bar)
+        bar.close()
+        recent = series.to_numpy()[-config.window :]
+        steps = forecast(result, recent, args.forecast or 1)
+    except InputError as exc:
+        if bar is not None:
+            bar.close()
+        print(f"python -m seqcore: error: {exc}", file=sys.stderr)
+        return 2
+    shown = ", ".join(f"{v:g}" for v in recent)
+    print(f"trained {result.epochs_trained} epochs in {result.seconds:.2f} s; final loss (MSE, scaled) {result.losses[-1]:.3g}")
+    print(f"next value after [{shown}]: {steps[0]:.2f}")
+    if args.forecast:
+        print(f"forecast, {args.forecast} steps: {', '.join(f'{v:.2f}' for v in steps)}")
+    return 0
+
+
+class _ProgressBar:
+    """Redraws one stderr line in a terminal; elsewhere (pipes, CI logs) writes only the last state."""
+
+    def __init__(self):
+        self.line = ""
+        self.live = sys.stderr.isatty()
+
+    def __call__(self, progress) -> None:
+        done = round(30 * progress.epoch / progress.total)
+        self.line = f"epoch {progress.epoch:>5}/{progress.total} [{'#' * done}{'-' * (30 - done)}] loss {progress.loss:.3g}"
+        if self.live:
+            print(f"\r{self.line}", end="", file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        if self.line:
+            print(f"\r{self.line}" if self.live else self.line, file=sys.stderr, flush=True)
+            self.line = ""
+
+
+def _import_tensorflow_quietly() -> None:
+    """TensorFlow's C++ start-up notices ignore its log-level setting; keep them off the terminal."""
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            from . import _tf  # noqa: F401
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

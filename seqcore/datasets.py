@@ -1,0 +1,78 @@
+"""Built-in series: the notebook's ramp, generated ones, and two classic real series shipped as CSV."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .config import InputError
+from .data import MAX_SERIES_LENGTH, load_series
+
+_HERE = Path(__file__).parent / "datasets"
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A named built-in series. `generated` ones take `length`, `noise` and `seed`."""
+
+    name: str
+    label: str
+    description: str
+    generated: bool = False
+    scale: float | None = None  # None: choose from the data (see windows.suggest_scale)
+
+
+DATASETS = {
+    d.name: d
+    for d in [
+        Dataset("ramp", "Ramp 1..7 (notebook)", "The reference notebook's series: 1, 2, 3, 4, 5, 6, 7.", scale=100.0),
+        Dataset("arithmetic", "Arithmetic progression", "Start at 1 and add 2 each step, plus optional noise.", True),
+        Dataset("sine", "Sine wave", "50 + 40·sin, a period of 20 steps, plus optional noise.", True),
+        Dataset("noisy_sine", "Noisy sine wave", "The sine wave with Gaussian noise (default 5) on every value.", True),
+        Dataset("random_walk", "Random walk", "Start at 100; each step adds a Gaussian step of size 1 (times noise).", True),
+        Dataset("sunspots", "Sunspots, yearly 1700–2008", "Yearly mean sunspot activity (NGDC/NOAA), 309 values."),
+        Dataset("nile", "Nile flow, yearly 1871–1970", "Annual Nile flow at Aswan in 10⁸ m³ (Cobb 1978), 100 values."),
+    ]
+}
+
+
+def get_dataset(name: str, length: int = 60, noise: float | None = None, seed: int = 0) -> pd.Series:
+    """The built-in series `name`, shape `(length,)`, named after the dataset.
+
+    `length`, `noise` and `seed` apply to generated series only (noise=None means
+    the dataset's own default: 0 for the clean ones, 5 for the noisy sine, 1 for the walk).
+    """
+    if name not in DATASETS:
+        raise InputError(f"no dataset named {name!r}; choose one of {', '.join(DATASETS)}")
+    dataset = DATASETS[name]
+    if name == "ramp":
+        values = np.arange(1.0, 8.0)
+    elif dataset.generated:
+        values = _generate(name, length, noise, seed)
+    else:
+        values = load_series(_HERE / f"{name}.csv").to_numpy()
+    series = pd.Series(values, name=name, dtype=float)
+    series.attrs["label"] = dataset.label
+    return series
+
+
+def _generate(name: str, length: int, noise: float | None, seed: int) -> np.ndarray:
+    if isinstance(length, bool) or not isinstance(length, (int, np.integer)) or not 4 <= length <= MAX_SERIES_LENGTH:
+        raise InputError(f"length must be a whole number between 4 and {MAX_SERIES_LENGTH:,}, got {length!r}")
+    default_noise = {"noisy_sine": 5.0, "random_walk": 1.0}.get(name, 0.0)
+    noise = default_noise if noise is None else noise
+    if isinstance(noise, bool) or not isinstance(noise, (int, float)) or not 0 <= noise <= 1000:
+        raise InputError(f"noise must be a number between 0 and 1000, got {noise!r}")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
+        raise InputError(f"seed must be a whole number between 0 and {2**32 - 1}, got {seed!r}")
+    rng = np.random.default_rng(seed)
+    steps = np.arange(length, dtype=float)
+    if name == "arithmetic":
+        return 1.0 + 2.0 * steps + noise * rng.standard_normal(length)
+    if name in ("sine", "noisy_sine"):
+        return 50.0 + 40.0 * np.sin(2 * np.pi * steps / 20.0) + noise * rng.standard_normal(length)
+    # random walk: a cumulative sum of gaussian steps
+    return 100.0 + np.cumsum(noise * rng.standard_normal(length))

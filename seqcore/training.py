@@ -1,0 +1,145 @@
+"""Training: many full epochs per call of one traced TensorFlow function, with progress reported between calls."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from . import trainers
+from .config import InputError, TrainConfig
+from .windows import prepare_windows
+
+# one call of the traced loop aims to take this long: short enough for a live
+# chart to redraw several times a second, long enough that the ~1 ms cost of a
+# call is noise
+PROGRESS_SECONDS = 0.08
+QUIET_SECONDS = 1.0  # with nobody watching, fewer and longer calls
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What `on_progress` receives after each stretch of epochs.
+
+    `losses` / `val_losses` hold every epoch so far (val_losses is None without a validation split).
+    """
+
+    epoch: int
+    total: int
+    loss: float
+    val_loss: float | None
+    losses: tuple[float, ...]
+    val_losses: tuple[float, ...] | None
+    seconds: float
+
+
+class DivergedError(InputError):
+    """The loss became NaN or infinite. `losses` holds the finite epochs before it."""
+
+    def __init__(self, message: str, losses: list[float]):
+        super().__init__(message)
+        self.losses = losses
+
+
+@dataclass
+class TrainResult:
+    """A finished (or stopped) training run.
+
+    `losses` has one training MSE (in scaled units) per epoch trained, `val_losses`
+    likewise when `config.val_fraction > 0` (else None). `weights` are the trained
+    values, one array per `model.weights` entry. The first `n_train` windows trained;
+    the rest validated.
+    """
+
+    config: TrainConfig
+    series: pd.Series
+    losses: list[float]
+    val_losses: list[float] | None
+    weights: list[np.ndarray] = field(repr=False)
+    stopped: bool
+    seconds: float
+    n_train: int
+
+    @property
+    def epochs_trained(self) -> int:
+        return len(self.losses)
+
+    @cached_property
+    def model(self):
+        """A standalone Keras model holding the trained weights (built on first use)."""
+        from .model import build_model
+
+        model = build_model(self.config)
+        model.set_weights(self.weights)
+        return model
+
+
+def train(series, config: TrainConfig = TrainConfig(), on_progress: Callable[[Progress], object] | None = None) -> TrainResult:
+    """Train a fresh model (initial weights decided by `config.seed`) on `series`, shape `(length,)`.
+
+    `on_progress(Progress)` is called at least every ~0.1 s; returning False stops
+    training and returns what was learned so far with `stopped=True`. Exceptions it
+    raises propagate unchanged. Raises `InputError` for a series that does not fit the
+    config and `DivergedError` if the loss stops being finite.
+    """
+    values = pd.Series(np.asarray(series, dtype=float).reshape(-1), name=getattr(series, "name", None))
+    windows = prepare_windows(values, config)
+    target = PROGRESS_SECONDS if on_progress is not None else QUIET_SECONDS
+    losses: list[float] = []
+    val_losses: list[float] = []
+    has_val = len(windows.y_val) > 0
+    stopped = False
+    start = time.perf_counter()
+    trainer = trainers.acquire(config)
+    try:
+        trainer.reset(config)
+        chunk = 4
+        while len(losses) < config.epochs:
+            n = min(chunk, config.epochs - len(losses))
+            began = time.perf_counter()
+            chunk_losses, chunk_val = trainer.run(windows, len(losses), n, config)
+            elapsed = time.perf_counter() - began
+            finite = np.isfinite(chunk_losses)
+            if not finite.all():
+                good = int(np.argmin(finite))
+                losses.extend(chunk_losses[:good].tolist())
+                raise DivergedError(
+                    f"the loss became {chunk_losses[good]} at epoch {len(losses) + 1}, so training stopped; "
+                    "usually the scale is too small for this data (scaled values too large) or the "
+                    "learning_rate is too high — raise scale or lower learning_rate",
+                    losses,
+                )
+            losses.extend(chunk_losses.tolist())
+            val_losses.extend(chunk_val.tolist())
+            if on_progress is not None:
+                report = Progress(
+                    epoch=len(losses),
+                    total=config.epochs,
+                    loss=losses[-1],
+                    val_loss=val_losses[-1] if has_val else None,
+                    losses=tuple(losses),
+                    val_losses=tuple(val_losses) if has_val else None,
+                    seconds=time.perf_counter() - start,
+                )
+                if on_progress(report) is False:
+                    stopped = len(losses) < config.epochs
+                    break
+            # grow or shrink the next call towards the target duration, at most 8x at a time
+            chunk = max(1, min(chunk * 8, int(n * target / max(elapsed, 1e-6))))
+        weights = trainer.weights()
+    finally:
+        trainers.release(trainer)
+    return TrainResult(
+        config=config,
+        series=values,
+        losses=losses,
+        val_losses=val_losses if has_val else None,
+        weights=weights,
+        stopped=stopped,
+        seconds=time.perf_counter() - start,
+        n_train=windows.n_train,
+    )

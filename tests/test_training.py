@@ -1,0 +1,133 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import FAST
+
+import seqcore
+from seqcore import DivergedError, InputError, TrainConfig, predict_next, train
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_reproduces_the_notebook(notebook_result):
+    assert notebook_result.epochs_trained == 500 and not notebook_result.stopped
+    assert abs(predict_next(notebook_result, [5, 6, 7]) - 8.0) < 0.1
+    assert notebook_result.losses[-1] < notebook_result.losses[0] / 1000
+
+
+def test_matches_keras_fit_from_the_same_initial_weights(ramp):
+    """The reference: keras' own fit, given our initial weights, must trace the same loss curve."""
+    from seqcore._tf import keras
+    from seqcore.model import build_model, initial_weights
+
+    config = TrainConfig(epochs=30)
+    ours = train(ramp, config).losses
+    model = build_model(config)
+    model.set_weights(initial_weights(model, config.seed))
+    model.compile(optimizer=keras.optimizers.Adam(config.learning_rate), loss="mse")
+    x, y = seqcore.make_windows(ramp, 3)
+    history = model.fit(x / 100, y / 100, epochs=30, batch_size=32, shuffle=False, verbose=0)
+    np.testing.assert_allclose(ours, history.history["loss"], rtol=1e-4)
+
+
+def test_same_seed_same_losses_and_a_new_seed_differs(ramp):
+    first = train(ramp, FAST).losses
+    assert first[-1] < first[0]  # it learned: a reset that zeroed the learning rate would not
+    train(ramp, TrainConfig(epochs=20, units=8, learning_rate=0.05, seed=9))  # dirty the reused trainer
+    assert train(ramp, FAST).losses == first
+    assert train(ramp, TrainConfig(epochs=20, units=8, seed=1)).losses != first
+
+
+def test_same_losses_in_a_fresh_process(ramp):
+    """A reused trainer (here, after other runs) must start exactly where a new process starts."""
+    config = TrainConfig(epochs=25, units=8, learning_rate=0.01, seed=3)
+    train(ramp, TrainConfig(epochs=5, units=8, learning_rate=0.2, seed=4))
+    here = train(ramp, config).losses
+    assert here[-1] < here[0] / 2
+    code = (
+        "import json, seqcore; "
+        "r = seqcore.train(seqcore.get_dataset('ramp'), seqcore.TrainConfig(epochs=25, units=8, learning_rate=0.01, seed=3)); "
+        "print(json.dumps(r.losses))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == here
+
+
+def test_progress_reports_start_early_and_cover_every_epoch(ramp):
+    reports = []
+    result = train(ramp, TrainConfig(epochs=300, units=8), on_progress=reports.append)
+    assert reports[0].epoch <= 4  # a live chart gets its first point straight away
+    assert len(reports) >= 3
+    assert [r.epoch for r in reports] == sorted({r.epoch for r in reports})
+    assert reports[-1].epoch == reports[-1].total == 300
+    assert list(reports[-1].losses) == result.losses and reports[-1].val_losses is None
+
+
+def test_returning_false_stops_and_keeps_the_curve_so_far(ramp):
+    result = train(ramp, TrainConfig(epochs=5000, units=8), on_progress=lambda p: p.epoch < 40)
+    assert result.stopped
+    assert 40 <= result.epochs_trained < 5000
+    assert np.isfinite(predict_next(result, [5, 6, 7]))
+
+
+def test_an_exception_in_the_callback_propagates_unchanged(ramp):
+    class Clicked(Exception):
+        pass
+
+    def on_progress(progress):
+        raise Clicked("stop")
+
+    with pytest.raises(Clicked):
+        train(ramp, FAST, on_progress=on_progress)
+    assert train(ramp, FAST).epochs_trained == 20  # and the next training works
+
+
+def test_validation_split_reports_a_validation_loss_per_epoch():
+    series = seqcore.get_dataset("sine", length=60)
+    result = train(series, TrainConfig(epochs=30, units=8, val_fraction=0.2, scale=100))
+    assert len(result.val_losses) == len(result.losses) == 30
+    assert np.isfinite(result.val_losses).all()
+    assert result.n_train == 46  # 57 windows, the last 11 validate
+
+
+def test_mini_batches_on_a_longer_series_learn():
+    series = seqcore.get_dataset("sunspots")
+    result = train(series, TrainConfig(epochs=15, units=8, window=5, scale=1000, batch_size=32))
+    assert result.losses[-1] < result.losses[0]
+
+
+@pytest.mark.parametrize("cell", ["gru", "rnn"])
+def test_other_cells_and_stacked_layers_train(ramp, cell):
+    result = train(ramp, TrainConfig(epochs=10, units=8, cell=cell, layers=2))
+    assert len(result.losses) == 10 and np.isfinite(result.losses).all()
+
+
+def test_a_loss_that_blows_up_stops_with_a_clear_message():
+    series = seqcore.get_dataset("arithmetic", length=120)
+    config = TrainConfig(cell="rnn", activation="linear", learning_rate=1.0, window=50, scale=4, epochs=50, units=16)
+    with pytest.raises(DivergedError, match="the loss became nan at epoch .*raise scale or lower learning_rate") as info:
+        train(series, config)
+    assert isinstance(info.value, InputError)
+    assert np.isfinite(info.value.losses).all()
+
+
+@pytest.mark.parametrize(
+    "series, config, words",
+    [
+        ([1, 2, 3], TrainConfig(window=3), "window is 3 but the series has only 3 values"),
+        ([1, 2, float("nan"), 4, 5], TrainConfig(), "missing or infinite"),
+        ([1e6, 2e6, 3e6, 4e6, 5e6], TrainConfig(), "scale 100 is too small"),
+    ],
+)
+def test_series_that_do_not_fit_the_config(series, config, words):
+    with pytest.raises(InputError, match=words):
+        train(series, config)
+
+
+def test_result_model_is_a_standalone_keras_model(notebook_result):
+    prediction = notebook_result.model.predict(np.array([5, 6, 7]).reshape(1, 3, 1) / 100, verbose=0)
+    assert float(prediction[0, 0]) * 100 == pytest.approx(predict_next(notebook_result, [5, 6, 7]), abs=1e-4)
