@@ -12,7 +12,7 @@ import pandas as pd
 
 from . import trainers
 from .config import InputError, TrainConfig
-from .windows import prepare_windows
+from .windows import as_values, prepare_windows
 
 # one call of the traced loop aims to take this long: short enough for a live
 # chart to redraw several times a second, long enough that the ~1 ms cost of a
@@ -86,8 +86,8 @@ def train(series, config: TrainConfig = TrainConfig(), on_progress: Callable[[Pr
     raises propagate unchanged. Raises `InputError` for a series that does not fit the
     config and `DivergedError` if the loss stops being finite.
     """
-    values = pd.Series(np.asarray(series, dtype=float).reshape(-1), name=getattr(series, "name", None))
-    windows = prepare_windows(values, config)
+    windows = prepare_windows(series, config)
+    values = pd.Series(as_values(series), name=getattr(series, "name", None))
     target = PROGRESS_SECONDS if on_progress is not None else QUIET_SECONDS
     losses: list[float] = []
     val_losses: list[float] = []

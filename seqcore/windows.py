@@ -9,6 +9,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from .config import InputError, TrainConfig
+from .data import MAX_SERIES_LENGTH
 
 # beyond this, scaled targets are too far from what a freshly initialised
 # network outputs (about 0) for Adam to get there in any sensible number of epochs.
@@ -26,9 +27,9 @@ def make_windows(series, window: int) -> tuple[np.ndarray, np.ndarray]:
         `x` of shape `(samples, window, 1)` and `y` of shape `(samples,)`, where
         `samples = length - window`. For 1..7 and window 3: `x[0] = [[1],[2],[3]]`, `y[0] = 4`.
     """
-    values = np.asarray(series, dtype=float).reshape(-1)
-    if window < 1:
-        raise InputError(f"window must be at least 1, got {window}")
+    values = as_values(series)
+    if isinstance(window, bool) or not isinstance(window, (int, np.integer)) or window < 1:
+        raise InputError(f"window must be a whole number of at least 1, got {window!r}")
     if len(values) <= window:
         raise InputError(
             f"window is {window} but the series has only {len(values)} values; "
@@ -39,6 +40,21 @@ def make_windows(series, window: int) -> tuple[np.ndarray, np.ndarray]:
     x = sliding_window_view(values[:-1], window).copy()
     y = values[window:].copy()
     return x.reshape(-1, window, 1), y
+
+
+def as_values(series) -> np.ndarray:
+    """A series as a float array `(length,)`; InputError for anything that is not a flat list of numbers."""
+    try:
+        values = np.asarray(series, dtype=float)
+    except (TypeError, ValueError):
+        raise InputError("the series must be a list of numbers") from None
+    if values.ndim == 0:
+        raise InputError("the series must be a list of numbers")
+    if values.ndim != 1:
+        raise InputError(f"the series must be one-dimensional (a single column of numbers), got shape {values.shape}")
+    if len(values) > MAX_SERIES_LENGTH:
+        raise InputError(f"the series has {len(values):,} values; the limit is {MAX_SERIES_LENGTH:,} — use a shorter excerpt")
+    return values
 
 
 def split_index(samples: int, val_fraction: float) -> int:
@@ -106,7 +122,9 @@ class Windows:
 
 def prepare_windows(series, config: TrainConfig) -> Windows:
     """Check the series against the config, window it, scale it and split it in time order."""
-    values = np.asarray(series, dtype=float).reshape(-1)
+    if not isinstance(config, TrainConfig):
+        raise InputError(f"config must be a TrainConfig, got {type(config).__name__}")
+    values = as_values(series)
     if not np.all(np.isfinite(values)):
         raise InputError("the series contains missing or infinite values; remove them before training")
     x, y = make_windows(values, config.window)

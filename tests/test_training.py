@@ -121,6 +121,11 @@ def test_a_loss_that_blows_up_stops_with_a_clear_message():
         ([1, 2, 3], TrainConfig(window=3), "window is 3 but the series has only 3 values"),
         ([1, 2, float("nan"), 4, 5], TrainConfig(), "missing or infinite"),
         ([1e6, 2e6, 3e6, 4e6, 5e6], TrainConfig(), "scale 100 is too small"),
+        ("1,2,3,4,5", TrainConfig(), "must be a list of numbers"),
+        (None, TrainConfig(), "must be a list of numbers"),
+        ([[1, 2], [3, 4]], TrainConfig(window=1), "one-dimensional"),
+        (range(20_000), TrainConfig(scale=1e5), "the limit is 10,000"),
+        ([1, 2, 3, 4, 5], {"units": 3}, "config must be a TrainConfig"),
     ],
 )
 def test_series_that_do_not_fit_the_config(series, config, words):
