@@ -21,8 +21,13 @@ MAX_SEED = 2**31 - 1
 class InputError(ValueError):
     """Something a user supplied (a setting, a series, a file) cannot be used.
 
-    The message names the field, row or file and says how to fix it.
+    The message names the field, row or file and says how to fix it; `field` is the
+    TrainConfig field at fault, when there is one (a UI can point at its widget).
     """
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -50,7 +55,7 @@ class TrainConfig:
                 object.__setattr__(self, f.name, _as_float(f.name, value))
             elif f.type == "str":
                 if not isinstance(value, str):
-                    raise InputError(f"{f.name} must be text, got {value!r}")
+                    raise InputError(f"{f.name} must be text, got {value!r}", f.name)
                 object.__setattr__(self, f.name, value.strip().lower())
         _check_range("units", self.units, 1, MAX_UNITS)
         _check_range("epochs", self.epochs, 1, MAX_EPOCHS)
@@ -59,15 +64,17 @@ class TrainConfig:
         _check_range("batch_size", self.batch_size, 1, MAX_BATCH_SIZE)
         _check_range("seed", self.seed, 0, MAX_SEED)
         if not self.scale > 0:
-            raise InputError(f"scale must be a positive number (the series is divided by it), got {self.scale:g}")
+            raise InputError(f"scale must be a positive number (the series is divided by it), got {self.scale:g}", "scale")
         if not 0 < self.learning_rate <= 1:
-            raise InputError(f"learning_rate must be above 0 and at most 1 (Adam's usual is 0.001), got {self.learning_rate:g}")
+            raise InputError(
+                f"learning_rate must be above 0 and at most 1 (Adam's usual is 0.001), got {self.learning_rate:g}", "learning_rate"
+            )
         if not 0 <= self.val_fraction <= 0.5:
-            raise InputError(f"val_fraction must be between 0 and 0.5 (a share of the windows), got {self.val_fraction:g}")
+            raise InputError(f"val_fraction must be between 0 and 0.5 (a share of the windows), got {self.val_fraction:g}", "val_fraction")
         if self.cell not in CELLS:
-            raise InputError(f"cell must be one of {', '.join(CELLS)}, got {self.cell!r}")
+            raise InputError(f"cell must be one of {', '.join(CELLS)}, got {self.cell!r}", "cell")
         if self.activation not in ACTIVATIONS:
-            raise InputError(f"activation must be one of {', '.join(ACTIVATIONS)}, got {self.activation!r}")
+            raise InputError(f"activation must be one of {', '.join(ACTIVATIONS)}, got {self.activation!r}", "activation")
 
     @property
     def architecture(self) -> tuple:
@@ -77,7 +84,7 @@ class TrainConfig:
 
 def _as_int(name: str, value: object) -> int:
     if isinstance(value, bool):
-        raise InputError(f"{name} must be a whole number, got {value!r}")
+        raise InputError(f"{name} must be a whole number, got {value!r}", name)
     if isinstance(value, int):
         return value
     if isinstance(value, float) and value.is_integer():
@@ -87,21 +94,21 @@ def _as_int(name: str, value: object) -> int:
             return int(value.strip())
         except ValueError:
             pass
-    raise InputError(f"{name} must be a whole number, got {value!r}")
+    raise InputError(f"{name} must be a whole number, got {value!r}", name)
 
 
 def _as_float(name: str, value: object) -> float:
     if isinstance(value, bool):
-        raise InputError(f"{name} must be a number, got {value!r}")
+        raise InputError(f"{name} must be a number, got {value!r}", name)
     try:
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise InputError(f"{name} must be a number, got {value!r}") from None
+        raise InputError(f"{name} must be a number, got {value!r}", name) from None
     if not math.isfinite(number):
-        raise InputError(f"{name} must be a finite number, got {value!r}")
+        raise InputError(f"{name} must be a finite number, got {value!r}", name)
     return number
 
 
 def _check_range(name: str, value: int, low: int, high: int) -> None:
     if not low <= value <= high:
-        raise InputError(f"{name} must be between {low} and {high:,}, got {value:,}")
+        raise InputError(f"{name} must be between {low} and {high:,}, got {value:,}", name)

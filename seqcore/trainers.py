@@ -114,11 +114,17 @@ class Trainer:
 
 
 _idle: OrderedDict[tuple, list[Trainer]] = OrderedDict()
+_warming: dict[tuple, threading.Event] = {}  # architectures a warm_up is building right now
 _lock = threading.Lock()
 
 
 def acquire(config: TrainConfig) -> Trainer:
     """A trainer for `config`'s architecture that no one else is using; built (and traced later) if none is idle."""
+    with _lock:
+        warming = _warming.get(config.architecture)
+    if warming is not None:
+        # a warm-up is tracing this very architecture: waiting for it beats tracing a second copy
+        warming.wait(timeout=30)
     with _lock:
         stack = _idle.get(config.architecture)
         if stack:
@@ -139,12 +145,25 @@ def release(trainer: Trainer) -> None:
 
 
 def warm_up(config: TrainConfig = TrainConfig()) -> None:
-    """Build and trace a trainer for `config`'s architecture now, so a user's first training starts at once."""
-    trainer = acquire(config)
+    """Build and trace a trainer for `config`'s architecture now, so a user's first training starts at once.
+
+    Meant for a background thread; a training that asks for this architecture meanwhile waits for it.
+    """
+    done = threading.Event()
+    with _lock:
+        if config.architecture in _warming or _idle.get(config.architecture):
+            return
+        _warming[config.architecture] = done
     try:
+        trainer = Trainer(config)
         x = np.zeros((2, config.window, 1), np.float32)
         y = np.zeros(2, np.float32)
+        # the variants a first training is most likely to use: one full batch, with and without validation
+        trainer.run(Windows(x, y, x[:0], y[:0], 2), 0, 1, config)
         trainer.run(Windows(x, y, x[:1], y[:1], 2), 0, 1, config)
         trainer.predict(trainer.weights(), x)
-    finally:
         release(trainer)
+    finally:
+        with _lock:
+            del _warming[config.architecture]
+        done.set()

@@ -26,6 +26,8 @@ class Progress:
     """What `on_progress` receives after each stretch of epochs.
 
     `losses` / `val_losses` hold every epoch so far (val_losses is None without a validation split).
+    `result` is the run as it stands (weights included, `stopped=True`): what a caller that gets
+    interrupted mid-training can keep.
     """
 
     epoch: int
@@ -35,6 +37,7 @@ class Progress:
     losses: tuple[float, ...]
     val_losses: tuple[float, ...] | None
     seconds: float
+    result: TrainResult
 
 
 class DivergedError(InputError):
@@ -92,9 +95,21 @@ def train(series, config: TrainConfig = TrainConfig(), on_progress: Callable[[Pr
     losses: list[float] = []
     val_losses: list[float] = []
     has_val = len(windows.y_val) > 0
-    stopped = False
     start = time.perf_counter()
     trainer = trainers.acquire(config)
+
+    def result(stopped: bool) -> TrainResult:
+        return TrainResult(
+            config=config,
+            series=values,
+            losses=list(losses),
+            val_losses=list(val_losses) if has_val else None,
+            weights=trainer.weights(),
+            stopped=stopped,
+            seconds=time.perf_counter() - start,
+            n_train=windows.n_train,
+        )
+
     try:
         trainer.reset(config)
         chunk = 4
@@ -116,6 +131,7 @@ def train(series, config: TrainConfig = TrainConfig(), on_progress: Callable[[Pr
             losses.extend(chunk_losses.tolist())
             val_losses.extend(chunk_val.tolist())
             if on_progress is not None:
+                snapshot = result(stopped=len(losses) < config.epochs)
                 report = Progress(
                     epoch=len(losses),
                     total=config.epochs,
@@ -123,23 +139,13 @@ def train(series, config: TrainConfig = TrainConfig(), on_progress: Callable[[Pr
                     val_loss=val_losses[-1] if has_val else None,
                     losses=tuple(losses),
                     val_losses=tuple(val_losses) if has_val else None,
-                    seconds=time.perf_counter() - start,
+                    seconds=snapshot.seconds,
+                    result=snapshot,
                 )
                 if on_progress(report) is False:
-                    stopped = len(losses) < config.epochs
                     break
             # grow or shrink the next call towards the target duration, at most 8x at a time
             chunk = max(1, min(chunk * 8, int(n * target / max(elapsed, 1e-6))))
-        weights = trainer.weights()
+        return result(stopped=len(losses) < config.epochs)
     finally:
         trainers.release(trainer)
-    return TrainResult(
-        config=config,
-        series=values,
-        losses=losses,
-        val_losses=val_losses if has_val else None,
-        weights=weights,
-        stopped=stopped,
-        seconds=time.perf_counter() - start,
-        n_train=windows.n_train,
-    )

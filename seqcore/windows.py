@@ -29,12 +29,13 @@ def make_windows(series, window: int) -> tuple[np.ndarray, np.ndarray]:
     """
     values = as_values(series)
     if isinstance(window, bool) or not isinstance(window, (int, np.integer)) or window < 1:
-        raise InputError(f"window must be a whole number of at least 1, got {window!r}")
+        raise InputError(f"window must be a whole number of at least 1, got {window!r}", "window")
     if len(values) <= window:
         raise InputError(
             f"window is {window} but the series has only {len(values)} values; "
             f"a window needs at least one more value after it, so use a window of at most {max(len(values) - 1, 1)} "
-            "or a longer series"
+            "or a longer series",
+            "window",
         )
     # the last window has no next value, so it is not a training pair
     x = sliding_window_view(values[:-1], window).copy()
@@ -66,7 +67,8 @@ def split_index(samples: int, val_fraction: float) -> int:
     if n_train < 1:
         raise InputError(
             f"val_fraction {val_fraction:g} leaves no window to train on ({samples} windows in all); "
-            "lower val_fraction, shorten the window or use a longer series"
+            "lower val_fraction, shorten the window or use a longer series",
+            "val_fraction",
         )
     return n_train
 
@@ -78,7 +80,8 @@ def check_scale(series, scale: float) -> None:
         raise InputError(
             f"scale {scale:g} is too small for this series: its largest value {largest:g} becomes "
             f"{largest / scale:g} after scaling, beyond the ±{MAX_SCALED_MAGNITUDE:g} a network can be trained to reach; "
-            f"use a scale of at least {suggest_scale(series):g}"
+            f"use a scale of at least {suggest_scale(series):g}",
+            "scale",
         )
 
 

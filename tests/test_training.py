@@ -136,3 +136,28 @@ def test_series_that_do_not_fit_the_config(series, config, words):
 def test_result_model_is_a_standalone_keras_model(notebook_result):
     prediction = notebook_result.model.predict(np.array([5, 6, 7]).reshape(1, 3, 1) / 100, verbose=0)
     assert float(prediction[0, 0]) * 100 == pytest.approx(predict_next(notebook_result, [5, 6, 7]), abs=1e-4)
+
+
+def test_each_progress_report_carries_a_usable_partial_result(ramp):
+    """What a dashboard keeps when a click interrupts training: the curve and weights so far."""
+    reports = []
+    train(ramp, TrainConfig(epochs=400, units=8), on_progress=lambda p: reports.append(p) or p.epoch < 50)
+    partial = reports[-1].result
+    assert partial.stopped and partial.losses == list(reports[-1].losses) and partial.epochs_trained >= 50
+    assert np.isfinite(predict_next(partial, [5, 6, 7]))
+
+
+def test_warm_up_leaves_a_trainer_that_the_next_training_uses(ramp):
+    from seqcore import trainers
+
+    config = TrainConfig(units=5, epochs=10)
+    seqcore.warm_up(config)
+    idle = trainers._idle[config.architecture][-1]
+    built = []
+    original = trainers.Trainer.__init__
+    trainers.Trainer.__init__ = lambda self, c: built.append(c) or original(self, c)
+    try:
+        train(ramp, config)
+    finally:
+        trainers.Trainer.__init__ = original
+    assert built == [] and trainers._idle[config.architecture][-1] is idle
