@@ -1,17 +1,13 @@
-"""LSTM Sequence Lab: placeholder entry until the dashboard lands; trains the notebook's defaults on a click."""
+"""LSTM Sequence Lab: the entry point, and only a router; each page lives in pages/."""
 
 import streamlit as st
 
-import seqcore
-
-st.title("LSTM Sequence Lab")
-st.caption("The full dashboard is on its way. Meanwhile: the reference notebook's run, on demand.")
-if st.button("Train the notebook's model (LSTM 30, 500 epochs)", key="train"):
-    bar = st.progress(0.0, text="starting…")
-    result = seqcore.train(
-        seqcore.get_dataset("ramp"),
-        seqcore.TrainConfig(),
-        on_progress=lambda p: bar.progress(p.epoch / p.total, text=f"epoch {p.epoch}/{p.total} · loss {p.loss:.2e}"),
-    )
-    st.line_chart(result.losses)
-    st.metric("Next value after 5, 6, 7", f"{seqcore.predict_next(result, [5, 6, 7]):.2f}")
+st.set_page_config(page_title="LSTM Sequence Lab", page_icon=":material/show_chart:", layout="wide")
+st.navigation(
+    [
+        st.Page("pages/train.py", title="Train", icon=":material/model_training:", default=True),
+        st.Page("pages/data.py", title="Data", icon=":material/table_chart:"),
+        st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
+        st.Page("pages/learn.py", title="Learn", icon=":material/school:"),
+    ]
+).run()

@@ -27,7 +27,8 @@ def load_series(source, column: str | None = None) -> pd.Series:
         source: a path (str or PathLike), raw bytes, or a binary file-like object.
             Either a CSV with a header row, or one number per line without header.
         column: the column to use; when None, a numeric column is chosen and the
-            choice is explained in `series.attrs["note"]`.
+            choice is explained in `series.attrs["note"]`; `series.attrs["numeric_columns"]`
+            lists the columns that could be chosen instead.
 
     Returns:
         A float Series of shape `(length,)`, named after its column.
@@ -68,10 +69,12 @@ def load_series(source, column: str | None = None) -> pd.Series:
         raise InputError("the file has a header row but no numbers below it")
     first_line = 2 if has_header else 1
     name, note = _choose_column(frame, column)
+    numeric = [n for n in frame.columns if n == name or _numeric_share(frame[n]) >= 0.5]
     values = _to_numbers(frame[name], name, first_line)
     series = pd.Series(values, name=name, dtype=float)
     series.attrs["column"] = name
     series.attrs["note"] = note
+    series.attrs["numeric_columns"] = numeric
     return series
 
 

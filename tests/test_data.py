@@ -27,6 +27,7 @@ def test_chooses_the_series_column_over_an_index_like_one():
     series = load_series(b"t,a,b\n1,10,5\n2,11,4\n3,12,3\n")
     assert series.name == "b"
     assert "also numeric: 't', 'a'" in series.attrs["note"]
+    assert series.attrs["numeric_columns"] == ["t", "a", "b"]
     assert load_series(b"t,a,b\n1,10,5\n2,11,4\n3,12,3\n", column="a").tolist() == [10, 11, 12]
 
 

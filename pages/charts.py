@@ -1,0 +1,151 @@
+"""Every Plotly figure the dashboard draws; pages call these and never build figures themselves."""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+# colour-blind-safe (Okabe-Ito) and legible on a projector, on light and dark themes alike
+TRAIN = "#0072B2"
+VALIDATION = "#E69F00"
+ACTUAL = "#7F7F7F"
+FORECAST = "#CC79A7"
+RUN_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000"]
+
+
+def _layout(fig: go.Figure, title: str, x: str, y: str, log: bool = False, height: int = 340) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "font": {"size": 18}},
+        xaxis_title=x,
+        yaxis_title=y,
+        height=height,
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
+        font={"size": 15},
+        hovermode="x unified",
+    )
+    if log:
+        fig.update_yaxes(type="log", exponentformat="power")
+    return fig
+
+
+def loss_figure(losses, val_losses=None, total_epochs: int | None = None, log: bool = True) -> go.Figure:
+    """Training (and validation) MSE per epoch; the x axis spans all planned epochs so the curve grows into it."""
+    fig = go.Figure()
+    epochs = np.arange(1, len(losses) + 1)
+    fig.add_trace(go.Scatter(x=epochs, y=list(losses), name="training loss", mode="lines", line={"color": TRAIN, "width": 3}))
+    if val_losses is not None:
+        fig.add_trace(
+            go.Scatter(x=epochs, y=list(val_losses), name="validation loss", mode="lines", line={"color": VALIDATION, "width": 3})
+        )
+    if total_epochs:
+        fig.update_xaxes(range=[0, total_epochs + 1])
+    return _layout(fig, "Loss per epoch (MSE on scaled values)", "epoch", "loss", log=log)
+
+
+def series_figure(series: pd.Series, title: str) -> go.Figure:
+    """The series as a line; `title` may come from a user's file name, so it is escaped (plotly renders some HTML)."""
+    fig = go.Figure(go.Scatter(x=np.arange(len(series)), y=series.to_numpy(), mode="lines+markers", line={"color": TRAIN, "width": 2}))
+    return _layout(fig, html.escape(title), "position in the series", "value")
+
+
+def prediction_figure(series: pd.Series, predictions: pd.DataFrame, forecast=None) -> go.Figure:
+    """The whole series, the model's one-step predictions (train and validation apart), and a forecast after the end.
+
+    `predictions`: the frame of `seqcore.one_step_predictions`; `forecast`: values `(steps,)` that follow the series.
+    """
+    fig = go.Figure()
+    values = series.to_numpy()
+    fig.add_trace(go.Scatter(x=np.arange(len(values)), y=values, name="actual", mode="lines+markers", line={"color": ACTUAL, "width": 2}))
+    for part, colour, symbol in (("train", TRAIN, "circle"), ("validation", VALIDATION, "diamond")):
+        rows = predictions[predictions["part"] == part]
+        if len(rows):
+            fig.add_trace(
+                go.Scatter(
+                    x=rows["position"],
+                    y=rows["predicted"],
+                    name=f"predicted ({part})",
+                    mode="markers",
+                    marker={"color": colour, "size": 10, "symbol": symbol, "line": {"width": 1, "color": "white"}},
+                )
+            )
+    validation = predictions[predictions["part"] == "validation"]
+    if len(validation):
+        fig.add_vrect(
+            x0=validation["position"].min() - 0.5,
+            x1=validation["position"].max() + 0.5,
+            fillcolor=VALIDATION,
+            opacity=0.12,
+            line_width=0,
+            annotation_text="validation",
+            annotation_position="top left",
+        )
+    if forecast is not None and len(forecast):
+        # the dashed line starts at the last actual value, so it reads as a continuation
+        xs = np.arange(len(values) - 1, len(values) + len(forecast))
+        ys = np.concatenate([[values[-1]], np.asarray(forecast)])
+        fig.add_trace(go.Scatter(x=xs, y=ys, name="forecast", mode="lines+markers", line={"color": FORECAST, "width": 3, "dash": "dash"}))
+    return _layout(fig, "Predicted vs actual, one step ahead", "position in the series", "value", height=380)
+
+
+def smooth(values, weight: float) -> np.ndarray:
+    """Exponential moving average (weight 0 = raw, 0.9 = heavy), as TensorBoard smooths curves."""
+    values = np.asarray(values, dtype=float)
+    out = np.empty_like(values)
+    running = values[0] if len(values) else 0.0
+    for i, v in enumerate(values):
+        running = weight * running + (1 - weight) * v
+        out[i] = running
+    return out
+
+
+def runs_figure(runs: list[dict], log: bool = True, smoothing: float = 0.0) -> go.Figure:
+    """Loss curves of several runs overlaid; hovering a curve shows that run's settings."""
+    fig = go.Figure()
+    for i, run in enumerate(runs):
+        settings = run["settings"]
+        fig.add_trace(
+            go.Scatter(
+                x=np.arange(1, len(run["losses"]) + 1),
+                y=smooth(run["losses"], smoothing),
+                name=f"run {run['run']}: {run['cell']}",
+                mode="lines",
+                line={"color": RUN_COLOURS[i % len(RUN_COLOURS)], "width": 2.5},
+                hovertemplate=f"run {run['run']}<br>{settings}<br>epoch %{{x}}: loss %{{y:.3g}}<extra></extra>",
+            )
+        )
+    fig = _layout(fig, "Training loss of each run", "epoch", "loss (MSE, scaled)", log=log, height=420)
+    fig.update_layout(hovermode="closest")
+    return fig
+
+
+def comparison_figure(rows: pd.DataFrame) -> go.Figure:
+    """Final loss per cell type as bars (lower is better)."""
+    fig = go.Figure(
+        go.Bar(
+            x=rows["cell"],
+            y=rows["final loss"],
+            marker_color=RUN_COLOURS[: len(rows)],
+            text=[f"{v:.2g}" for v in rows["final loss"]],
+            textposition="outside",
+        )
+    )
+    return _layout(fig, "Final loss by cell type (lower learned better)", "cell", "final loss (MSE, scaled)", log=True)
+
+
+def squash_figure(raw, scale: float, activation: str = "tanh") -> go.Figure:
+    """The activation curve with the series' values placed on it, raw and scaled: why scaling matters."""
+    functions = {"tanh": np.tanh, "sigmoid": lambda v: 1 / (1 + np.exp(-v)), "relu": lambda v: np.maximum(v, 0), "linear": lambda v: v}
+    f = functions[activation]
+    raw = np.asarray(raw, dtype=float)
+    span = max(4.0, float(np.abs(raw).max()) * 1.1)
+    xs = np.linspace(-span, span, 400)
+    fig = go.Figure(go.Scatter(x=xs, y=f(xs), name=activation, mode="lines", line={"color": ACTUAL, "width": 2}))
+    fig.add_trace(go.Scatter(x=raw, y=f(raw), name="raw values", mode="markers", marker={"color": VALIDATION, "size": 11}))
+    fig.add_trace(
+        go.Scatter(x=raw / scale, y=f(raw / scale), name=f"values ÷ {scale:g}", mode="markers", marker={"color": TRAIN, "size": 11})
+    )
+    return _layout(fig, f"{activation} of an input: raw values flatten out, scaled ones do not", "input", "output", height=320)

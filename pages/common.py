@@ -1,0 +1,274 @@
+"""What every page shares: the settings sidebar, the session's runs, and training with a live chart."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+
+import pandas as pd
+import streamlit as st
+
+import seqcore
+from pages import charts
+
+SOURCES = [*seqcore.DATASETS, "upload"]
+LABELS = {"window": "Window", "units": "Units", "epochs": "Epochs", "scale": "Scale", "learning_rate": "Learning rate",
+          "cell": "Cell", "seed": "Seed", "activation": "Activation", "val_fraction": "Validation share",
+          "batch_size": "Batch size", "layers": "Layers"}  # fmt: skip
+CELL_NAMES = {"lstm": "LSTM", "gru": "GRU", "rnn": "SimpleRNN"}
+REDRAW_SECONDS = 0.25  # a live chart redrawn ~4 times a second; every redraw ships the whole figure
+_DEFAULTS = {
+    "data_source": "ramp", "length": 60, "noise": 0.0, "data_seed": 0,
+    "window": 3, "units": 30, "epochs": 500, "scale": 100.0, "learning_rate": 0.001, "cell": "lstm", "seed": 0,
+    "activation": "tanh", "val_fraction": 0.0, "batch_size": 32, "layers": 1,
+    "forecast_steps": 5, "log_scale": True, "smoothing": 0.0,
+}  # fmt: skip
+
+
+def plain(text: str) -> str:
+    """Text shown literally in Streamlit markdown: user-supplied names never become markup or HTML."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&\"'])", r"\\\1", str(text))
+
+
+@dataclass
+class Settings:
+    """The sidebar's reading: the series and config to train, or what is wrong with them."""
+
+    series: pd.Series | None = None
+    label: str = ""
+    config: seqcore.TrainConfig | None = None
+    errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    signature: tuple = ()
+
+    @property
+    def ready(self) -> bool:
+        return self.series is not None and self.config is not None and not self.errors
+
+
+@st.cache_resource(show_spinner=False)
+def warm_up_in_background() -> threading.Thread:
+    """Once per server: trace the default trainer while the first visitor reads the page."""
+    thread = threading.Thread(target=seqcore.warm_up, name="seqcore-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _dataset(name: str, length: int, noise: float | None, seed: int) -> pd.Series:
+    return seqcore.get_dataset(name, length=length, noise=noise, seed=seed)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _uploaded(data: bytes, column: str | None) -> pd.Series:
+    return seqcore.load_series(data, column)
+
+
+def _on_source_change() -> None:
+    """A new series gets a scale and noise that suit it, so pressing Train just works."""
+    state = st.session_state
+    name = state.data_source
+    state.pop("column", None)
+    if name == "upload":
+        return
+    state.noise = {"noisy_sine": 5.0, "random_walk": 1.0}.get(name, 0.0)
+    dataset = seqcore.DATASETS[name]
+    series = _dataset(name, int(state.length), state.noise, int(state.data_seed))
+    state.scale = dataset.scale or seqcore.suggest_scale(series)
+
+
+def _on_upload() -> None:
+    state = st.session_state
+    uploaded = state.get("upload_file")
+    if uploaded is None:
+        return
+    state.upload = {"name": uploaded.name, "data": uploaded.getvalue()}
+    state.pop("column", None)
+    try:
+        state.scale = seqcore.suggest_scale(_uploaded(state.upload["data"], None))
+    except seqcore.InputError:
+        pass  # the sidebar shows the file's problem on this rerun
+
+
+def settings_sidebar() -> Settings:
+    """Draw the settings sidebar (same keys on every page, kept for the session) and read it."""
+    state = st.session_state
+    # streamlit forgets a widget's value when a page without it runs; assigning the key
+    # before the widget is drawn keeps settings across pages (the documented pattern)
+    for key, value in _DEFAULTS.items():
+        state[key] = state.get(key, value)
+    for key in ("column", "predict_input"):
+        if key in state:
+            state[key] = state[key]
+    recover_interrupted_training()
+    out = Settings()
+    with st.sidebar:
+        st.subheader("Series")
+        source = st.selectbox("Data", SOURCES, key="data_source", on_change=_on_source_change,
+                              format_func=lambda s: "Upload a CSV…" if s == "upload" else seqcore.DATASETS[s].label)  # fmt: skip
+        out.series, out.label = _series_widgets(source, out)
+        st.subheader("Model")
+        st.selectbox("Cell", list(CELL_NAMES), key="cell", format_func=CELL_NAMES.get,
+                     help="LSTM and GRU have gates that decide what to remember; SimpleRNN has none.")  # fmt: skip
+        st.number_input("Window", 1, seqcore.config.MAX_WINDOW, key="window",
+                        help="How many past values the model reads to predict the next one.")  # fmt: skip
+        st.number_input("Units", 1, seqcore.config.MAX_UNITS, key="units", help="Size of the recurrent layer's memory.")
+        st.subheader("Training")
+        st.number_input("Epochs", 1, seqcore.config.MAX_EPOCHS, step=50, key="epochs", help="Passes over all windows.")
+        st.number_input("Scale", min_value=1e-6, max_value=1e12, key="scale", format="%g",
+                        help="The series is divided by this before training, and predictions multiplied back.")  # fmt: skip
+        st.number_input("Learning rate", 1e-5, 1.0, key="learning_rate", format="%g", step=0.001, help="Adam's step size.")
+        st.number_input("Seed", 0, seqcore.config.MAX_SEED, key="seed", help="Decides the initial weights.")
+        with st.expander("More settings"):
+            st.selectbox("Activation", list(seqcore.config.ACTIVATIONS), key="activation")
+            st.slider("Validation share", 0.0, 0.5, step=0.05, key="val_fraction",
+                      help="The last share of windows is held out (in time order) to test on unseen data.")  # fmt: skip
+            st.number_input("Batch size", 1, seqcore.config.MAX_BATCH_SIZE, key="batch_size")
+            st.number_input("Layers", 1, seqcore.config.MAX_LAYERS, key="layers", help="Stacked recurrent layers.")
+    try:
+        out.config = seqcore.TrainConfig(**{k: state[k] for k in LABELS})
+    except seqcore.InputError as exc:
+        out.errors.append(field_error(exc))
+    if out.series is not None and out.config is not None:
+        try:
+            from seqcore.windows import prepare_windows
+
+            prepare_windows(out.series, out.config)
+            advice = seqcore.scale_advice(out.series, out.config.scale)
+            if advice:
+                out.notes.append(f"**Scale**: {advice}")
+        except seqcore.InputError as exc:
+            out.errors.append(field_error(exc))
+    out.signature = (out.label, hashlib.sha1(out.series.to_numpy().tobytes()).hexdigest() if out.series is not None else None, out.config)
+    return out
+
+
+def _series_widgets(source: str, out: Settings) -> tuple[pd.Series | None, str]:
+    state = st.session_state
+    if source == "upload":
+        st.file_uploader("CSV file", type=["csv", "txt"], key="upload_file", on_change=_on_upload,
+                         help="A header row and numeric columns, or one number per line.")  # fmt: skip
+        upload = state.get("upload")
+        if upload is None:
+            out.errors.append("**Data**: choose a CSV file to upload, or pick a built-in series.")
+            return None, ""
+        try:
+            series = _uploaded(upload["data"], state.get("column"))
+        except seqcore.InputError as exc:
+            out.errors.append(f"**Data**: {plain(upload['name'])}: {plain(exc)}")
+            return None, ""
+        columns = series.attrs["numeric_columns"]
+        if len(columns) > 1:
+            if state.get("column") not in columns:
+                state.column = series.name
+            st.selectbox("Column", columns, key="column")
+        out.notes.append(f"{plain(upload['name'])}: {plain(series.attrs['note'])}")
+        return series, f"{upload['name']} · {series.name}"
+    if seqcore.DATASETS[source].generated:
+        st.number_input("Length", 4, seqcore.data.MAX_SERIES_LENGTH, key="length")
+        st.number_input("Noise", 0.0, 1000.0, key="noise", format="%g")
+        st.number_input("Series seed", 0, 2**32 - 1, key="data_seed")
+        series = _dataset(source, int(state.length), float(state.noise), int(state.data_seed))
+        label = f"{seqcore.DATASETS[source].label} (length {state.length}, noise {state.noise:g}, seed {state.data_seed})"
+        return series, label
+    return _dataset(source, 60, None, 0), seqcore.DATASETS[source].label
+
+
+def field_error(exc: seqcore.InputError) -> str:
+    """An error message that names the widget to change."""
+    label = LABELS.get(getattr(exc, "field", None) or "", "Settings")
+    return f"**{label}**: {plain(exc)}"
+
+
+def show_problems(settings: Settings) -> None:
+    for error in settings.errors:
+        st.error(error, icon=":material/error:")
+    for note in settings.notes:
+        st.caption(note)
+
+
+# ---- runs of this session -------------------------------------------------------------------
+
+
+def describe(config: seqcore.TrainConfig) -> str:
+    return (
+        f"{CELL_NAMES[config.cell]}({config.units}) ×{config.layers}, window {config.window}, "
+        f"{config.epochs} epochs, scale {config.scale:g}, lr {config.learning_rate:g}, seed {config.seed}"
+        + (f", validation {config.val_fraction:g}" if config.val_fraction else "")
+    )
+
+
+def record_run(result, label: str, signature: tuple) -> dict:
+    """Keep a finished or stopped run: as the latest result, and as a row for the Compare page."""
+    state = st.session_state
+    runs = state.setdefault("runs", [])
+    window = result.series.to_numpy()[-result.config.window :]
+    prediction = seqcore.predict_next(result, window)
+    record = {
+        "run": len(runs) + 1,
+        "data": label,
+        "cell": CELL_NAMES[result.config.cell],
+        "settings": describe(result.config),
+        "config": result.config,
+        "epochs trained": result.epochs_trained,
+        "final loss": result.losses[-1] if result.losses else float("nan"),
+        "final val loss": result.val_losses[-1] if result.val_losses else None,
+        "prediction": prediction,
+        "after": ", ".join(f"{v:g}" for v in window),
+        "seconds": result.seconds,
+        "status": "stopped" if result.stopped else "finished",
+        "losses": result.losses,
+    }
+    runs.append(record)
+    state.result = result
+    state.result_signature = signature
+    state.result_label = label
+    state.predict_input = ", ".join(f"{v:g}" for v in window)
+    return record
+
+
+def recover_interrupted_training() -> None:
+    """A click during training ends that script run mid-epoch; keep what it had learned as a stopped run."""
+    state = st.session_state
+    training = state.pop("training", None)
+    partial = state.pop("partial", None)
+    if training is not None and partial is not None and partial.epochs_trained:
+        record_run(partial, training["label"], training["signature"])
+        state.notice = f"Training stopped at epoch {partial.epochs_trained} of {partial.config.epochs}; the curve so far is kept."
+
+
+def train_live(series, config, label: str, signature: tuple, progress_slot, chart_slot):
+    """Train with a live progress bar and loss chart; returns the TrainResult, or None after showing an error.
+
+    A click anywhere (Stop included) makes Streamlit end this script run at its next call,
+    which is inside on_progress: the exception travels up through seqcore.train unchanged and
+    the next run keeps the partial result (see recover_interrupted_training).
+    """
+    state = st.session_state
+    state.training = {"label": label, "signature": signature}
+    state.partial = None
+    last_draw = [0.0]
+
+    def on_progress(progress) -> None:
+        state.partial = progress.result
+        now = time.monotonic()
+        if now - last_draw[0] >= REDRAW_SECONDS or progress.epoch == progress.total:
+            last_draw[0] = now
+            text = f"Epoch {progress.epoch} of {progress.total} · loss {progress.loss:.3g}"
+            progress_slot.progress(progress.epoch / progress.total, text=text)
+            chart_slot.plotly_chart(charts.loss_figure(progress.losses, progress.val_losses, progress.total), width="stretch")
+
+    try:
+        result = seqcore.train(series, config, on_progress=on_progress)
+    except seqcore.InputError as exc:
+        state.pop("training", None)
+        state.pop("partial", None)
+        progress_slot.empty()
+        st.error(field_error(exc), icon=":material/error:")
+        return None
+    state.pop("training", None)
+    state.pop("partial", None)
+    return result

@@ -1,0 +1,75 @@
+"""Compare page: every run of this session side by side, and the LSTM vs GRU vs SimpleRNN experiment."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+import streamlit as st
+
+from pages import charts
+from pages.common import CELL_NAMES, record_run, settings_sidebar, show_problems, train_live
+
+TABLE_COLUMNS = ["run", "data", "settings", "status", "epochs trained", "final loss", "final val loss", "after", "prediction", "seconds"]
+
+
+def experiment(settings) -> None:
+    """Train the three cells with otherwise equal settings and say which reached the lowest loss."""
+    progress_slot, chart_slot = st.empty(), st.empty()
+    rows = []
+    for cell in CELL_NAMES:
+        config = dataclasses.replace(settings.config, cell=cell)
+        signature = (settings.signature[0], settings.signature[1], config)
+        st.caption(f"Training {CELL_NAMES[cell]}…")
+        result = train_live(settings.series, config, settings.label, signature, progress_slot, chart_slot)
+        if result is None:
+            return
+        rows.append(record_run(result, settings.label, signature))
+    progress_slot.empty()
+    chart_slot.empty()
+    st.session_state.experiment = [r["run"] for r in rows]
+
+
+def show_experiment(runs: list[dict]) -> None:
+    rows = pd.DataFrame([r for r in runs if r["run"] in st.session_state.get("experiment", [])])
+    if len(rows) != len(CELL_NAMES):
+        return
+    judged = "final val loss" if rows["final val loss"].notna().all() else "final loss"
+    best = rows.loc[rows[judged].idxmin()]
+    st.subheader("LSTM vs GRU vs SimpleRNN")
+    st.plotly_chart(charts.comparison_figure(rows), width="stretch", key="experiment_chart")
+    worst = rows[judged].max()
+    st.success(f"**{best['cell']}** learned best here: {judged} {best[judged]:.3g}, "
+               f"{worst / best[judged]:.1f}× lower than the worst. Same series, seed, units, window and epochs; "
+               "only the cell differs. Try other seeds or a longer window before you believe one run.", icon=":material/emoji_events:")  # fmt: skip
+
+
+def page() -> None:
+    settings = settings_sidebar()
+    st.title("Compare runs")
+    st.caption("Every training of this session. Hover a curve to see its settings.")
+    show_problems(settings)
+    clicked = st.button("Train LSTM, GRU and SimpleRNN on the current series", key="experiment_button", type="primary",
+                        disabled=not settings.ready, help="Same settings for all three; only the cell type changes.")  # fmt: skip
+    if clicked and settings.ready:
+        experiment(settings)
+    runs = st.session_state.get("runs", [])
+    if not runs:
+        st.info("No runs yet: train on the Train page, or run the experiment above.", icon=":material/arrow_forward:")
+        return
+    show_experiment(runs)
+    st.subheader("All runs")
+    left, right = st.columns(2)
+    log = left.toggle("Log-scale loss axis", key="log_scale")
+    smoothing = right.slider("Smoothing", 0.0, 0.99, step=0.01, key="smoothing", help="Exponential moving average of each curve.")
+    st.plotly_chart(charts.runs_figure(runs, log=log, smoothing=smoothing), width="stretch", key="runs_chart")
+    table = pd.DataFrame(runs)[TABLE_COLUMNS]
+    st.dataframe(table, hide_index=True, width="stretch",
+                 column_config={"final loss": st.column_config.NumberColumn(format="%.3g"),
+                                "final val loss": st.column_config.NumberColumn(format="%.3g"),
+                                "prediction": st.column_config.NumberColumn("next value", format="%.2f"),
+                                "after": st.column_config.TextColumn("after the window"),
+                                "seconds": st.column_config.NumberColumn(format="%.2f")})  # fmt: skip
+
+
+page()

@@ -1,0 +1,63 @@
+"""Data page: the series, and the windows the model will actually see, raw beside scaled."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+import seqcore
+from pages import charts
+from pages.common import settings_sidebar, show_problems
+
+
+def windows_table(series: pd.Series, config: seqcore.TrainConfig) -> pd.DataFrame:
+    """One row per (window -> target) pair: raw values, scaled values, and train or validation."""
+    from seqcore.windows import split_index
+
+    x, y = seqcore.make_windows(series.to_numpy(), config.window)
+    n_train = split_index(len(y), config.val_fraction)
+    raw = [", ".join(f"{v:g}" for v in row) for row in x[:, :, 0]]
+    scaled = [", ".join(f"{v / config.scale:.4g}" for v in row) for row in x[:, :, 0]]
+    return pd.DataFrame(
+        {
+            "input window": raw,
+            "target": y,
+            "scaled window": scaled,
+            "scaled target": y / config.scale,
+            "part": ["train" if i < n_train else "validation" for i in range(len(y))],
+        }
+    )
+
+
+def page() -> None:
+    settings = settings_sidebar()
+    st.title("The data the model learns from")
+    st.caption("The same series and settings as the Train page; change them in the sidebar.")
+    show_problems(settings)
+    if settings.series is None:
+        return
+    series = settings.series
+    left, right = st.columns([3, 1])
+    left.plotly_chart(charts.series_figure(series, settings.label), width="stretch", key="series_chart")
+    right.dataframe(pd.DataFrame({"value": series.to_numpy()}), height=min(38 + 35 * len(series), 340), width="stretch")
+    if settings.config is None or settings.errors:
+        return
+    config = settings.config
+    table = windows_table(series, config)
+    samples = len(table)
+    st.subheader("Windows: what goes in, what should come out")
+    st.markdown(
+        f"Each window of **{config.window}** consecutive values is one input; the value right after it is its target. "
+        f"This series gives **{samples}** windows, so the model's input array has shape "
+        f"**({samples}, {config.window}, 1)**: *(samples, timesteps, features)*, one feature per timestep."
+    )
+    st.dataframe(table, hide_index=True, width="stretch", height=min(38 + 35 * samples, 420),
+                 column_config={"target": st.column_config.NumberColumn(format="%g"),
+                                "scaled target": st.column_config.NumberColumn(format="%.4g")})  # fmt: skip
+    st.caption(f"Scaled = raw ÷ {config.scale:g}. Networks learn best on small numbers; predictions are multiplied back by "
+               f"{config.scale:g}. The last {config.val_fraction:.0%} of windows are held out for validation."
+               if config.val_fraction else f"Scaled = raw ÷ {config.scale:g}. Networks learn best on small numbers; "
+               f"predictions are multiplied back by {config.scale:g}.")  # fmt: skip
+
+
+page()

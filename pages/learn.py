@@ -1,0 +1,81 @@
+"""Learn page: the notebook's ideas in short, each tied to the current settings."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import seqcore
+from pages import charts
+from pages.common import CELL_NAMES, settings_sidebar, show_problems
+from seqcore.export import keras_code
+
+
+def parameter_count(config: seqcore.TrainConfig) -> int:
+    """Trainable weights of the model: recurrent layers (keras' formulas) plus the Dense(1) head."""
+    total, inputs = 0, 1
+    for _ in range(config.layers):
+        u = config.units
+        total += {"lstm": 4 * u * (inputs + u + 1), "gru": 3 * u * (inputs + u + 2), "rnn": u * (inputs + u + 1)}[config.cell]
+        inputs = u
+    return total + config.units + 1
+
+
+def page() -> None:
+    settings = settings_sidebar()
+    st.title("How it works")
+    show_problems(settings)
+    if not settings.ready:
+        return
+    config, values = settings.config, settings.series.to_numpy()
+
+    st.header("1 · Windows: turning a series into questions")
+    first = values[: config.window + 1]
+    st.markdown(
+        f"The model never sees the whole series at once. It reads **{config.window}** values and is asked for the next one. "
+        f"From this series the first question is *{', '.join(f'{v:g}' for v in first[:-1])} → ?* with answer "
+        f"**{first[-1]:g}**; sliding one step gives the next question, and so on: "
+        f"**{len(values) - config.window}** questions in all. The Data page lists them."
+    )
+
+    st.header("2 · Scaling: keep the numbers small")
+    st.markdown(
+        f"Inside the network, values pass through squashing functions like `{config.activation}`. Large inputs land on the "
+        f"flat part of the curve, where a change in the input barely changes the output, so learning stalls. "
+        f"Dividing by the **scale** ({config.scale:g}) keeps them on the steep part; predictions are multiplied back."
+    )
+    st.plotly_chart(charts.squash_figure(values[:50], config.scale, config.activation), width="stretch", key="squash_chart")
+
+    st.header(f"3 · The {CELL_NAMES[config.cell]} layer: units and gates")
+    gates = {
+        "lstm": "An LSTM unit keeps a *cell state*, a running memory. Three gates, each a small learned layer with outputs "
+        "between 0 and 1, decide at every step what to **forget** from it, what new information to **write** into it, and "
+        "how much of it to **show** as the output.",
+        "gru": "A GRU unit has two gates: an **update** gate that mixes the old memory with a new candidate, and a **reset** "
+        "gate that decides how much of the old memory the candidate may use. Fewer weights than an LSTM, often as good.",
+        "rnn": "A SimpleRNN unit has no gates: each step overwrites its memory with a squashed mix of the input and the "
+        "previous memory. Over long windows the signal from early steps fades, which is what gates were invented to fix.",
+    }[config.cell]
+    st.markdown(gates)
+    st.markdown(
+        f"**Units** ({config.units}) is how many such memories run side by side. With your settings the model has "
+        f"**{parameter_count(config):,}** weights to learn, from {len(values) - config.window} questions."
+    )
+
+    st.header("4 · Epochs and the loss")
+    st.markdown(
+        f"An **epoch** is one pass over all the questions; after each, the weights move a little (Adam, learning rate "
+        f"{config.learning_rate:g}) to shrink the **loss**: the mean squared error between answers and predictions, "
+        f"on scaled values. {config.epochs} epochs = {config.epochs} rounds of this. A loss of 0.0001 at scale "
+        f"{config.scale:g} means a typical error of √0.0001 × {config.scale:g} = {0.01 * config.scale:g} in the series' units."
+    )
+    result = st.session_state.get("result")
+    if result is not None and result.losses:
+        marks = sorted({1, min(10, len(result.losses)), min(100, len(result.losses)), len(result.losses)})
+        st.caption("Your last run: " + " · ".join(f"epoch {e}: loss {result.losses[e - 1]:.3g}" for e in marks))
+
+    st.header("5 · The same model in plain Keras")
+    st.caption("Copy this into a notebook: it builds and trains this model with the current settings and series.")
+    st.code(keras_code(config, values), language="python")
+
+
+page()

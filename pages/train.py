@@ -1,0 +1,96 @@
+"""Train page: press Train, watch the loss fall, read the prediction."""
+
+from __future__ import annotations
+
+import math
+
+import streamlit as st
+
+import seqcore
+from pages import charts
+from pages.common import describe, plain, record_run, settings_sidebar, show_problems, train_live, warm_up_in_background
+
+
+def changes(old: tuple, new: tuple) -> str:
+    """What differs between two settings signatures, in words."""
+    words = []
+    if old[0] != new[0] or old[1] != new[1]:
+        words.append("series")
+    if old[2] is not None and new[2] is not None:
+        for name, value in vars(new[2]).items():
+            if getattr(old[2], name) != value:
+                words.append(f"{name.replace('_', ' ')} {getattr(old[2], name)} → {value}")
+    return ", ".join(words) or "settings"
+
+
+def results(state, settings) -> None:
+    result = state.result
+    config = result.config
+    if state.result_signature != settings.signature:
+        st.warning(f"These results are from earlier settings ({plain(changes(state.result_signature, settings.signature))}). "
+                   "Press **Train** to see the new ones.", icon=":material/history:")  # fmt: skip
+    status = f"stopped at epoch {result.epochs_trained} of {config.epochs}" if result.stopped else f"{result.epochs_trained} epochs"
+    st.caption(f"Run on {plain(state.result_label)} · {plain(describe(config))} · {status} in {result.seconds:.2f} s")
+    st.plotly_chart(charts.loss_figure(result.losses, result.val_losses, config.epochs), width="stretch", key="loss_chart")
+    final = result.losses[-1]
+    left, middle, right = st.columns(3)
+    left.metric("Final training loss (MSE)", f"{final:.3g}")
+    middle.metric("Typical error, series units", f"±{math.sqrt(final) * config.scale:.3g}")
+    if result.val_losses:
+        right.metric("Final validation loss", f"{result.val_losses[-1]:.3g}")
+    st.caption(f"The loss is the mean squared error on values divided by the scale ({config.scale:g}). "
+               f"Its square root times the scale is a typical error in the series' own units.")  # fmt: skip
+
+    st.subheader("Predict the next value")
+    state.setdefault("predict_input", ", ".join(f"{v:g}" for v in result.series.to_numpy()[-config.window :]))
+    text = st.text_input(f"The last {config.window} values (comma-separated)", key="predict_input",
+                         help="Edit these to ask the model about any window.")  # fmt: skip
+    try:
+        recent = seqcore.parse_values(text)
+        prediction = seqcore.predict_next(result, recent)
+        shown = ", ".join(f"{v:g}" for v in recent[-config.window :])
+        st.metric(f"Next value after [{shown}]", f"{prediction:.2f}")
+    except seqcore.InputError as exc:
+        st.error(f"**Prediction input**: {plain(exc)}", icon=":material/error:")
+
+    st.subheader("Predicted vs actual")
+    steps = st.number_input("Forecast steps after the series", 1, 200, key="forecast_steps",
+                            help="Each predicted value is fed back in as the newest input.")  # fmt: skip
+    predictions = seqcore.one_step_predictions(result)
+    forecast = seqcore.forecast(result, result.series.to_numpy(), int(steps))
+    st.plotly_chart(charts.prediction_figure(result.series, predictions, forecast), width="stretch", key="prediction_chart")
+    st.caption("Dots: the model's guess for each value from the window before it. "
+               "Dashed: the forecast, each step built on the previous guesses, so errors can grow.")  # fmt: skip
+
+
+def page() -> None:
+    settings = settings_sidebar()
+    state = st.session_state
+    st.title("Train an LSTM to predict the next value")
+    st.caption("Pick a series and settings in the sidebar, press **Train**, and watch the loss fall. "
+               "Changing a setting never retrains by itself.")  # fmt: skip
+    show_problems(settings)
+    button, stop_column, info = st.columns([1, 1, 4], vertical_alignment="center")
+    stop_slot = stop_column.empty()
+    clicked = button.button("Train", key="train", type="primary", disabled=not settings.ready, width="stretch")
+    info.caption(f"{plain(settings.label)} · {plain(describe(settings.config))}" if settings.config else "")
+    if "notice" in state:
+        st.info(state.pop("notice"), icon=":material/stop_circle:")
+    progress_slot, chart_slot = st.empty(), st.empty()
+    if clicked and settings.ready:
+        stop_slot.button("Stop", key="stop", width="stretch", help="Ends training and keeps the curve so far.")
+        result = train_live(settings.series, settings.config, settings.label, settings.signature, progress_slot, chart_slot)
+        stop_slot.empty()
+        if result is not None:
+            record_run(result, settings.label, settings.signature)
+        progress_slot.empty()
+        chart_slot.empty()
+    if "result" in state:
+        results(state, settings)
+    warm_up_in_background()  # last, so that importing tensorflow never delays drawing the page
+    elif not clicked:
+        st.info("No training yet. With the defaults this is the reference notebook: the ramp 1..7, "
+                "an LSTM with 30 units and 500 epochs; it should predict about 8.01 after 5, 6, 7.", icon=":material/arrow_forward:")  # fmt: skip
+
+
+page()

@@ -1,0 +1,26 @@
+import re
+import subprocess
+import sys
+
+import seqcore
+from seqcore.export import keras_code
+
+
+def run_code(code: str) -> str:
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=180, check=True).stdout
+
+
+def test_generated_keras_code_runs_and_learns_the_ramp():
+    code = keras_code(seqcore.TrainConfig(epochs=300), range(1, 8))
+    assert "keras.layers.LSTM(30, activation='tanh')" in code and "epochs=300" in code
+    out = run_code(code)
+    value = float(re.search(r"next value: ([\d.]+)", out).group(1))
+    assert 7.0 < value < 9.0
+
+
+def test_generated_code_follows_the_settings():
+    config = seqcore.TrainConfig(cell="gru", layers=2, units=4, epochs=2, window=2, val_fraction=0.25, scale=10)
+    code = keras_code(config, range(1, 12))
+    assert "keras.layers.GRU(4, activation='tanh', return_sequences=True)" in code
+    assert "validation_data=(x_val, y_val)" in code and "window, scale = 2, 10" in code
+    assert "next value:" in run_code(code)
