@@ -87,10 +87,10 @@ def page() -> None:
         chart_slot.empty()
     if "result" in state:
         results(state, settings)
-    warm_up_in_background()  # last, so that importing tensorflow never delays drawing the page
     elif not clicked:
-        st.info("No training yet. With the defaults this is the reference notebook: the ramp 1..7, "
-                "an LSTM with 30 units and 500 epochs; it should predict about 8.01 after 5, 6, 7.", icon=":material/arrow_forward:")  # fmt: skip
+        st.info("No training yet. With the defaults this is the reference notebook: the ramp 1..7, an LSTM with "
+                "30 units and 500 epochs; it should predict about 8.01 after 5, 6, 7.", icon=":material/arrow_forward:")  # fmt: skip
+    warm_up_in_background()  # last, so that importing tensorflow never delays drawing the page
 
 
 page()
