@@ -41,7 +41,8 @@ def show_experiment(runs: list[dict]) -> None:
     worst = rows[judged].max()
     st.success(f"**{best['cell']}** learned best here: {judged} {best[judged]:.3g}, "
                f"{worst / best[judged]:.1f}× lower than the worst. Same series, seed, units, window and epochs; "
-               "only the cell differs. Try other seeds or a longer window before you believe one run.", icon=":material/emoji_events:")  # fmt: skip
+               "only the cell differs. Try other seeds or a longer window before you trust one run.",
+               icon=":material/emoji_events:")  # fmt: skip
 
 
 def page() -> None:
