@@ -32,15 +32,25 @@ def _layout(fig: go.Figure, title: str, x: str, y: str, log: bool = False, heigh
     return fig
 
 
-def loss_figure(losses, val_losses=None, total_epochs: int | None = None, log: bool = True) -> go.Figure:
+LIVE_POINTS = 150  # a live redraw ships at most this many points per curve; the final chart has every epoch
+
+
+def loss_figure(losses, val_losses=None, total_epochs: int | None = None, log: bool = True, live: bool = False) -> go.Figure:
     """Training (and validation) MSE per epoch; the x axis spans all planned epochs so the curve grows into it."""
     fig = go.Figure()
     epochs = np.arange(1, len(losses) + 1)
-    fig.add_trace(go.Scatter(x=epochs, y=list(losses), name="training loss", mode="lines", line={"color": TRAIN, "width": 3}))
+    keep = slice(None)
+    if live and len(losses) > LIVE_POINTS:
+        # every k-th epoch, and always the newest one
+        keep = np.unique(np.append(np.arange(0, len(losses), len(losses) // LIVE_POINTS + 1), len(losses) - 1))
+    fig.add_trace(
+        go.Scatter(x=epochs[keep], y=np.asarray(losses)[keep], name="training loss", mode="lines", line={"color": TRAIN, "width": 3})
+    )
     if val_losses is not None:
         fig.add_trace(
-            go.Scatter(x=epochs, y=list(val_losses), name="validation loss", mode="lines", line={"color": VALIDATION, "width": 3})
-        )
+            go.Scatter(x=epochs[keep], y=np.asarray(val_losses)[keep], name="validation loss", mode="lines",
+                       line={"color": VALIDATION, "width": 3})
+        )  # fmt: skip
     if total_epochs:
         fig.update_xaxes(range=[0, total_epochs + 1])
     return _layout(fig, "Loss per epoch (MSE on scaled values)", "epoch", "loss", log=log)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import queue
 import re
 import threading
 import time
@@ -19,7 +20,8 @@ LABELS = {"window": "Window", "units": "Units", "epochs": "Epochs", "scale": "Sc
           "cell": "Cell", "seed": "Seed", "activation": "Activation", "val_fraction": "Validation share",
           "batch_size": "Batch size", "layers": "Layers"}  # fmt: skip
 CELL_NAMES = {"lstm": "LSTM", "gru": "GRU", "rnn": "SimpleRNN"}
-REDRAW_SECONDS = 0.25  # a live chart redrawn ~4 times a second; every redraw ships the whole figure
+REDRAW_SECONDS = 0.4  # a live chart redrawn ~2.5 times a second; every redraw ships the whole figure
+WARM_UP_DELAY = 1.0
 _DEFAULTS = {
     "data_source": "ramp", "length": 60, "noise": 0.0, "data_seed": 0,
     "window": 3, "units": 30, "epochs": 500, "scale": 100.0, "learning_rate": 0.001, "cell": "lstm", "seed": 0,
@@ -50,9 +52,13 @@ class Settings:
 
 
 @st.cache_resource(show_spinner=False)
-def warm_up_in_background() -> threading.Thread:
+def warm_up_in_background() -> threading.Timer:
     """Once per server: trace the default trainer while the first visitor reads the page."""
-    thread = threading.Thread(target=seqcore.warm_up, name="seqcore-warm-up", daemon=True)
+    # a second's delay lets this first page reach the browser before importing tensorflow
+    # takes the interpreter's attention
+    # (a lambda: naming seqcore.warm_up here would import tensorflow in this script thread)
+    thread = threading.Timer(WARM_UP_DELAY, lambda: seqcore.warm_up())
+    thread.name, thread.daemon = "seqcore-warm-up", True
     thread.start()
     return thread
 
@@ -243,32 +249,59 @@ def recover_interrupted_training() -> None:
 def train_live(series, config, label: str, signature: tuple, progress_slot, chart_slot):
     """Train with a live progress bar and loss chart; returns the TrainResult, or None after showing an error.
 
-    A click anywhere (Stop included) makes Streamlit end this script run at its next call,
-    which is inside on_progress: the exception travels up through seqcore.train unchanged and
-    the next run keeps the partial result (see recover_interrupted_training).
+    seqcore trains in a worker thread while this script thread redraws, so drawing overlaps
+    with training instead of pausing it. A click anywhere (Stop included) makes Streamlit end
+    this script run at its next call; the `finally` then tells the worker to stop at its next
+    report and waits for it, so no training outlives its page. The next run keeps the partial
+    result (see recover_interrupted_training).
     """
     state = st.session_state
     state.training = {"label": label, "signature": signature}
     state.partial = None
-    last_draw = [0.0]
+    updates: queue.Queue = queue.Queue()
+    stop = threading.Event()
+    outcome: dict = {}
 
-    def on_progress(progress) -> None:
-        state.partial = progress.result
-        now = time.monotonic()
-        if now - last_draw[0] >= REDRAW_SECONDS or progress.epoch == progress.total:
-            last_draw[0] = now
-            text = f"Epoch {progress.epoch} of {progress.total} · loss {progress.loss:.3g}"
-            progress_slot.progress(progress.epoch / progress.total, text=text)
-            chart_slot.plotly_chart(charts.loss_figure(progress.losses, progress.val_losses, progress.total), width="stretch")
+    def work() -> None:
+        try:
+            outcome["result"] = seqcore.train(series, config, on_progress=lambda p: updates.put(p) or not stop.is_set())
+        except Exception as exc:  # handed to the script thread, which shows or re-raises it
+            outcome["error"] = exc
+        finally:
+            updates.put(None)
 
+    worker = threading.Thread(target=work, name="seqcore-train", daemon=True)
+    worker.start()
     try:
-        result = seqcore.train(series, config, on_progress=on_progress)
-    except seqcore.InputError as exc:
-        state.pop("training", None)
-        state.pop("partial", None)
-        progress_slot.empty()
-        st.error(field_error(exc), icon=":material/error:")
-        return None
+        latest, drawn, next_draw, finished = None, None, 0.0, False
+        while not finished:
+            try:
+                item = updates.get(timeout=0.1)
+                while item is not None and not updates.empty():
+                    item = updates.get_nowait()  # only the newest report matters
+                finished = item is None
+                latest = item or latest
+            except queue.Empty:
+                pass
+            if latest is None:
+                state.partial = None  # touching session state is where a click ends this run
+                continue
+            state.partial = latest.result
+            if latest is not drawn and (time.monotonic() >= next_draw or finished):
+                drawn, next_draw = latest, time.monotonic() + REDRAW_SECONDS
+                text = f"Epoch {latest.epoch} of {latest.total} · loss {latest.loss:.3g}"
+                progress_slot.progress(latest.epoch / latest.total, text=text)
+                chart_slot.plotly_chart(charts.loss_figure(latest.losses, latest.val_losses, latest.total, live=True), width="stretch")
+    finally:
+        stop.set()
+        worker.join(timeout=10)
     state.pop("training", None)
     state.pop("partial", None)
-    return result
+    error = outcome.get("error")
+    if isinstance(error, seqcore.InputError):
+        progress_slot.empty()
+        st.error(field_error(error), icon=":material/error:")
+        return None
+    if error is not None:
+        raise error
+    return outcome["result"]

@@ -4,20 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-import seqcore
 from pages import charts
 from pages.common import CELL_NAMES, settings_sidebar, show_problems
-from seqcore.export import keras_code
-
-
-def parameter_count(config: seqcore.TrainConfig) -> int:
-    """Trainable weights of the model: recurrent layers (keras' formulas) plus the Dense(1) head."""
-    total, inputs = 0, 1
-    for _ in range(config.layers):
-        u = config.units
-        total += {"lstm": 4 * u * (inputs + u + 1), "gru": 3 * u * (inputs + u + 2), "rnn": u * (inputs + u + 1)}[config.cell]
-        inputs = u
-    return total + config.units + 1
+from seqcore.export import keras_code, parameter_count
 
 
 def page() -> None:

@@ -88,6 +88,8 @@ def page() -> None:
     if "result" in state:
         results(state, settings)
     elif not clicked:
+        if settings.series is not None:
+            st.plotly_chart(charts.series_figure(settings.series, f"The series: {settings.label}"), width="stretch", key="series_chart")
         st.info("No training yet. With the defaults this is the reference notebook: the ramp 1..7, an LSTM with "
                 "30 units and 500 epochs; it should predict about 8.01 after 5, 6, 7.", icon=":material/arrow_forward:")  # fmt: skip
     warm_up_in_background()  # last, so that importing tensorflow never delays drawing the page

@@ -52,3 +52,14 @@ last = series[-window:].reshape(1, window, 1) / scale
 print("final loss:", history.history["loss"][-1])
 print("next value:", float(model.predict(last, verbose=0)[0, 0]) * scale)
 """
+
+
+def parameter_count(config: TrainConfig) -> int:
+    """Trainable weights of the model: the recurrent layers (keras' formulas) plus the Dense(1) head."""
+    total, inputs = 0, 1
+    for _ in range(config.layers):
+        u = config.units
+        # lstm: 4 gates; gru: 3 gates with two biases each (keras' reset_after); simple rnn: one
+        total += {"lstm": 4 * u * (inputs + u + 1), "gru": 3 * u * (inputs + u + 2), "rnn": u * (inputs + u + 1)}[config.cell]
+        inputs = u
+    return total + config.units + 1

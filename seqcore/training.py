@@ -17,7 +17,7 @@ from .windows import as_values, prepare_windows
 # one call of the traced loop aims to take this long: short enough for a live
 # chart to redraw several times a second, long enough that the ~1 ms cost of a
 # call is noise
-PROGRESS_SECONDS = 0.08
+PROGRESS_SECONDS = 0.1
 QUIET_SECONDS = 1.0  # with nobody watching, fewer and longer calls
 
 

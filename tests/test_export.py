@@ -2,8 +2,10 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 import seqcore
-from seqcore.export import keras_code
+from seqcore.export import keras_code, parameter_count
 
 
 def run_code(code: str) -> str:
@@ -24,3 +26,11 @@ def test_generated_code_follows_the_settings():
     assert "keras.layers.GRU(4, activation='tanh', return_sequences=True)" in code
     assert "validation_data=(x_val, y_val)" in code and "window, scale = 2, 10" in code
     assert "next value:" in run_code(code)
+
+
+@pytest.mark.parametrize("cell, layers, units", [("lstm", 1, 30), ("gru", 2, 7), ("rnn", 3, 5)])
+def test_parameter_count_matches_keras(cell, layers, units):
+    from seqcore.model import build_model
+
+    config = seqcore.TrainConfig(cell=cell, layers=layers, units=units)
+    assert parameter_count(config) == build_model(config).count_params()

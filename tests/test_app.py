@@ -1,0 +1,201 @@
+"""The dashboard driven headless with Streamlit's AppTest: every page, training, bad input, uploads."""
+
+import base64
+import json
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(__import__("pathlib").Path(__file__).resolve().parents[1] / "app.py")
+PAGES = ["pages/train.py", "pages/data.py", "pages/compare.py", "pages/learn.py"]
+
+
+def values(array) -> np.ndarray:
+    """Plotly's JSON holds arrays as lists or as base64 typed arrays ({dtype, bdata})."""
+    if isinstance(array, dict):
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=np.dtype(array["dtype"]))
+    return np.asarray(array)
+
+
+def figures(at) -> dict:
+    """Plotly figures on screen, by title."""
+    out = {}
+    for chart in at.get("plotly_chart"):
+        spec = json.loads(chart.proto.spec)
+        out[spec["layout"].get("title", {}).get("text", "")] = spec
+    return out
+
+
+def errors(at) -> str:
+    return " | ".join(e.value for e in at.error)
+
+
+@pytest.fixture
+def app():
+    return AppTest.from_file(APP, default_timeout=120).run()
+
+
+def train(at, **settings):
+    for key, value in settings.items():
+        widget = at.sidebar.number_input(key=key) if key in ("epochs", "units", "window", "scale", "seed") else None
+        (widget or at.sidebar.selectbox(key=key)).set_value(value)
+    at.run()
+    at.button(key="train").click().run()
+    return at
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_loads_without_exceptions(app, page):
+    at = app.switch_page(page).run()
+    assert not at.exception
+    assert not at.error
+    assert at.title
+
+
+def test_train_page_is_the_default_and_changing_a_widget_does_not_train(app):
+    assert app.title[0].value.startswith("Train")
+    app.sidebar.number_input(key="epochs").set_value(10).run()
+    assert "runs" not in app.session_state and not any("Loss per epoch" in t for t in figures(app))
+
+
+def test_training_draws_one_loss_point_per_epoch_and_a_prediction(app):
+    at = train(app, epochs=25)
+    assert not at.exception and not at.error
+    charts = figures(at)
+    loss = charts["Loss per epoch (MSE on scaled values)"]
+    assert len(values(loss["data"][0]["y"])) == 25
+    assert "Predicted vs actual, one step ahead" in charts
+    names = [trace["name"] for trace in charts["Predicted vs actual, one step ahead"]["data"]]
+    assert names == ["actual", "predicted (train)", "forecast"]
+    assert at.session_state["predict_input"] == "5, 6, 7"
+
+
+def test_defaults_reproduce_the_notebook(app):
+    at = app
+    at.button(key="train").click().run()
+    metric = next(m for m in at.metric if m.label.startswith("Next value after [5, 6, 7]"))
+    assert abs(float(metric.value) - 8.0) < 0.1
+
+
+def test_results_stay_and_say_they_are_stale_when_settings_change(app):
+    at = train(app, epochs=15)
+    at.sidebar.number_input(key="units").set_value(12).run()
+    assert any("earlier settings" in w.value and "units 30 → 12" in w.value for w in at.warning)
+    assert "Loss per epoch (MSE on scaled values)" in figures(at)
+    assert len(at.session_state["runs"]) == 1
+
+
+def test_validation_split_is_drawn_apart(app):
+    app.sidebar.selectbox(key="data_source").set_value("sine").run()
+    app.sidebar.slider(key="val_fraction").set_value(0.2)
+    at = train(app, epochs=10)
+    prediction = figures(at)["Predicted vs actual, one step ahead"]
+    assert [t["name"] for t in prediction["data"]][:3] == ["actual", "predicted (train)", "predicted (validation)"]
+    assert len(figures(at)["Loss per epoch (MSE on scaled values)"]["data"]) == 2
+
+
+def test_choosing_a_series_sets_a_scale_that_suits_it(app):
+    app.sidebar.selectbox(key="data_source").set_value("nile").run()
+    assert app.session_state["scale"] == 10_000
+    assert not app.error
+
+
+@pytest.mark.parametrize(
+    "settings, words",
+    [
+        ({"window": 7}, "**Window**: window is 7 but the series has only 7 values"),
+        ({"scale": 0.01}, "**Scale**: scale 0\\.01 is too small for this series"),
+    ],
+)
+def test_bad_settings_show_an_error_naming_the_widget_and_keep_results(app, settings, words):
+    at = train(app, epochs=10)
+    for key, value in settings.items():
+        at.sidebar.number_input(key=key).set_value(value)
+    at.run()
+    assert words in errors(at)
+    assert not at.exception
+    assert at.button(key="train").disabled
+    assert "Loss per epoch (MSE on scaled values)" in figures(at)  # the earlier run is still shown
+
+
+def test_a_bad_prediction_input_says_how_to_fix_it(app):
+    at = train(app, epochs=10)
+    at.text_input(key="predict_input").set_value("5, six").run()
+    assert "value 2, 'six', is not a finite number" in errors(at).replace("\\", "")
+    at.text_input(key="predict_input").set_value("5").run()
+    assert "give at least 3" in errors(at)
+    at.text_input(key="predict_input").set_value("1, 2, 3").run()
+    assert not at.error and any(m.label.startswith("Next value after [1, 2, 3]") for m in at.metric)
+
+
+def upload(at, name: str, content: bytes):
+    at.sidebar.selectbox(key="data_source").set_value("upload").run()
+    at.sidebar.get("file_uploader")[0].set_value((name, content, "text/csv"))
+    return at.run()
+
+
+def test_uploading_a_good_csv_trains_on_it(app):
+    rows = "".join(f"{1900 + i},{100 + 3 * i}\n" for i in range(30))
+    at = upload(app, "flow.csv", f"year,flow\n{rows}".encode())
+    assert not at.error, errors(at)
+    assert at.session_state["scale"] == 1000
+    assert any("using column 'flow'" in c.value.replace("\\", "") for c in at.caption)
+    at.sidebar.number_input(key="epochs").set_value(10).run()
+    at.button(key="train").click().run()
+    assert not at.exception and not at.error
+    assert len(values(figures(at)["Predicted vs actual, one step ahead"]["data"][0]["y"])) == 30
+
+
+@pytest.mark.parametrize(
+    "content, words",
+    [
+        (b"", "the file is empty"),
+        (b"v\n1\n2\nabc\n", "line 4, column 'v' holds 'abc'"),
+        (b"\x89PNG\x00\x00binary", "looks binary"),
+    ],
+)
+def test_uploading_a_bad_csv_shows_what_is_wrong_and_keeps_results(app, content, words):
+    at = train(app, epochs=10)
+    at = upload(at, "bad.csv", content)
+    assert words in errors(at).replace("\\", "")
+    assert not at.exception
+    assert "Loss per epoch (MSE on scaled values)" in figures(at)
+
+
+def test_settings_survive_a_page_switch(app):
+    app.sidebar.number_input(key="units").set_value(17).run()
+    at = app.switch_page("pages/data.py").run()
+    at = at.switch_page("pages/train.py").run()
+    assert at.sidebar.number_input(key="units").value == 17
+
+
+def test_data_page_shows_windows_raw_beside_scaled(app):
+    at = app.switch_page("pages/data.py").run()
+    assert any("(4, 3, 1)" in m.value for m in at.markdown)
+    table = at.dataframe[1].value
+    assert table["input window"].tolist()[0] == "1, 2, 3" and table["scaled window"].tolist()[0] == "0.01, 0.02, 0.03"
+    assert table["target"].tolist() == [4, 5, 6, 7]
+
+
+def test_compare_page_lists_runs_and_runs_the_cell_experiment(app):
+    at = train(app, epochs=10)
+    at = at.switch_page("pages/compare.py").run()
+    assert len(at.dataframe[0].value) == 1
+    at.button(key="experiment_button").click().run()
+    assert not at.exception and not at.error
+    table = at.dataframe[0].value
+    assert table["settings"].str.split("(").str[0].tolist() == ["LSTM", "LSTM", "GRU", "SimpleRNN"]
+    assert any("learned best here" in s.value for s in at.success)
+    runs = figures(at)["Training loss of each run"]
+    assert len(runs["data"]) == 4 and "window 3" in runs["data"][2]["hovertemplate"]
+    at.toggle(key="log_scale").set_value(False).run()
+    assert figures(at)["Training loss of each run"]["layout"]["yaxis"].get("type") != "log"
+
+
+def test_learn_page_gives_keras_code_for_the_current_settings(app):
+    app.sidebar.number_input(key="units").set_value(12).run()
+    at = app.switch_page("pages/learn.py").run()
+    code = at.code[0].value
+    assert "keras.layers.LSTM(12, activation='tanh')" in code and "series = np.array([1, 2, 3, 4, 5, 6, 7])" in code
+    assert any("4," in m.value or "weights to learn" in m.value for m in at.markdown)
