@@ -31,31 +31,34 @@ def results(state, settings) -> None:
                    "Press **Train** to see the new ones.", icon=":material/history:")  # fmt: skip
     status = f"stopped at epoch {result.epochs_trained} of {config.epochs}" if result.stopped else f"{result.epochs_trained} epochs"
     st.caption(f"Run on {plain(state.result_label)} · {plain(describe(config))} · {status} in {result.seconds:.2f} s")
-    st.plotly_chart(charts.loss_figure(result.losses, result.val_losses, config.epochs), width="stretch", key="loss_chart")
     final = result.losses[-1]
-    left, middle, right = st.columns(3)
-    left.metric("Final training loss (MSE)", f"{final:.3g}")
-    middle.metric("Typical error, series units", f"±{math.sqrt(final) * config.scale:.3g}")
-    if result.val_losses:
-        right.metric("Final validation loss", f"{result.val_losses[-1]:.3g}")
-    st.caption(f"The loss is the mean squared error on values divided by the scale ({config.scale:g}). "
-               f"Its square root times the scale is a typical error in the series' own units.")  # fmt: skip
-
-    st.subheader("Predict the next value")
     state.setdefault("predict_input", ", ".join(f"{v:g}" for v in result.series.to_numpy()[-config.window :]))
-    text = st.text_input(f"The last {config.window} values (comma-separated)", key="predict_input",
-                         help="Edit these to ask the model about any window.")  # fmt: skip
+    ask, answer, loss, error = st.columns([1.3, 1, 1, 1])
+    text = ask.text_input(f"Predict after these {config.window} values", key="predict_input",
+                          help="Edit the numbers (comma-separated) to ask the model about any window.")  # fmt: skip
     try:
         recent = seqcore.parse_values(text)
         prediction = seqcore.predict_next(result, recent)
         shown = ", ".join(f"{v:g}" for v in recent[-config.window :])
-        st.metric(f"Next value after [{shown}]", f"{prediction:.2f}")
+        answer.metric(f"Next value after [{shown}]", f"{prediction:.2f}")
     except seqcore.InputError as exc:
-        st.error(f"**Prediction input**: {plain(exc)}", icon=":material/error:")
+        answer.error(f"**Prediction input**: {plain(exc)}", icon=":material/error:")
+    loss.metric("Final loss (MSE, scaled)", f"{final:.3g}",
+                help="Mean squared error on the values divided by the scale." + (
+                    f" Validation: {result.val_losses[-1]:.3g}." if result.val_losses else ""))  # fmt: skip
+    error.metric("Typical error", f"±{math.sqrt(final) * config.scale:.3g}",
+                 help="Square root of the loss times the scale: an error in the series' own units.")  # fmt: skip
+    if result.val_losses:
+        st.caption(f"Validation loss (windows the model never trained on): **{result.val_losses[-1]:.3g}**, "
+                   f"typical error ±{math.sqrt(result.val_losses[-1]) * config.scale:.3g}.")  # fmt: skip
+    st.caption(f"The loss is measured on values divided by the scale ({config.scale:g}); "
+               "its square root times the scale is a typical error in the series' own units.")  # fmt: skip
+    st.plotly_chart(charts.loss_figure(result.losses, result.val_losses), width="stretch", key="loss_chart")
 
-    st.subheader("Predicted vs actual")
-    steps = st.number_input("Forecast steps after the series", 1, 200, key="forecast_steps",
-                            help="Each predicted value is fed back in as the newest input.")  # fmt: skip
+    chart_title, steps_box = st.columns([3, 1], vertical_alignment="bottom")
+    chart_title.subheader("Predicted vs actual")
+    steps = steps_box.number_input("Forecast steps", 1, 200, key="forecast_steps",
+                                   help="Values after the series, each prediction fed back in as the newest input.")  # fmt: skip
     predictions = seqcore.one_step_predictions(result)
     forecast = seqcore.forecast(result, result.series.to_numpy(), int(steps))
     st.plotly_chart(charts.prediction_figure(result.series, predictions, forecast), width="stretch", key="prediction_chart")

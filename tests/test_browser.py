@@ -1,0 +1,119 @@
+"""The real thing: a Streamlit server and headless Chromium, clicking like a teacher would.
+
+Screenshots land in artifacts/ (git-ignored) for a person to look at.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from live_server import APP_IDLE, CHROMIUM, ROOT, launch_chromium, streamlit_server
+
+if not shutil.which(CHROMIUM):
+    if os.environ.get("CI"):
+        pytest.fail(f"{CHROMIUM} is missing; `make test` installs Debian's chromium", pytrace=False)
+    pytest.skip("Debian's chromium is not installed (make test installs it where apt-get can)", allow_module_level=True)
+
+playwright = pytest.importorskip("playwright.sync_api")
+SHOTS = ROOT / "artifacts"
+LOSS_CHART = ".st-key-loss_chart .main-svg >> nth=0"
+LIVE_LOSS = """[...document.querySelectorAll('[data-testid="stPlotlyChart"]')].some(
+    c => (c.querySelector('.gtitle')?.textContent || '').startsWith('Loss per epoch') && c.querySelector('.scatterlayer path.js-line'))"""
+
+
+@pytest.fixture(scope="module")
+def browser_page():
+    SHOTS.mkdir(exist_ok=True)
+    with streamlit_server() as (url, _, _), playwright.sync_playwright() as p:
+        browser = launch_chromium(p)
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.set_default_timeout(60_000)
+        page.goto(url)
+        page.wait_for_selector(".st-key-train button:not([disabled])")
+        page.wait_for_selector(APP_IDLE)
+        yield page
+        browser.close()
+
+
+def no_exception(page) -> None:
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def set_number(page, key: str, value) -> None:
+    box = page.locator(f".st-key-{key} input")
+    box.fill(str(value))
+    box.press("Enter")
+    page.wait_for_selector(APP_IDLE)
+
+
+def shot(page, name: str) -> Path:
+    path = SHOTS / f"{name}.png"
+    page.screenshot(path=path)
+    return path
+
+
+def test_first_screen_is_the_train_page(browser_page):
+    page = browser_page
+    assert page.get_by_role("heading", name="Train an LSTM to predict the next value").is_visible()
+    for name in ("Train", "Data", "Compare", "Learn"):
+        assert page.locator('[data-testid="stSidebarNav"]').get_by_text(name, exact=True).is_visible()
+    no_exception(page)
+    shot(page, "1-first-screen")
+
+
+def test_train_with_the_notebook_defaults(browser_page):
+    page = browser_page
+    page.click(".st-key-train button")
+    page.wait_for_function(LIVE_LOSS)
+    shot(page, "2-training")
+    page.wait_for_selector(".st-key-prediction_chart .main-svg")
+    page.wait_for_selector(APP_IDLE)
+    no_exception(page)
+    value = page.locator('[data-testid="stMetric"]', has_text="Next value after [5, 6, 7]").locator('[data-testid="stMetricValue"]')
+    assert abs(float(value.inner_text()) - 8.0) < 0.1
+    assert page.locator(LOSS_CHART).is_visible()
+    shot(page, "3-trained")
+    page.locator(".st-key-prediction_chart").scroll_into_view_if_needed()
+    shot(page, "4-predicted-vs-actual")
+
+
+def test_stop_keeps_the_curve_so_far_and_the_next_training_works(browser_page):
+    page = browser_page
+    set_number(page, "epochs", 10000)
+    page.click(".st-key-train button")
+    page.wait_for_selector(".st-key-stop button")
+    page.wait_for_function(LIVE_LOSS)
+    page.click(".st-key-stop button")
+    page.wait_for_selector("text=Training stopped at epoch")
+    page.wait_for_selector(APP_IDLE)
+    no_exception(page)
+    assert page.locator(LOSS_CHART).is_visible()
+    shot(page, "5-stopped")
+    set_number(page, "epochs", 100)
+    page.click(".st-key-train button")
+    page.wait_for_selector("text=100 epochs in")
+    page.wait_for_selector(APP_IDLE)
+    no_exception(page)
+
+
+def test_a_bad_setting_shows_an_error_and_keeps_the_results(browser_page):
+    page = browser_page
+    set_number(page, "window", 7)
+    alert = page.locator('[data-testid="stAlert"]', has_text="window is 7 but the series has only 7 values")
+    alert.wait_for()
+    assert page.locator(LOSS_CHART).is_visible()
+    assert page.locator(".st-key-train button").is_disabled()
+    shot(page, "6-bad-window")
+    set_number(page, "window", 3)
+    alert.wait_for(state="detached")
+
+
+@pytest.mark.parametrize("name", ["Data", "Compare", "Learn"])
+def test_other_pages(browser_page, name):
+    page = browser_page
+    page.locator('[data-testid="stSidebarNav"]').get_by_text(name, exact=True).click()
+    page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg')
+    page.wait_for_selector(APP_IDLE)
+    no_exception(page)
+    shot(page, f"7-{name.lower()}")
