@@ -24,11 +24,15 @@ def _layout(fig: go.Figure, title: str, x: str, y: str, log: bool = False, heigh
         height=height,
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
-        font={"size": 15},
+        font={"size": 16},
         hovermode="x unified",
     )
+    # explicit sizes: the streamlit chart theme otherwise shrinks tick labels below what a projector shows
+    fig.update_xaxes(tickfont={"size": 15}, title_font={"size": 16})
+    fig.update_yaxes(tickfont={"size": 15}, title_font={"size": 16})
     if log:
-        fig.update_yaxes(type="log", exponentformat="power")
+        # powers of ten only: plotly's in-between "2" and "5" labels read as noise
+        fig.update_yaxes(type="log", exponentformat="power", dtick=1)
     return fig
 
 
@@ -98,7 +102,8 @@ def prediction_figure(series: pd.Series, predictions: pd.DataFrame, forecast=Non
         xs = np.arange(len(values) - 1, len(values) + len(forecast))
         ys = np.concatenate([[values[-1]], np.asarray(forecast)])
         fig.add_trace(go.Scatter(x=xs, y=ys, name="forecast", mode="lines+markers", line={"color": FORECAST, "width": 3, "dash": "dash"}))
-    return _layout(fig, "Predicted vs actual, one step ahead", "position in the series", "value", height=380)
+    title = "Predicted vs actual: dots one step ahead" + (", dashed a forecast" if forecast is not None and len(forecast) else "")
+    return _layout(fig, title, "position in the series", "value", height=380)
 
 
 def smooth(values, weight: float) -> np.ndarray:
@@ -121,29 +126,33 @@ def runs_figure(runs: list[dict], log: bool = True, smoothing: float = 0.0) -> g
             go.Scatter(
                 x=np.arange(1, len(run["losses"]) + 1),
                 y=smooth(run["losses"], smoothing),
-                name=f"run {run['run']}: {run['cell']}",
+                name=run["name"],
                 mode="lines",
-                line={"color": RUN_COLOURS[i % len(RUN_COLOURS)], "width": 2.5},
+                line={"color": RUN_COLOURS[i % len(RUN_COLOURS)], "width": 2.5, "dash": "dot" if run["status"] == "stopped" else "solid"},
                 hovertemplate=f"run {run['run']}<br>{settings}<br>epoch %{{x}}: loss %{{y:.3g}}<extra></extra>",
             )
         )
-    fig = _layout(fig, "Training loss of each run", "epoch", "loss (MSE, scaled)", log=log, height=420)
-    fig.update_layout(hovermode="closest")
+    fig = _layout(fig, "Training loss of each run (dotted: stopped early)", "epoch", "loss (MSE, scaled)", log=log, height=460)
+    # many runs make a long legend: below the plot it cannot cover the title
+    fig.update_layout(hovermode="closest", legend={"orientation": "h", "yanchor": "top", "y": -0.18, "xanchor": "left", "x": 0})
     return fig
 
 
-def comparison_figure(rows: pd.DataFrame) -> go.Figure:
-    """Final loss per cell type as bars (lower is better)."""
+def comparison_figure(rows: pd.DataFrame, judged: str) -> go.Figure:
+    """One dot per cell type at its final loss, on a log axis (bars would mislead there)."""
     fig = go.Figure(
-        go.Bar(
+        go.Scatter(
             x=rows["cell"],
-            y=rows["final loss"],
-            marker_color=RUN_COLOURS[: len(rows)],
-            text=[f"{v:.2g}" for v in rows["final loss"]],
-            textposition="outside",
+            y=rows[judged],
+            mode="markers+text",
+            marker={"color": RUN_COLOURS[: len(rows)], "size": 22},
+            text=[f"{v:.2g}" for v in rows[judged]],
+            textposition="top center",
         )
     )
-    return _layout(fig, "Final loss by cell type (lower learned better)", "cell", "final loss (MSE, scaled)", log=True)
+    fig = _layout(fig, f"{judged.capitalize()} by cell type (lower = closer fit)", "cell", f"{judged} (MSE, scaled)", log=True)
+    fig.update_yaxes(range=[np.log10(rows[judged].min()) - 0.6, np.log10(rows[judged].max()) + 0.6])  # room for the labels
+    return fig
 
 
 def squash_figure(raw, scale: float, activation: str = "tanh") -> go.Figure:

@@ -217,6 +217,8 @@ def record_run(result, label: str, signature: tuple) -> dict:
         "run": len(runs) + 1,
         "data": label,
         "cell": CELL_NAMES[result.config.cell],
+        "name": f"run {len(runs) + 1} · {CELL_NAMES[result.config.cell]} · {result.epochs_trained} epochs"
+        + (" (stopped)" if result.stopped else ""),
         "settings": describe(result.config),
         "config": result.config,
         "epochs trained": result.epochs_trained,
@@ -232,6 +234,7 @@ def record_run(result, label: str, signature: tuple) -> dict:
     state.result = result
     state.result_signature = signature
     state.result_label = label
+    state.result_run = record["run"]
     state.predict_input = ", ".join(f"{v:g}" for v in window)
     return record
 

@@ -10,21 +10,23 @@ import streamlit as st
 from pages import charts
 from pages.common import CELL_NAMES, record_run, settings_sidebar, show_problems, train_live
 
-TABLE_COLUMNS = ["run", "data", "settings", "status", "epochs trained", "final loss", "final val loss", "after", "prediction", "seconds"]
+TABLE_COLUMNS = ["run", "status", "final loss", "final val loss", "after", "prediction", "seconds", "epochs trained", "settings", "data"]
 
 
 def experiment(settings) -> None:
     """Train the three cells with otherwise equal settings and say which reached the lowest loss."""
     progress_slot, chart_slot = st.empty(), st.empty()
     rows = []
+    status = st.empty()
     for cell in CELL_NAMES:
         config = dataclasses.replace(settings.config, cell=cell)
         signature = (settings.signature[0], settings.signature[1], config)
-        st.caption(f"Training {CELL_NAMES[cell]}…")
+        status.caption(f"Training {CELL_NAMES[cell]} ({len(rows) + 1} of {len(CELL_NAMES)})…")
         result = train_live(settings.series, config, settings.label, signature, progress_slot, chart_slot)
         if result is None:
             return
         rows.append(record_run(result, settings.label, signature))
+    status.empty()
     progress_slot.empty()
     chart_slot.empty()
     st.session_state.experiment = [r["run"] for r in rows]
@@ -37,7 +39,7 @@ def show_experiment(runs: list[dict]) -> None:
     judged = "final val loss" if rows["final val loss"].notna().all() else "final loss"
     best = rows.loc[rows[judged].idxmin()]
     st.subheader("LSTM vs GRU vs SimpleRNN")
-    st.plotly_chart(charts.comparison_figure(rows), width="stretch", key="experiment_chart")
+    st.plotly_chart(charts.comparison_figure(rows, judged), width="stretch", key="experiment_chart")
     worst = rows[judged].max()
     st.success(f"**{best['cell']}** learned best here: {judged} {best[judged]:.3g}, "
                f"{worst / best[judged]:.1f}× lower than the worst. Same series, seed, units, window and epochs; "

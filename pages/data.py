@@ -39,7 +39,8 @@ def page() -> None:
     series = settings.series
     left, right = st.columns([3, 1])
     left.plotly_chart(charts.series_figure(series, settings.label), width="stretch", key="series_chart")
-    right.dataframe(pd.DataFrame({"value": series.to_numpy()}), height=min(38 + 35 * len(series), 340), width="stretch")
+    frame = pd.DataFrame({"value": series.to_numpy()}).rename_axis("position")
+    right.dataframe(frame, height=min(38 + 35 * len(series), 340), width="stretch")
     if settings.config is None or settings.errors:
         return
     config = settings.config

@@ -30,7 +30,7 @@ def results(state, settings) -> None:
         st.warning(f"These results are from earlier settings ({plain(changes(state.result_signature, settings.signature))}). "
                    "Press **Train** to see the new ones.", icon=":material/history:")  # fmt: skip
     status = f"stopped at epoch {result.epochs_trained} of {config.epochs}" if result.stopped else f"{result.epochs_trained} epochs"
-    st.caption(f"Run on {plain(state.result_label)} · {plain(describe(config))} · {status} in {result.seconds:.2f} s")
+    st.caption(f"Run {state.result_run} on {plain(state.result_label)} · {plain(describe(config))} · {status} in {result.seconds:.2f} s")
     final = result.losses[-1]
     state.setdefault("predict_input", ", ".join(f"{v:g}" for v in result.series.to_numpy()[-config.window :]))
     ask, answer, loss, error = st.columns([1.3, 1, 1, 1])
@@ -46,7 +46,7 @@ def results(state, settings) -> None:
     loss.metric("Final loss (MSE, scaled)", f"{final:.3g}",
                 help="Mean squared error on the values divided by the scale." + (
                     f" Validation: {result.val_losses[-1]:.3g}." if result.val_losses else ""))  # fmt: skip
-    error.metric("Typical error", f"±{math.sqrt(final) * config.scale:.3g}",
+    error.metric("Typical error, series units", f"±{math.sqrt(final) * config.scale:.3g}",
                  help="Square root of the loss times the scale: an error in the series' own units.")  # fmt: skip
     if result.val_losses:
         st.caption(f"Validation loss (windows the model never trained on): **{result.val_losses[-1]:.3g}**, "
@@ -55,8 +55,7 @@ def results(state, settings) -> None:
                "its square root times the scale is a typical error in the series' own units.")  # fmt: skip
     st.plotly_chart(charts.loss_figure(result.losses, result.val_losses), width="stretch", key="loss_chart")
 
-    chart_title, steps_box = st.columns([3, 1], vertical_alignment="bottom")
-    chart_title.subheader("Predicted vs actual")
+    _, steps_box = st.columns([3, 1], vertical_alignment="bottom")
     steps = steps_box.number_input("Forecast steps", 1, 200, key="forecast_steps",
                                    help="Values after the series, each prediction fed back in as the newest input.")  # fmt: skip
     predictions = seqcore.one_step_predictions(result)
@@ -76,7 +75,7 @@ def page() -> None:
     button, stop_column, info = st.columns([1, 1, 4], vertical_alignment="center")
     stop_slot = stop_column.empty()
     clicked = button.button("Train", key="train", type="primary", disabled=not settings.ready, width="stretch")
-    info.caption(f"{plain(settings.label)} · {plain(describe(settings.config))}" if settings.config else "")
+    info.caption(f"Next run: {plain(settings.label)} · {plain(describe(settings.config))}" if settings.config else "")
     if "notice" in state:
         st.info(state.pop("notice"), icon=":material/stop_circle:")
     progress_slot, chart_slot = st.empty(), st.empty()

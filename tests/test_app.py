@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 APP = str(__import__("pathlib").Path(__file__).resolve().parents[1] / "app.py")
+PREDICTION = "Predicted vs actual: dots one step ahead, dashed a forecast"
 PAGES = ["pages/train.py", "pages/data.py", "pages/compare.py", "pages/learn.py"]
 
 
@@ -65,8 +66,8 @@ def test_training_draws_one_loss_point_per_epoch_and_a_prediction(app):
     charts = figures(at)
     loss = charts["Loss per epoch (MSE on scaled values)"]
     assert len(values(loss["data"][0]["y"])) == 25
-    assert "Predicted vs actual, one step ahead" in charts
-    names = [trace["name"] for trace in charts["Predicted vs actual, one step ahead"]["data"]]
+    assert PREDICTION in charts
+    names = [trace["name"] for trace in charts[PREDICTION]["data"]]
     assert names == ["actual", "predicted (train)", "forecast"]
     assert at.session_state["predict_input"] == "5, 6, 7"
 
@@ -90,7 +91,7 @@ def test_validation_split_is_drawn_apart(app):
     app.sidebar.selectbox(key="data_source").set_value("sine").run()
     app.sidebar.slider(key="val_fraction").set_value(0.2)
     at = train(app, epochs=10)
-    prediction = figures(at)["Predicted vs actual, one step ahead"]
+    prediction = figures(at)[PREDICTION]
     assert [t["name"] for t in prediction["data"]][:3] == ["actual", "predicted (train)", "predicted (validation)"]
     assert len(figures(at)["Loss per epoch (MSE on scaled values)"]["data"]) == 2
 
@@ -144,7 +145,7 @@ def test_uploading_a_good_csv_trains_on_it(app):
     at.sidebar.number_input(key="epochs").set_value(10).run()
     at.button(key="train").click().run()
     assert not at.exception and not at.error
-    assert len(values(figures(at)["Predicted vs actual, one step ahead"]["data"][0]["y"])) == 30
+    assert len(values(figures(at)[PREDICTION]["data"][0]["y"])) == 30
 
 
 @pytest.mark.parametrize(
@@ -187,10 +188,10 @@ def test_compare_page_lists_runs_and_runs_the_cell_experiment(app):
     table = at.dataframe[0].value
     assert table["settings"].str.split("(").str[0].tolist() == ["LSTM", "LSTM", "GRU", "SimpleRNN"]
     assert any("learned best here" in s.value for s in at.success)
-    runs = figures(at)["Training loss of each run"]
+    runs = figures(at)["Training loss of each run (dotted: stopped early)"]
     assert len(runs["data"]) == 4 and "window 3" in runs["data"][2]["hovertemplate"]
     at.toggle(key="log_scale").set_value(False).run()
-    assert figures(at)["Training loss of each run"]["layout"]["yaxis"].get("type") != "log"
+    assert figures(at)["Training loss of each run (dotted: stopped early)"]["layout"]["yaxis"].get("type") != "log"
 
 
 def test_learn_page_gives_keras_code_for_the_current_settings(app):

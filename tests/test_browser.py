@@ -83,7 +83,7 @@ def test_stop_keeps_the_curve_so_far_and_the_next_training_works(browser_page):
     set_number(page, "epochs", 10000)
     page.click(".st-key-train button")
     page.wait_for_selector(".st-key-stop button")
-    page.wait_for_function(LIVE_LOSS)
+    page.wait_for_selector('[data-testid="stProgress"]:has-text("Epoch")')  # training has reported progress
     page.click(".st-key-stop button")
     page.wait_for_selector("text=Training stopped at epoch")
     page.wait_for_selector(APP_IDLE)
@@ -95,6 +95,20 @@ def test_stop_keeps_the_curve_so_far_and_the_next_training_works(browser_page):
     page.wait_for_selector("text=100 epochs in")
     page.wait_for_selector(APP_IDLE)
     no_exception(page)
+
+
+def test_changing_a_setting_mid_training_ends_it_and_keeps_the_run(browser_page):
+    page = browser_page
+    set_number(page, "epochs", 10000)
+    page.click(".st-key-train button")
+    page.wait_for_selector(".st-key-stop button")
+    page.wait_for_selector('[data-testid="stProgress"]:has-text("Epoch")')  # training has reported progress
+    set_number(page, "units", 20)
+    page.wait_for_selector("text=Training stopped at epoch")
+    page.wait_for_selector("text=These results are from earlier settings")
+    no_exception(page)
+    set_number(page, "units", 30)
+    set_number(page, "epochs", 500)
 
 
 def test_a_bad_setting_shows_an_error_and_keeps_the_results(browser_page):
@@ -117,3 +131,16 @@ def test_other_pages(browser_page, name):
     page.wait_for_selector(APP_IDLE)
     no_exception(page)
     shot(page, f"7-{name.lower()}")
+
+
+def test_the_cell_experiment_in_the_browser(browser_page):
+    page = browser_page
+    page.locator('[data-testid="stSidebarNav"]').get_by_text("Compare", exact=True).click()
+    page.wait_for_selector(".st-key-experiment_button button")
+    page.click(".st-key-experiment_button button")
+    page.wait_for_selector("text=learned best here", timeout=120_000)
+    page.wait_for_selector(APP_IDLE)
+    no_exception(page)
+    shot(page, "8-experiment")
+    page.locator(".st-key-runs_chart").scroll_into_view_if_needed()
+    shot(page, "9-runs")
