@@ -15,8 +15,9 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
+# extra streamlit options: make run ARGS="--server.address 0.0.0.0" (see README, Serving a classroom)
 run: $(STAMP)
-	$(BIN)/streamlit run app.py
+	$(BIN)/streamlit run app.py $(ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -31,7 +31,8 @@ def free_port() -> int:
 def streamlit_server(port: int | None = None, timeout: float = 60):
     """Start `streamlit run app.py` on localhost; yields (url, process, seconds until /_stcore/health said ok)."""
     port = port or free_port()
-    log = open(ROOT / ".streamlit-test.log", "w")  # noqa: SIM115 - closed below
+    (ROOT / "artifacts").mkdir(exist_ok=True)
+    log = open(ROOT / "artifacts" / "streamlit-server.log", "w")  # noqa: SIM115 - closed below
     started = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true"],
@@ -44,7 +45,7 @@ def streamlit_server(port: int | None = None, timeout: float = 60):
     try:
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"streamlit exited with {process.returncode}; see .streamlit-test.log")
+                raise RuntimeError(f"streamlit exited with {process.returncode}; see artifacts/streamlit-server.log")
             if time.perf_counter() - started > timeout:
                 raise TimeoutError("streamlit did not answer its health check")
             try:
