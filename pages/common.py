@@ -80,8 +80,8 @@ def _on_source_change() -> None:
     state.pop("column", None)
     if name == "upload":
         return
-    state.noise = {"noisy_sine": 5.0, "random_walk": 1.0}.get(name, 0.0)
     dataset = seqcore.DATASETS[name]
+    state.noise = dataset.noise
     series = _dataset(name, int(state.length), state.noise, int(state.data_seed))
     state.scale = dataset.scale or seqcore.suggest_scale(series)
 

@@ -23,6 +23,7 @@ class Dataset:
     description: str
     generated: bool = False
     scale: float | None = None  # None: choose from the data (see windows.suggest_scale)
+    noise: float = 0.0  # a generated series' default noise
 
 
 DATASETS = {
@@ -31,8 +32,8 @@ DATASETS = {
         Dataset("ramp", "Ramp 1..7 (notebook)", "The reference notebook's series: 1, 2, 3, 4, 5, 6, 7.", scale=100.0),
         Dataset("arithmetic", "Arithmetic progression", "Start at 1 and add 2 each step, plus optional noise.", True),
         Dataset("sine", "Sine wave", "50 + 40·sin, a period of 20 steps, plus optional noise.", True),
-        Dataset("noisy_sine", "Noisy sine wave", "The sine wave with Gaussian noise (default 5) on every value.", True),
-        Dataset("random_walk", "Random walk", "Start at 100; each step adds a Gaussian step of size 1 (times noise).", True),
+        Dataset("noisy_sine", "Noisy sine wave", "The sine wave with Gaussian noise (default 5) on every value.", True, noise=5.0),
+        Dataset("random_walk", "Random walk", "Start at 100; each step adds a Gaussian step of size noise (default 1).", True, noise=1.0),
         Dataset("sunspots", "Sunspots, yearly 1700–2008", "Yearly mean sunspot activity (NGDC/NOAA), 309 values."),
         Dataset("nile", "Nile flow, yearly 1871–1970", "Annual Nile flow at Aswan in 10⁸ m³ (Cobb 1978), 100 values."),
     ]
@@ -62,8 +63,7 @@ def get_dataset(name: str, length: int = 60, noise: float | None = None, seed: i
 def _generate(name: str, length: int, noise: float | None, seed: int) -> np.ndarray:
     if isinstance(length, bool) or not isinstance(length, (int, np.integer)) or not 4 <= length <= MAX_SERIES_LENGTH:
         raise InputError(f"length must be a whole number between 4 and {MAX_SERIES_LENGTH:,}, got {length!r}")
-    default_noise = {"noisy_sine": 5.0, "random_walk": 1.0}.get(name, 0.0)
-    noise = default_noise if noise is None else noise
+    noise = DATASETS[name].noise if noise is None else noise
     if isinstance(noise, bool) or not isinstance(noise, (int, float)) or not 0 <= noise <= 1000:
         raise InputError(f"noise must be a number between 0 and 1000, got {noise!r}")
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:

@@ -78,12 +78,17 @@ def test_train_with_the_notebook_defaults(browser_page):
     shot(page, "4-predicted-vs-actual")
 
 
-def test_stop_keeps_the_curve_so_far_and_the_next_training_works(browser_page):
-    page = browser_page
+def start_long_training(page) -> None:
+    """Click Train for 10,000 epochs and return once training has reported progress."""
     set_number(page, "epochs", 10000)
     page.click(".st-key-train button")
     page.wait_for_selector(".st-key-stop button")
-    page.wait_for_selector('[data-testid="stProgress"]:has-text("Epoch")')  # training has reported progress
+    page.wait_for_selector('[data-testid="stProgress"]:has-text("Epoch")')
+
+
+def test_stop_keeps_the_curve_so_far_and_the_next_training_works(browser_page):
+    page = browser_page
+    start_long_training(page)
     page.click(".st-key-stop button")
     page.wait_for_selector("text=Training stopped at epoch")
     page.wait_for_selector(APP_IDLE)
@@ -99,10 +104,7 @@ def test_stop_keeps_the_curve_so_far_and_the_next_training_works(browser_page):
 
 def test_changing_a_setting_mid_training_ends_it_and_keeps_the_run(browser_page):
     page = browser_page
-    set_number(page, "epochs", 10000)
-    page.click(".st-key-train button")
-    page.wait_for_selector(".st-key-stop button")
-    page.wait_for_selector('[data-testid="stProgress"]:has-text("Epoch")')  # training has reported progress
+    start_long_training(page)
     set_number(page, "units", 20)
     page.wait_for_selector("text=Training stopped at epoch")
     page.wait_for_selector("text=These results are from earlier settings")
