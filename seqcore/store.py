@@ -1,0 +1,209 @@
+"""Runs kept on disk: a small SQLite database (WAL) of workspaces and their finished or stopped runs."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import secrets
+import sqlite3
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+
+from .config import TrainConfig
+
+SCHEMA_VERSION = 1
+DEFAULT_PATH = Path(__file__).resolve().parents[1] / "data" / "runs.sqlite3"
+PATH_VARIABLE = "LAB_DB_PATH"  # set it to keep runs elsewhere
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS workspaces (
+    id TEXT PRIMARY KEY,
+    created REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    workspace TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    created REAL NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('finished', 'stopped')),
+    label TEXT NOT NULL,
+    config TEXT NOT NULL,
+    series_name TEXT,
+    series_hash TEXT NOT NULL,
+    series TEXT NOT NULL,
+    losses TEXT NOT NULL,
+    val_losses TEXT,
+    predictions TEXT NOT NULL,
+    prediction REAL,
+    seconds REAL NOT NULL,
+    n_train INTEGER NOT NULL,
+    weights BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS runs_by_workspace ON runs(workspace, id);
+"""
+
+
+class StoreError(RuntimeError):
+    """The database cannot be read or written (read-only folder, full disk, corrupt file)."""
+
+
+def default_path() -> Path:
+    return Path(os.environ.get(PATH_VARIABLE) or DEFAULT_PATH)
+
+
+def new_workspace_id() -> str:
+    """An unguessable id (128 random bits) that names a workspace in a URL."""
+    return secrets.token_urlsafe(16)
+
+
+def valid_workspace_id(text) -> bool:
+    return isinstance(text, str) and 16 <= len(text) <= 64 and all(c.isalnum() or c in "-_" for c in text)
+
+
+def series_hash(values) -> str:
+    return hashlib.sha256(np.asarray(values, dtype=np.float64).tobytes()).hexdigest()
+
+
+class RunStore:
+    """Opens one short-lived connection per call, so any thread (any user's session) may use it."""
+
+    def __init__(self, path: str | os.PathLike | None = None):
+        self.path = Path(path) if path is not None else default_path()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self._connect() as db:
+                version = db.execute("PRAGMA user_version").fetchone()[0]
+                if version > SCHEMA_VERSION:
+                    raise StoreError(f"{self.path} was written by a newer version (schema {version})")
+                db.execute("PRAGMA journal_mode=WAL")
+                db.executescript(_SCHEMA)
+                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        except (sqlite3.Error, OSError) as exc:
+            raise StoreError(f"cannot use the run database at {self.path}: {exc}") from None
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=15, isolation_level=None)
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA synchronous = NORMAL")  # with WAL: a crash loses at most the last commits, never corrupts
+        return db
+
+    def _run(self, work):
+        try:
+            db = self._connect()
+            try:
+                return work(db)
+            finally:
+                db.close()
+        except sqlite3.Error as exc:
+            raise StoreError(f"the run database at {self.path} failed: {exc}") from None
+
+    def ensure_workspace(self, workspace: str) -> None:
+        self._run(lambda db: db.execute("INSERT OR IGNORE INTO workspaces VALUES (?, ?)", (workspace, time.time())))
+
+    def save_run(self, workspace: str, result, label: str, predictions: list[float], prediction: float | None) -> int:
+        """Keep a finished or stopped run; returns its id."""
+        weights = io.BytesIO()
+        np.savez(weights, *result.weights)
+        values = result.series.to_numpy()
+        row = (
+            workspace, time.time(), "stopped" if result.stopped else "finished", label,
+            json.dumps(asdict(result.config)), result.series.name, series_hash(values), json.dumps(values.tolist()),
+            json.dumps(result.losses), json.dumps(result.val_losses) if result.val_losses is not None else None,
+            json.dumps(list(predictions)), prediction, result.seconds, result.n_train, weights.getvalue(),
+        )  # fmt: skip
+
+        def insert(db):
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("INSERT OR IGNORE INTO workspaces VALUES (?, ?)", (workspace, time.time()))
+            cursor = db.execute(
+                "INSERT INTO runs (workspace, created, status, label, config, series_name, series_hash, series, losses,"
+                " val_losses, predictions, prediction, seconds, n_train, weights) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                row,
+            )
+            db.execute("COMMIT")
+            return cursor.lastrowid
+
+        return self._run(insert)
+
+    def runs(self, workspace: str) -> list[dict]:
+        """The workspace's runs, oldest first, each a dict with the stored fields decoded (weights left out)."""
+
+        def select(db):
+            db.row_factory = sqlite3.Row
+            rows = db.execute(
+                "SELECT id, created, status, label, config, series_name, series_hash, losses, val_losses, prediction, seconds"
+                " FROM runs WHERE workspace = ? ORDER BY id",
+                (workspace,),
+            ).fetchall()
+            return [_decode(dict(r)) for r in rows]
+
+        return self._run(select)
+
+    def load_result(self, workspace: str, run_id: int):
+        """The stored run as a `TrainResult` (weights included), or None if it is not in this workspace."""
+        import pandas as pd
+
+        from .training import TrainResult
+
+        def select(db):
+            return db.execute(
+                "SELECT config, series_name, series, losses, val_losses, status, seconds, n_train, weights"
+                " FROM runs WHERE workspace = ? AND id = ?",
+                (workspace, run_id),
+            ).fetchone()
+
+        row = self._run(select)
+        if row is None:
+            return None
+        config, name, series, losses, val_losses, status, seconds, n_train, weights = row
+        arrays = np.load(io.BytesIO(weights))
+        return TrainResult(
+            config=TrainConfig(**json.loads(config)),
+            series=pd.Series(json.loads(series), name=name, dtype=float),
+            losses=json.loads(losses),
+            val_losses=json.loads(val_losses) if val_losses else None,
+            weights=[arrays[f"arr_{i}"] for i in range(len(arrays.files))],
+            stopped=status == "stopped",
+            seconds=seconds,
+            n_train=n_train,
+        )
+
+    def delete_run(self, workspace: str, run_id: int) -> bool:
+        return self._run(lambda db: db.execute("DELETE FROM runs WHERE workspace = ? AND id = ?", (workspace, run_id)).rowcount) > 0
+
+    def clear(self, workspace: str) -> int:
+        return self._run(lambda db: db.execute("DELETE FROM runs WHERE workspace = ?", (workspace,)).rowcount)
+
+    def runs_csv(self, workspace: str) -> str:
+        """One row per run: its settings, results and per-epoch losses (as a ;-separated list)."""
+        out = io.StringIO()
+        fields = [f.name for f in TrainConfig.__dataclass_fields__.values()]
+        writer = csv.writer(out)
+        writer.writerow(
+            ["run", "created_utc", "status", "data", *fields, "final_loss", "final_val_loss", "prediction", "seconds", "losses"]
+        )
+        for run in self.runs(workspace):
+            writer.writerow([
+                run["id"], time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(run["created"])), run["status"], _cell(run["label"]),
+                *[run["config"][f] for f in fields], run["losses"][-1] if run["losses"] else "",
+                run["val_losses"][-1] if run["val_losses"] else "", run["prediction"], round(run["seconds"], 3),
+                ";".join(f"{v:.6g}" for v in run["losses"]),
+            ])  # fmt: skip
+        return out.getvalue()
+
+
+def _decode(row: dict) -> dict:
+    row["config"] = json.loads(row["config"])
+    row["losses"] = json.loads(row["losses"])
+    row["val_losses"] = json.loads(row["val_losses"]) if row["val_losses"] else None
+    return row
+
+
+def _cell(text: str) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
