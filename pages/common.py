@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 import seqcore
+import seqcore.store
 from pages import charts
 
 SOURCES = [*seqcore.DATASETS, "upload"]
@@ -109,7 +110,10 @@ def settings_sidebar() -> Settings:
     for key in ("column", "predict_input"):
         if key in state:
             state[key] = state[key]
+    use_workspace()
     recover_interrupted_training()
+    if "store_problem" in state:
+        st.warning(state.store_problem, icon=":material/cloud_off:")
     out = Settings()
     with st.sidebar:
         st.subheader("Series")
@@ -207,35 +211,106 @@ def describe(config: seqcore.TrainConfig) -> str:
     )
 
 
+@st.cache_resource(show_spinner=False)
+def run_store() -> seqcore.store.RunStore | str:
+    """The server's run database, or why it cannot be used (the app then keeps runs for this tab only)."""
+    try:
+        return seqcore.store.RunStore()
+    except seqcore.store.StoreError as exc:
+        return str(exc)
+
+
+def store_problem(problem: str) -> None:
+    st.session_state.store_problem = f"Runs will not be kept after this tab closes: {problem}"
+
+
+def use_workspace() -> str:
+    """The workspace named in the URL (a shared link wins), kept in the URL across pages; new on a first visit."""
+    state = st.session_state
+    in_url = st.query_params.get("ws")
+    if seqcore.store.valid_workspace_id(in_url):
+        state.workspace = in_url
+    elif "workspace" not in state:
+        state.workspace = seqcore.store.new_workspace_id()
+    if in_url != state.workspace:
+        st.query_params["ws"] = state.workspace
+    if state.get("loaded_workspace") != state.workspace:
+        state.loaded_workspace = state.workspace
+        _load_workspace(state.workspace)
+    return state.workspace
+
+
+def _load_workspace(workspace: str) -> None:
+    """Bring back a workspace's runs (after a reload, a server restart, or from a shared link)."""
+    state = st.session_state
+    state.runs = []
+    for key in ("result", "result_signature", "result_label", "result_run", "predict_input"):
+        state.pop(key, None)
+    store = run_store()
+    if isinstance(store, str):
+        store_problem(store)
+        return
+    try:
+        rows = store.runs(workspace)
+        for row in rows:
+            config = seqcore.TrainConfig(**row["config"])
+            state.runs.append(_record(row["id"], row["label"], config, row["losses"], row["val_losses"],
+                                      row["prediction"], row["seconds"], row["status"]))  # fmt: skip
+        if rows:
+            result = store.load_result(workspace, rows[-1]["id"])
+            _show_result(result, rows[-1]["label"], rows[-1]["id"])
+    except seqcore.store.StoreError as exc:
+        store_problem(str(exc))
+
+
+def _record(number, label, config, losses, val_losses, prediction, seconds, status) -> dict:
+    """A run as the Compare page lists it."""
+    return {
+        "run": number,
+        "data": label,
+        "cell": CELL_NAMES[config.cell],
+        "name": f"run {number} · {CELL_NAMES[config.cell]} · {len(losses)} epochs" + (" (stopped)" if status == "stopped" else ""),
+        "settings": describe(config),
+        "config": config,
+        "epochs trained": len(losses),
+        "final loss": losses[-1] if losses else float("nan"),
+        "final val loss": val_losses[-1] if val_losses else None,
+        "prediction": prediction,
+        "seconds": seconds,
+        "status": status,
+        "losses": losses,
+    }
+
+
+def _show_result(result, label: str, number: int) -> None:
+    state = st.session_state
+    state.result = result
+    state.result_signature = (label, hashlib.sha1(result.series.to_numpy().tobytes()).hexdigest(), result.config)
+    state.result_label = label
+    state.result_run = number
+    state.predict_input = ", ".join(f"{v:g}" for v in result.series.to_numpy()[-result.config.window :])
+
+
 def record_run(result, label: str, signature: tuple) -> dict:
-    """Keep a finished or stopped run: as the latest result, and as a row for the Compare page."""
+    """Keep a finished or stopped run: in the workspace's database, as the latest result, and for the Compare page."""
     state = st.session_state
     runs = state.setdefault("runs", [])
-    window = result.series.to_numpy()[-result.config.window :]
-    prediction = seqcore.predict_next(result, window)
-    record = {
-        "run": len(runs) + 1,
-        "data": label,
-        "cell": CELL_NAMES[result.config.cell],
-        "name": f"run {len(runs) + 1} · {CELL_NAMES[result.config.cell]} · {result.epochs_trained} epochs"
-        + (" (stopped)" if result.stopped else ""),
-        "settings": describe(result.config),
-        "config": result.config,
-        "epochs trained": result.epochs_trained,
-        "final loss": result.losses[-1] if result.losses else float("nan"),
-        "final val loss": result.val_losses[-1] if result.val_losses else None,
-        "prediction": prediction,
-        "after": ", ".join(f"{v:g}" for v in window),
-        "seconds": result.seconds,
-        "status": "stopped" if result.stopped else "finished",
-        "losses": result.losses,
-    }
+    prediction = seqcore.predict_next(result, result.series.to_numpy()[-result.config.window :])
+    number = max((r["run"] for r in runs), default=0) + 1
+    store = run_store()
+    if isinstance(store, str):
+        store_problem(store)
+    else:
+        try:
+            predictions = seqcore.one_step_predictions(result)["predicted"].tolist()
+            number = store.save_run(state.workspace, result, label, predictions, prediction)
+        except seqcore.store.StoreError as exc:
+            store_problem(str(exc))
+    status = "stopped" if result.stopped else "finished"
+    record = _record(number, label, result.config, result.losses, result.val_losses, prediction, result.seconds, status)
     runs.append(record)
-    state.result = result
+    _show_result(result, label, number)
     state.result_signature = signature
-    state.result_label = label
-    state.result_run = record["run"]
-    state.predict_input = ", ".join(f"{v:g}" for v in window)
     return record
 
 

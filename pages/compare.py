@@ -7,10 +7,11 @@ import dataclasses
 import pandas as pd
 import streamlit as st
 
+import seqcore.store
 from pages import charts
-from pages.common import CELL_NAMES, record_run, settings_sidebar, show_problems, train_live
+from pages.common import CELL_NAMES, record_run, run_store, settings_sidebar, show_problems, store_problem, train_live
 
-TABLE_COLUMNS = ["run", "status", "final loss", "final val loss", "after", "prediction", "seconds", "epochs trained", "settings", "data"]
+TABLE_COLUMNS = ["run", "status", "final loss", "final val loss", "prediction", "seconds", "epochs trained", "settings", "data"]
 
 
 def experiment(settings) -> None:
@@ -70,9 +71,44 @@ def page() -> None:
     st.dataframe(table, hide_index=True, width="stretch",
                  column_config={"final loss": st.column_config.NumberColumn(format="%.3g"),
                                 "final val loss": st.column_config.NumberColumn(format="%.3g"),
-                                "prediction": st.column_config.NumberColumn("next value", format="%.2f"),
-                                "after": st.column_config.TextColumn("after the window"),
+                                "prediction": st.column_config.NumberColumn("next value (after the last window)", format="%.2f"),
                                 "seconds": st.column_config.NumberColumn(format="%.2f")})  # fmt: skip
+    manage(runs)
+
+
+def manage(runs: list[dict]) -> None:
+    """Share, download, delete: what a workspace's owner (anyone with its link) can do."""
+    state = st.session_state
+    store = run_store()
+    st.subheader("This workspace")
+    st.caption("Runs are saved on this computer under the workspace named in the page address (`?ws=…`). "
+               "Reloading, or reopening the address after a restart, brings them back; sharing the address shares them.")  # fmt: skip
+    download, delete, clear = st.columns(3)
+    if not isinstance(store, str):
+        workspace = state.workspace
+        download.download_button("Download runs (CSV)", lambda: store.runs_csv(workspace), file_name="runs.csv",
+                                 mime="text/csv", key="download_runs", on_click="ignore")  # fmt: skip
+    chosen = delete.selectbox("Run", [r["run"] for r in runs], key="delete_choice", label_visibility="collapsed",
+                              format_func=lambda n: f"run {n}")  # fmt: skip
+    delete.button("Delete this run", key="delete_run", on_click=forget, args=(chosen,))
+    sure = clear.checkbox("Yes, delete every run here", key="clear_confirm")
+    clear.button("Clear workspace", key="clear_workspace", disabled=not sure, on_click=forget, args=(None,))
+
+
+def forget(number: int | None) -> None:
+    """Delete one run (or, with None, all) from the database and from this tab; a button callback."""
+    state = st.session_state
+    store = run_store()
+    if not isinstance(store, str):
+        try:
+            store.clear(state.workspace) if number is None else store.delete_run(state.workspace, number)
+        except seqcore.store.StoreError as exc:
+            store_problem(str(exc))
+    state.runs = [r for r in state.get("runs", []) if number is not None and r["run"] != number]
+    state.pop("clear_confirm", None)
+    if number is None or state.get("result_run") == number:
+        for key in ("result", "result_signature", "result_label", "result_run", "predict_input"):
+            state.pop(key, None)
 
 
 page()

@@ -9,6 +9,7 @@ import streamlit as st
 import seqcore
 from pages import charts
 from pages.common import describe, plain, record_run, settings_sidebar, show_problems, train_live, warm_up_in_background
+from seqcore.export import keras_file
 
 
 def changes(old: tuple, new: tuple) -> str:
@@ -63,6 +64,9 @@ def results(state, settings) -> None:
     st.plotly_chart(charts.prediction_figure(result.series, predictions, forecast), width="stretch", key="prediction_chart")
     st.caption("Dots: the model's guess for each value from the window before it. "
                "Dashed: the forecast, each step built on the previous guesses, so errors can grow.")  # fmt: skip
+    st.download_button("Download the trained model (.keras)", lambda: keras_file(result), file_name=f"run-{state.result_run}.keras",
+                       mime="application/octet-stream", key="download_model", on_click="ignore",
+                       help="Load it with keras.models.load_model; it expects inputs divided by the scale.")  # fmt: skip
 
 
 def page() -> None:

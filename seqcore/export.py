@@ -63,3 +63,14 @@ def parameter_count(config: TrainConfig) -> int:
         total += {"lstm": 4 * u * (inputs + u + 1), "gru": 3 * u * (inputs + u + 2), "rnn": u * (inputs + u + 1)}[config.cell]
         inputs = u
     return total + config.units + 1
+
+
+def keras_file(result) -> bytes:
+    """The trained model as a `.keras` file (Keras' own format: architecture and weights)."""
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "model.keras"
+        result.model.save(path)
+        return path.read_bytes()

@@ -17,3 +17,11 @@ def ramp():
 def notebook_result(ramp):
     """The reference notebook's run: defaults, 500 epochs, seed 0."""
     return seqcore.train(ramp, seqcore.TrainConfig())
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _runs_in_a_temporary_database(tmp_path_factory):
+    """Never write test runs into the project's data/ folder; servers started by tests inherit this."""
+    import os
+
+    os.environ["LAB_DB_PATH"] = str(tmp_path_factory.mktemp("store") / "runs.sqlite3")

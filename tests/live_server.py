@@ -8,6 +8,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -39,7 +40,8 @@ def streamlit_server(port: int | None = None, timeout: float = 60):
         cwd=ROOT,
         stdout=log,
         stderr=subprocess.STDOUT,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        # runs go to a throw-away database unless the caller chose one
+        env={"LAB_DB_PATH": os.path.join(tempfile.mkdtemp(prefix="lab-runs-"), "runs.sqlite3"), **os.environ, "PYTHONUNBUFFERED": "1"},
     )
     url = f"http://localhost:{port}"
     try:

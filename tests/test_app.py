@@ -57,7 +57,7 @@ def test_every_page_loads_without_exceptions(app, page):
 def test_train_page_is_the_default_and_changing_a_widget_does_not_train(app):
     assert app.title[0].value.startswith("Train")
     app.sidebar.number_input(key="epochs").set_value(10).run()
-    assert "runs" not in app.session_state and not any("Loss per epoch" in t for t in figures(app))
+    assert not app.session_state["runs"] and not any("Loss per epoch" in t for t in figures(app))
 
 
 def test_training_draws_one_loss_point_per_epoch_and_a_prediction(app):
@@ -200,3 +200,57 @@ def test_learn_page_gives_keras_code_for_the_current_settings(app):
     code = at.code[0].value
     assert "keras.layers.LSTM(12, activation='tanh')" in code and "series = np.array([1, 2, 3, 4, 5, 6, 7])" in code
     assert any("4," in m.value or "weights to learn" in m.value for m in at.markdown)
+
+
+def reopen(workspace: str, page: str = "pages/train.py") -> AppTest:
+    """A new browser tab on the same workspace URL (as after a reload or a server restart)."""
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["ws"] = workspace
+    at.run()
+    return at.switch_page(page).run() if page != "pages/train.py" else at
+
+
+def test_runs_come_back_when_the_workspace_url_is_reopened(app):
+    at = train(app, epochs=12)
+    workspace = at.query_params["ws"][0] if isinstance(at.query_params["ws"], list) else at.query_params["ws"]
+    assert workspace == at.session_state["workspace"] and len(workspace) >= 20
+    again = reopen(workspace)
+    assert not again.exception
+    assert len(again.session_state["runs"]) == 1
+    assert "Loss per epoch (MSE on scaled values)" in figures(again)  # the latest result is restored whole
+    assert any(m.label.startswith("Next value after [5, 6, 7]") for m in again.metric)
+    other = AppTest.from_file(APP, default_timeout=120).run()  # a fresh visitor gets an empty workspace
+    assert other.session_state["workspace"] != workspace and not other.session_state["runs"]
+
+
+def test_delete_a_run_and_clear_the_workspace(app):
+    at = train(app, epochs=5)
+    at.button(key="train").click().run()
+    at = at.switch_page("pages/compare.py").run()
+    assert len(at.dataframe[0].value) == 2
+    first = at.session_state["runs"][0]["run"]
+    at.selectbox(key="delete_choice").set_value(first)
+    at.button(key="delete_run").click().run()
+    assert [r["run"] for r in at.session_state["runs"]] != [] and first not in [r["run"] for r in at.session_state["runs"]]
+    assert len(reopen(at.session_state["workspace"]).session_state["runs"]) == 1
+    at.checkbox(key="clear_confirm").check().run()
+    at.button(key="clear_workspace").click().run()
+    assert not at.exception and not at.session_state["runs"]
+    assert not reopen(at.session_state["workspace"]).session_state["runs"]
+
+
+def test_an_unwritable_database_keeps_the_app_working(tmp_path, monkeypatch):
+    from pages import common
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    monkeypatch.setenv("LAB_DB_PATH", str(blocker / "runs.sqlite3"))
+    common.run_store.clear()
+    try:
+        at = AppTest.from_file(APP, default_timeout=120).run()
+        assert any("Runs will not be kept" in w.value for w in at.warning)
+        at = train(at, epochs=5)
+        assert not at.exception and not at.error and len(at.session_state["runs"]) == 1
+    finally:
+        monkeypatch.undo()
+        common.run_store.clear()

@@ -146,3 +146,18 @@ def test_the_cell_experiment_in_the_browser(browser_page):
     shot(page, "8-experiment")
     page.locator(".st-key-runs_chart").scroll_into_view_if_needed()
     shot(page, "9-runs")
+
+
+def test_a_reload_brings_the_runs_back(browser_page):
+    page = browser_page
+    url = page.url
+    assert "ws=" in url  # the workspace is in the address, so it can be reloaded or shared
+    page.reload()
+    page.wait_for_selector(APP_IDLE)
+    page.locator('[data-testid="stSidebarNav"]').get_by_text("Compare", exact=True).click()
+    page.wait_for_selector(".st-key-runs_chart .main-svg")
+    page.wait_for_selector(APP_IDLE)
+    assert "ws=" in page.url and page.url.split("ws=")[1][:22] == url.split("ws=")[1][:22]
+    no_exception(page)
+    page.locator(".st-key-download_runs").scroll_into_view_if_needed()
+    shot(page, "10-workspace")

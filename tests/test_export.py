@@ -34,3 +34,15 @@ def test_parameter_count_matches_keras(cell, layers, units):
 
     config = seqcore.TrainConfig(cell=cell, layers=layers, units=units)
     assert parameter_count(config) == build_model(config).count_params()
+
+
+def test_the_keras_file_loads_and_predicts_like_the_run(tmp_path):
+    from seqcore._tf import keras
+    from seqcore.export import keras_file
+
+    result = seqcore.train(seqcore.get_dataset("ramp"), seqcore.TrainConfig(epochs=20, units=8))
+    path = tmp_path / "model.keras"
+    path.write_bytes(keras_file(result))
+    model = keras.models.load_model(path)
+    x = (seqcore.make_windows([5, 6, 7, 0], 3)[0] / 100).astype("float32")
+    assert float(model.predict(x, verbose=0)[0, 0]) * 100 == pytest.approx(seqcore.predict_next(result, [5, 6, 7]), abs=1e-4)
