@@ -29,8 +29,12 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(port: int | None = None, timeout: float = 60):
-    """Start `streamlit run app.py` on localhost; yields (url, process, seconds until /_stcore/health said ok)."""
+def streamlit_server(port: int | None = None, timeout: float = 60, db_path=None):
+    """Start `streamlit run app.py` on localhost; yields (url, process, seconds until /_stcore/health said ok).
+
+    Runs are kept in `db_path`, else in $LAB_DB_PATH, else in a throw-away database.
+    """
+    db = str(db_path or os.environ.get("LAB_DB_PATH") or os.path.join(tempfile.mkdtemp(prefix="lab-runs-"), "runs.sqlite3"))
     port = port or free_port()
     (ROOT / "artifacts").mkdir(exist_ok=True)
     log = open(ROOT / "artifacts" / "streamlit-server.log", "w")  # noqa: SIM115 - closed below
@@ -40,8 +44,7 @@ def streamlit_server(port: int | None = None, timeout: float = 60):
         cwd=ROOT,
         stdout=log,
         stderr=subprocess.STDOUT,
-        # runs go to a throw-away database unless the caller chose one
-        env={"LAB_DB_PATH": os.path.join(tempfile.mkdtemp(prefix="lab-runs-"), "runs.sqlite3"), **os.environ, "PYTHONUNBUFFERED": "1"},
+        env={**os.environ, "LAB_DB_PATH": db, "PYTHONUNBUFFERED": "1"},
     )
     url = f"http://localhost:{port}"
     try:
