@@ -140,7 +140,9 @@ def _parse_number(cell: str) -> float | None:
 
 
 def _numeric_share(cells: pd.Series) -> float:
-    return sum(_parse_number(c) is not None for c in cells) / max(len(cells), 1)
+    # decimal commas count as numeric here, so such a column is chosen and its first comma named
+    numeric = sum(_parse_number(c) is not None or _parse_number(c.replace(",", ".")) is not None for c in cells)
+    return numeric / max(len(cells), 1)
 
 
 def _choose_column(frame: pd.DataFrame, column: str | None) -> tuple[str, str]:
