@@ -37,3 +37,4 @@ test: lint chromium
 bench: $(STAMP) chromium
 	$(BIN)/python bench/bench_train.py
 	$(BIN)/python bench/bench_ui.py
+	$(BIN)/python bench/bench_class.py 10
