@@ -5,6 +5,7 @@ Screenshots land in artifacts/ (git-ignored) for a person to look at.
 
 import os
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -94,6 +95,8 @@ def test_stop_keeps_the_curve_so_far_and_the_next_training_works(browser_page):
     page.wait_for_selector(APP_IDLE)
     no_exception(page)
     assert page.locator(LOSS_CHART).is_visible()
+    stopped = sqlite3.connect(os.environ["LAB_DB_PATH"]).execute("SELECT count(*) FROM runs WHERE status = 'stopped'").fetchone()
+    assert stopped[0] >= 1  # saved as a stopped run, not only shown
     shot(page, "5-stopped")
     set_number(page, "epochs", 100)
     page.click(".st-key-train button")
