@@ -1,6 +1,7 @@
 """Training speed and memory against the reference notebook's own `model.fit`, in one process.
 
 Run: .venv/bin/python bench/bench_train.py  (about a minute on a 2-core machine)
+     .venv/bin/python bench/bench_train.py --concurrent 10  (ten trainings at once in threads, as ten users would)
 Prints each figure and the ratios the project targets (first >= 15x, second >= 50x, memory <= 30 MiB).
 """
 
@@ -61,5 +62,36 @@ def main() -> None:
     print(f"30 more trainings: resident memory {before:.0f} -> {after:.0f} MiB, growth {after - before:+.1f} MiB (target <= 30)")
 
 
+def concurrent(n: int) -> None:
+    """n trainings of the notebook's defaults started together in threads, each with its own seed and a live callback."""
+    import threading
+
+    series = seqcore.get_dataset("ramp")
+    seqcore.train(series, seqcore.TrainConfig(seed=99))  # trace once, as the dashboard's warm-up does
+    lone, _ = timed_train(seqcore.TrainConfig(seed=98))
+    seconds: dict[int, float] = {}
+
+    def user(i: int) -> None:
+        start = time.perf_counter()
+        config = seqcore.TrainConfig(seed=i, units=30 if i % 2 == 0 else 20)
+        seqcore.train(series, config, on_progress=lambda p: p.result)
+        seconds[i] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    threads = [threading.Thread(target=user, args=(i,)) for i in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - start
+    print(
+        f"lone training {lone:.2f} s; {n} at once (half with 20 units, so new trainers get traced): "
+        f"slowest {max(seconds.values()):.2f} s, all done in {wall:.2f} s, {max(seconds.values()) / lone:.0f}x the lone one"
+    )
+
+
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) > 2 and sys.argv[1] == "--concurrent":
+        concurrent(int(sys.argv[2]))
+    else:
+        main()
