@@ -68,6 +68,8 @@ def page() -> None:
     smoothing = right.slider("Smoothing", 0.0, 0.99, step=0.01, key="smoothing", help="Exponential moving average of each curve.")
     st.plotly_chart(charts.runs_figure(runs, log=log, smoothing=smoothing), width="stretch", key="runs_chart")
     table = pd.DataFrame(runs)[TABLE_COLUMNS]
+    if table["final val loss"].isna().all():
+        table = table.drop(columns="final val loss")  # no run held data out: an empty column only confuses
     st.dataframe(table, hide_index=True, width="stretch",
                  column_config={"final loss": st.column_config.NumberColumn(format="%.3g"),
                                 "final val loss": st.column_config.NumberColumn(format="%.3g"),
