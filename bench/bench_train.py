@@ -2,6 +2,7 @@
 
 Run: .venv/bin/python bench/bench_train.py  (about a minute on a 2-core machine)
      .venv/bin/python bench/bench_train.py --concurrent 10  (ten trainings at once in threads, as ten users would)
+     .venv/bin/python bench/bench_train.py --architectures 10  (memory kept by each new architecture's trainer)
 Prints each figure and the ratios the project targets (first >= 15x, second >= 50x, memory <= 30 MiB).
 """
 
@@ -90,8 +91,20 @@ def concurrent(n: int) -> None:
     )
 
 
+def architectures(n: int) -> None:
+    """Resident memory kept by n trainings that each need a new architecture (units 31, 32, ...)."""
+    timed_train(seqcore.TrainConfig(epochs=5))
+    before = rss_mib()
+    for units in range(31, 31 + n):
+        timed_train(seqcore.TrainConfig(epochs=5, units=units))
+    grown = rss_mib() - before
+    print(f"{n} new architectures: resident memory {grown:+.1f} MiB, {grown / n:.1f} MiB each")
+
+
 if __name__ == "__main__":
     if len(sys.argv) > 2 and sys.argv[1] == "--concurrent":
         concurrent(int(sys.argv[2]))
+    elif len(sys.argv) > 2 and sys.argv[1] == "--architectures":
+        architectures(int(sys.argv[2]))
     else:
         main()

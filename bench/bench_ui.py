@@ -13,30 +13,20 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests"))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
-from live_server import APP_IDLE, launch_chromium, streamlit_server  # noqa: E402
+from live_server import APP_IDLE, LOSS_CURVE_DRAWN, launch_chromium, set_number, streamlit_server  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 import seqcore  # noqa: E402
 
 LONG_EPOCHS = 6000
 REPEATS = 3
-# a loss chart with at least one point, drawn by plotly in the page
-LOSS_CHART_DRAWN = """[...document.querySelectorAll('[data-testid="stPlotlyChart"]')].some(
-    c => (c.querySelector('.gtitle')?.textContent || '').startsWith('Loss per epoch') && c.querySelector('.scatterlayer path.js-line'))"""
-
-
-def set_epochs(page, epochs: int) -> None:
-    box = page.locator(".st-key-epochs input")
-    box.fill(str(epochs))
-    box.press("Enter")
-    page.wait_for_selector(APP_IDLE)
 
 
 def train_and_time(page, run: int) -> tuple[float, float, str]:
     """Click Train for the session's `run`-th run; seconds to the first chart, to the finished results, and the run caption."""
     start = time.perf_counter()
     page.click(".st-key-train button")
-    page.wait_for_function(LOSS_CHART_DRAWN, timeout=30_000)
+    page.wait_for_function(LOSS_CURVE_DRAWN, timeout=30_000)
     first = time.perf_counter() - start
     caption = page.get_by_text(re.compile(rf"^Run {run} on .* epochs in [\d.]+ s"))
     caption.wait_for(timeout=120_000)
@@ -72,7 +62,7 @@ def main() -> None:
         print(f"click -> 500 epochs finished, drawn:   {done:6.2f} s  (target <= 3 s); prediction {prediction}")
         # redraw cost: the app's own training time (its run caption) against a bare seqcore.train
         # without callback in this process, measured while the browser stays open on the idle page
-        set_epochs(page, LONG_EPOCHS)
+        set_number(page, "epochs", LONG_EPOCHS)
         live = sorted(float(re.search(r"in ([\d.]+) s", train_and_time(page, run)[2]).group(1)) for run in range(2, 2 + REPEATS))
         series = seqcore.get_dataset("ramp")
         seqcore.train(series, seqcore.TrainConfig(epochs=10))  # trace outside the timing

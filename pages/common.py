@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import queue
 import re
 import threading
@@ -29,6 +28,11 @@ _DEFAULTS = {
     "activation": "tanh", "val_fraction": 0.0, "batch_size": 32, "layers": 1,
     "forecast_steps": 5, "log_scale": True, "smoothing": 0.0,
 }  # fmt: skip
+
+
+def run_signature(label: str, series, config) -> tuple:
+    """What decides a run's outcome: data label, series content and config; results are stale when it changes."""
+    return (label, seqcore.store.series_hash(series) if series is not None else None, config)
 
 
 def plain(text: str) -> str:
@@ -152,7 +156,7 @@ def settings_sidebar() -> Settings:
                 out.notes.append(f"**Scale**: {advice}")
         except seqcore.InputError as exc:
             out.errors.append(field_error(exc))
-    out.signature = (out.label, hashlib.sha1(out.series.to_numpy().tobytes()).hexdigest() if out.series is not None else None, out.config)
+    out.signature = run_signature(out.label, out.series, out.config)
     return out
 
 
@@ -284,8 +288,9 @@ def _record(number, label, config, losses, val_losses, prediction, seconds, stat
 
 def _show_result(result, label: str, number: int) -> None:
     state = st.session_state
+    state.pop("prediction_cache", None)
     state.result = result
-    state.result_signature = (label, hashlib.sha1(result.series.to_numpy().tobytes()).hexdigest(), result.config)
+    state.result_signature = run_signature(label, result.series, result.config)
     state.result_label = label
     state.result_run = number
     state.predict_input = ", ".join(f"{v:g}" for v in result.series.to_numpy()[-result.config.window :])

@@ -59,8 +59,11 @@ def results(state, settings) -> None:
     _, steps_box = st.columns([3, 1], vertical_alignment="bottom")
     steps = steps_box.number_input("Forecast steps", 1, 200, key="forecast_steps",
                                    help="Values after the series, each prediction fed back in as the newest input.")  # fmt: skip
-    predictions = seqcore.one_step_predictions(result)
-    forecast = seqcore.forecast(result, result.series.to_numpy(), int(steps))
+    # every widget change reruns this page: compute the run's predictions once, not on each rerun
+    key = (state.result_run, int(steps))
+    if state.get("prediction_cache", (None,))[0] != key:
+        state.prediction_cache = (key, seqcore.one_step_predictions(result), seqcore.forecast(result, result.series.to_numpy(), int(steps)))
+    _, predictions, forecast = state.prediction_cache
     st.plotly_chart(charts.prediction_figure(result.series, predictions, forecast), width="stretch", key="prediction_chart")
     st.caption("Dots: the model's guess for each value from the window before it. "
                "Dashed: the forecast, each step built on the previous guesses, so errors can grow.")  # fmt: skip

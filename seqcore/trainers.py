@@ -1,7 +1,8 @@
 """Traced trainers, kept in a small pool per architecture so that tracing and model building happen once.
 
 Why a pool: tracing the training loop costs ~0.7 s and each new Keras model plus
-traced function keeps ~10 MiB that TensorFlow never gives back. A trainer is
+traced function keeps ~11-13 MiB that TensorFlow never gives back (bench_train.py
+--architectures 10). A trainer is
 handed to one training (or prediction) at a time, so concurrent users never
 share variables, and returned afterwards with its weights reset by the next user.
 """

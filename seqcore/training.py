@@ -15,7 +15,7 @@ from .config import InputError, TrainConfig
 from .windows import as_values, prepare_windows
 
 # one call of the traced loop aims to take this long: short enough for a live
-# chart to redraw several times a second, long enough that the ~1 ms cost of a
+# chart to redraw several times a second, long enough that the ~1.3 ms cost of a
 # call is noise
 PROGRESS_SECONDS = 0.1
 QUIET_SECONDS = 1.0  # with nobody watching, fewer and longer calls

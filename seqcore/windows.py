@@ -73,9 +73,14 @@ def split_index(samples: int, val_fraction: float) -> int:
     return n_train
 
 
+def _largest(series) -> float:
+    """The largest magnitude in the series (0 for an empty one)."""
+    return float(np.max(np.abs(np.asarray(series, dtype=float)))) if len(series) else 0.0
+
+
 def check_scale(series, scale: float) -> None:
     """Refuse a scale so small that the scaled series cannot be learned."""
-    largest = float(np.max(np.abs(np.asarray(series, dtype=float)))) if len(series) else 0.0
+    largest = _largest(series)
     if largest / scale > MAX_SCALED_MAGNITUDE:
         raise InputError(
             f"scale {scale:g} is too small for this series: its largest value {largest:g} becomes "
@@ -87,7 +92,7 @@ def check_scale(series, scale: float) -> None:
 
 def suggest_scale(series) -> float:
     """The smallest power of ten at least as large as the series' largest magnitude (1 for an all-zero series)."""
-    largest = float(np.max(np.abs(np.asarray(series, dtype=float)))) if len(series) else 0.0
+    largest = _largest(series)
     if largest == 0:
         return 1.0
     return float(10 ** math.ceil(math.log10(largest)))
@@ -95,7 +100,7 @@ def suggest_scale(series) -> float:
 
 def scale_advice(series, scale: float) -> str | None:
     """A hint when the scale works but is far from ideal (scaled values outside about 0.01..10)."""
-    largest = float(np.max(np.abs(np.asarray(series, dtype=float)))) if len(series) else 0.0
+    largest = _largest(series)
     if largest == 0:
         return None
     scaled = largest / scale

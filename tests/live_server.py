@@ -20,6 +20,17 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update",
 ]  # fmt: skip
 APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+# a loss curve with at least one point, drawn by plotly in the page
+LOSS_CURVE_DRAWN = """[...document.querySelectorAll('[data-testid="stPlotlyChart"]')].some(
+    c => (c.querySelector('.gtitle')?.textContent || '').startsWith('Loss per epoch') && c.querySelector('.scatterlayer path.js-line'))"""
+
+
+def set_number(page, key: str, value) -> None:
+    """Type into the number input with widget key `key` and wait for the rerun to settle."""
+    box = page.locator(f".st-key-{key} input")
+    box.fill(str(value))
+    box.press("Enter")
+    page.wait_for_selector(APP_IDLE)
 
 
 def free_port() -> int:

@@ -9,7 +9,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from live_server import APP_IDLE, CHROMIUM, ROOT, launch_chromium, streamlit_server
+from live_server import APP_IDLE, CHROMIUM, LOSS_CURVE_DRAWN, ROOT, launch_chromium, set_number, streamlit_server
 
 if not shutil.which(CHROMIUM):
     if os.environ.get("CI"):
@@ -19,8 +19,6 @@ if not shutil.which(CHROMIUM):
 playwright = pytest.importorskip("playwright.sync_api")
 SHOTS = ROOT / "artifacts"
 LOSS_CHART = ".st-key-loss_chart .main-svg >> nth=0"
-LIVE_LOSS = """[...document.querySelectorAll('[data-testid="stPlotlyChart"]')].some(
-    c => (c.querySelector('.gtitle')?.textContent || '').startsWith('Loss per epoch') && c.querySelector('.scatterlayer path.js-line'))"""
 
 
 @pytest.fixture(scope="module")
@@ -41,13 +39,6 @@ def no_exception(page) -> None:
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
-def set_number(page, key: str, value) -> None:
-    box = page.locator(f".st-key-{key} input")
-    box.fill(str(value))
-    box.press("Enter")
-    page.wait_for_selector(APP_IDLE)
-
-
 def shot(page, name: str) -> Path:
     path = SHOTS / f"{name}.png"
     page.screenshot(path=path)
@@ -66,7 +57,7 @@ def test_first_screen_is_the_train_page(browser_page):
 def test_train_with_the_notebook_defaults(browser_page):
     page = browser_page
     page.click(".st-key-train button")
-    page.wait_for_function(LIVE_LOSS)
+    page.wait_for_function(LOSS_CURVE_DRAWN)
     shot(page, "2-training")
     page.wait_for_selector(".st-key-prediction_chart .main-svg")
     page.wait_for_selector(APP_IDLE)

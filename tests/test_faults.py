@@ -4,8 +4,8 @@ import signal
 import sqlite3
 import time
 
-from live_server import streamlit_server
-from test_browser import APP_IDLE, launch_chromium, playwright, set_number, start_long_training
+from live_server import set_number, streamlit_server
+from test_browser import APP_IDLE, launch_chromium, playwright, start_long_training
 
 
 def train_once(page, epochs: int, run_caption: str) -> None:

@@ -5,8 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from live_server import streamlit_server
-from test_browser import APP_IDLE, launch_chromium, playwright, set_number
+from live_server import set_number, streamlit_server
+from test_browser import APP_IDLE, launch_chromium, playwright
 
 GUARD = Path(__file__).parent / "netguard"
 
