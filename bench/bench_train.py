@@ -86,7 +86,7 @@ def concurrent(n: int) -> None:
         thread.join()
     wall = time.perf_counter() - start
     print(
-        f"lone training {lone:.2f} s; {n} at once (half with 20 units, so new trainers get traced): "
+        f"lone training {lone:.2f} s; {n} at once (half with 20 units, so one more architecture gets traced): "
         f"slowest {max(seconds.values()):.2f} s, all done in {wall:.2f} s, {max(seconds.values()) / lone:.0f}x the lone one"
     )
 

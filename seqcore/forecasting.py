@@ -26,15 +26,12 @@ def forecast(result: TrainResult, recent, steps: int) -> np.ndarray:
         raise InputError(f"steps must be a whole number between 1 and {MAX_FORECAST_STEPS}, got {steps!r}")
     history = list(values[-window:] / scale)
     out = []
-    trainer = trainers.acquire(result.config)
-    try:
-        for _ in range(steps):
-            x = np.asarray(history[-window:], dtype=np.float32).reshape(1, window, 1)
-            step = float(trainer.predict(result.weights, x)[0])
-            out.append(step)
-            history.append(step)
-    finally:
-        trainers.release(trainer)
+    trainer = trainers.trainer_for(result.config)
+    for _ in range(steps):
+        x = np.asarray(history[-window:], dtype=np.float32).reshape(1, window, 1)
+        step = float(trainer.predict(result.weights, x)[0])
+        out.append(step)
+        history.append(step)
     return np.asarray(out) * scale
 
 
@@ -47,11 +44,7 @@ def one_step_predictions(result: TrainResult) -> pd.DataFrame:
     """
     config = result.config
     x, y = make_windows(result.series.to_numpy(), config.window)
-    trainer = trainers.acquire(config)
-    try:
-        predicted = trainer.predict(result.weights, x / config.scale) * config.scale
-    finally:
-        trainers.release(trainer)
+    predicted = trainers.trainer_for(config).predict(result.weights, x / config.scale) * config.scale
     parts = np.where(np.arange(len(y)) < result.n_train, "train", "validation")
     return pd.DataFrame({"position": np.arange(config.window, config.window + len(y)), "actual": y, "predicted": predicted, "part": parts})
 

@@ -1,170 +1,192 @@
-"""Traced trainers, kept in a small pool per architecture so that tracing and model building happen once.
+"""Traced training loops, one set per architecture, shared by every training of that architecture at once.
 
-Why a pool: tracing the training loop costs ~0.7 s and each new Keras model plus
+Why shared: tracing the training loop costs ~0.4-0.7 s of CPU and each new Keras model plus
 traced function keeps ~11-13 MiB that TensorFlow never gives back (bench_train.py
---architectures 10). A trainer is
-handed to one training (or prediction) at a time, so concurrent users never
-share variables, and returned afterwards with its weights reset by the next user.
+--architectures 10). The traced functions here are stateless: a training's weights and
+Adam's moments go in as tensors and come out updated, and the model's own variables are
+never written. So ten users training the same architecture at the same moment run one
+trace side by side, instead of each building and tracing a copy.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
 
-from ._tf import keras, tf
+from ._tf import tf
 from .config import TrainConfig
 from .model import build_model, initial_weights
-from .windows import Windows
+from .windows import Windows, prepare_windows
 
-MAX_IDLE = 6  # idle trainers kept across all architectures (least recently used dropped first)
+MAX_ARCHITECTURES = 6  # traced architectures kept (least recently used dropped first)
+
+# keras.optimizers.Adam's defaults; the update in `_adam` is Keras' own, written on tensors
+# because the TensorFlow backend has no stateless optimizer step
+BETA_1, BETA_2, EPSILON = 0.9, 0.999, 1e-7
 
 _SERIES = tf.TensorSpec([None, None, 1], tf.float32)  # (samples, timesteps, features)
 _TARGETS = tf.TensorSpec([None], tf.float32)  # (samples,)
 _INT = tf.TensorSpec([], tf.int32)
+_FLOAT = tf.TensorSpec([], tf.float32)
+
+
+@dataclass(frozen=True)
+class State:
+    """One training's weights (one tensor per `model.weights` entry), Adam's moments, steps taken and rate."""
+
+    weights: list
+    momentums: list
+    velocities: list
+    steps: tf.Tensor
+    learning_rate: tf.Tensor
+
+    def numpy_weights(self) -> list[np.ndarray]:
+        return [np.array(w) for w in self.weights]
 
 
 class Trainer:
-    """One model, its Adam optimizer, and the traced functions that train and run it."""
+    """One architecture's model (used only for its structure) and the traced functions that train and run it."""
 
     def __init__(self, config: TrainConfig):
         self.architecture = config.architecture
         self.model = build_model(config)
-        self.optimizer = keras.optimizers.Adam(learning_rate=config.learning_rate)
-        self.optimizer.build(self.model.trainable_variables)
+        self._weight_specs = [tf.TensorSpec(v.shape, v.dtype) for v in self.model.weights]
         self._variants = {}  # (minibatch, validate) -> traced loop; each traced on first use only
-        self._predict = tf.function(lambda x: self.model(x, training=False)[:, 0], input_signature=[_SERIES], autograph=False)
+        self._lock = threading.Lock()
+        self._predict = tf.function(self._outputs, input_signature=[self._weight_specs, _SERIES], autograph=False)
 
-    def reset(self, config: TrainConfig) -> None:
-        """Fresh seeded weights and a fresh optimizer, without creating variables (so nothing is retraced)."""
-        for variable, value in zip(self.model.weights, initial_weights(self.model, config.seed), strict=True):
-            variable.assign(value)
-        for variable in self.optimizer.variables:
-            # adam's moments and step counter back to zero; the learning rate is a variable too
-            variable.assign(np.zeros(variable.shape, dtype=variable.dtype))
-        self.optimizer.learning_rate = config.learning_rate
+    def start(self, config: TrainConfig) -> State:
+        """Seeded initial weights and a fresh Adam (zero moments, no steps taken)."""
+        weights = [tf.constant(w) for w in initial_weights(self.model, config.seed)]
+        zeros = [tf.zeros_like(w) for w in weights]
+        return State(weights, zeros, zeros, tf.constant(0.0), tf.constant(config.learning_rate, tf.float32))
 
-    def run(self, windows: Windows, start: int, epochs: int, config: TrainConfig) -> tuple[np.ndarray, np.ndarray]:
-        """Train `epochs` epochs from epoch index `start`; per-epoch training and validation MSE, each `(epochs,)`."""
-        variant = (len(windows.y_train) > config.batch_size, len(windows.y_val) > 0)
-        if variant not in self._variants:
-            loop = partial(self._epochs, minibatch=variant[0], validate=variant[1])
-            signature = [_SERIES, _TARGETS, _SERIES, _TARGETS] + [_INT] * 4
-            self._variants[variant] = tf.function(loop, input_signature=signature, autograph=False)
-        losses, val_losses = self._variants[variant](
+    def run(self, state: State, windows: Windows, start: int, epochs: int, config: TrainConfig):
+        """Train `epochs` epochs from epoch index `start`.
+
+        Returns per-epoch training and validation MSE, each `(epochs,)`, and the state after them.
+        """
+        variant = self.variant(windows, config)
+        with self._lock:
+            if variant not in self._variants:
+                loop = partial(self._epochs, minibatch=variant[0], validate=variant[1])
+                state_specs = [self._weight_specs, self._weight_specs, self._weight_specs, _FLOAT, _FLOAT]
+                signature = [_SERIES, _TARGETS, _SERIES, _TARGETS] + [_INT] * 4 + state_specs
+                self._variants[variant] = tf.function(loop, input_signature=signature, autograph=False)
+            traced = self._variants[variant]
+        losses, val_losses, weights, momentums, velocities, steps = traced(
             windows.x_train, windows.y_train, windows.x_val, windows.y_val,
             np.int32(start), np.int32(epochs), np.int32(config.batch_size), np.int32(config.seed),
+            state.weights, state.momentums, state.velocities, state.steps, state.learning_rate,
         )  # fmt: skip
-        return losses.numpy(), val_losses.numpy()
+        return losses.numpy(), val_losses.numpy(), State(weights, momentums, velocities, steps, state.learning_rate)
+
+    def variant(self, windows: Windows, config: TrainConfig) -> tuple[bool, bool]:
+        """Which traced loop trains these windows: (mini-batches?, validation?)."""
+        return len(windows.y_train) > config.batch_size, len(windows.y_val) > 0
+
+    def traced(self, windows: Windows, config: TrainConfig) -> bool:
+        """Whether the loop for these windows is traced (or being traced) already."""
+        return self.variant(windows, config) in self._variants
 
     def predict(self, weights: list[np.ndarray], x: np.ndarray) -> np.ndarray:
         """Outputs `(samples,)` for scaled inputs `x` `(samples, timesteps, 1)` with the given weights."""
-        for variable, value in zip(self.model.weights, weights, strict=True):
-            variable.assign(value)
-        return self._predict(np.asarray(x, dtype=np.float32)).numpy()
+        return self._predict([np.asarray(w) for w in weights], np.asarray(x, dtype=np.float32)).numpy()
 
-    def weights(self) -> list[np.ndarray]:
-        return [np.array(v.numpy()) for v in self.model.weights]
+    def _outputs(self, weights, x, training=False):
+        seeds = [v.value for v in self.model.non_trainable_variables]  # dropout's seed state: read, never advanced
+        outputs, _ = self.model.stateless_call(weights, seeds, x, training=training)
+        return outputs[:, 0]
 
-    def _mse(self, x, y, training=False):
-        return tf.reduce_mean(tf.square(self.model(x, training=training)[:, 0] - y))
+    def _mse(self, weights, x, y, training=False):
+        return tf.reduce_mean(tf.square(self._outputs(weights, x, training) - y))
 
-    def _step(self, x, y):
-        """One Adam update on a batch; the batch's MSE before the update."""
+    def _step(self, x, y, weights, momentums, velocities, steps, learning_rate):
+        """One Adam update on a batch: the batch's MSE before the update, and the state after it."""
         with tf.GradientTape() as tape:
-            loss = self._mse(x, y, training=True)
-        variables = self.model.trainable_variables
-        self.optimizer.apply(tape.gradient(loss, variables), variables)
-        return loss
+            tape.watch(weights)
+            loss = self._mse(weights, x, y, training=True)
+        gradients = tape.gradient(loss, weights)
+        steps = steps + 1.0
+        alpha = learning_rate * tf.sqrt(1.0 - BETA_2**steps) / (1.0 - BETA_1**steps)
+        momentums = [m + (g - m) * (1.0 - BETA_1) for m, g in zip(momentums, gradients, strict=True)]
+        velocities = [v + (tf.square(g) - v) * (1.0 - BETA_2) for v, g in zip(velocities, gradients, strict=True)]
+        weights = [w - m * alpha / (tf.sqrt(v) + EPSILON) for w, m, v in zip(weights, momentums, velocities, strict=True)]
+        return loss, weights, momentums, velocities, steps
 
-    def _epochs(self, x, y, x_val, y_val, start, epochs, batch_size, seed, *, minibatch: bool, validate: bool):
+    def _epochs(self, x, y, x_val, y_val, start, epochs, batch_size, seed, *state, minibatch: bool, validate: bool):
         # written with explicit tf.while_loop and traced with autograph off: autograph's
         # source rewriting was half of the first training's time
+        weights, momentums, velocities, steps, learning_rate = state
         samples = tf.shape(x)[0]
         samples_f = tf.cast(samples, tf.float32)
         batches = (samples + batch_size - 1) // batch_size
 
-        def minibatch_epoch(i):
+        def minibatch_epoch(i, adam):
             # a new order of the windows every epoch, decided by (seed, epoch) alone
             order = tf.argsort(tf.random.stateless_uniform([samples], seed=tf.stack([seed, start + i])))
 
-            def body(b, total):
+            def body(b, total, adam):
                 batch = order[b * batch_size : tf.minimum((b + 1) * batch_size, samples)]
                 size = tf.cast(tf.size(batch), tf.float32)
-                return b + 1, total + self._step(tf.gather(x, batch), tf.gather(y, batch)) * size
+                loss, *adam = self._step(tf.gather(x, batch), tf.gather(y, batch), *adam, learning_rate)
+                return b + 1, total + loss * size, adam
 
-            _, total = tf.while_loop(lambda b, _: b < batches, body, (tf.constant(0), tf.constant(0.0)))
-            return total / samples_f
+            _, total, adam = tf.while_loop(lambda b, *_: b < batches, body, (tf.constant(0), tf.constant(0.0), adam))
+            return total / samples_f, adam
 
-        def epoch(i, losses, val_losses):
-            # one full batch (the notebook's case) needs no order and no gathering
-            loss = minibatch_epoch(i) if minibatch else self._step(x, y)
+        def epoch(i, losses, val_losses, adam):
+            if minibatch:
+                loss, adam = minibatch_epoch(i, adam)
+            else:  # one full batch (the notebook's case) needs no order and no gathering
+                loss, *adam = self._step(x, y, *adam, learning_rate)
             # validation after the epoch's updates, as keras' fit reports it
-            val_loss = self._mse(x_val, y_val) if validate else tf.constant(np.nan)
-            return i + 1, losses.write(i, loss), val_losses.write(i, val_loss)
+            val_loss = self._mse(adam[0], x_val, y_val) if validate else tf.constant(np.nan)
+            return i + 1, losses.write(i, loss), val_losses.write(i, val_loss), adam
 
-        _, losses, val_losses = tf.while_loop(
-            lambda i, *_: i < epochs,
-            epoch,
-            (tf.constant(0), tf.TensorArray(tf.float32, size=epochs), tf.TensorArray(tf.float32, size=epochs)),
-        )
-        return losses.stack(), val_losses.stack()
+        empty = tf.TensorArray(tf.float32, size=epochs)
+        adam = [list(weights), list(momentums), list(velocities), steps]
+        _, losses, val_losses, adam = tf.while_loop(lambda i, *_: i < epochs, epoch, (tf.constant(0), empty, empty, adam))
+        return (losses.stack(), val_losses.stack(), *adam)
 
 
-_idle: OrderedDict[tuple, list[Trainer]] = OrderedDict()
-_warming: dict[tuple, threading.Event] = {}  # architectures a warm_up is building right now
+_trainers: OrderedDict[tuple, Trainer] = OrderedDict()
 _lock = threading.Lock()
 
 
-def acquire(config: TrainConfig) -> Trainer:
-    """A trainer for `config`'s architecture that no one else is using; built (and traced later) if none is idle."""
+def trainer_for(config: TrainConfig) -> Trainer:
+    """The shared trainer for `config`'s architecture, built on first use (traced on its first run)."""
     with _lock:
-        warming = _warming.get(config.architecture)
-    if warming is not None:
-        # a warm-up is tracing this very architecture: waiting for it beats tracing a second copy
-        warming.wait(timeout=30)
-    with _lock:
-        stack = _idle.get(config.architecture)
-        if stack:
-            return stack.pop()
-    return Trainer(config)
+        trainer = _trainers.get(config.architecture)
+        if trainer is None:
+            trainer = _trainers[config.architecture] = Trainer(config)
+            while len(_trainers) > MAX_ARCHITECTURES:
+                _trainers.popitem(last=False)  # trainings still using it keep their reference
+        _trainers.move_to_end(config.architecture)
+        return trainer
 
 
-def release(trainer: Trainer) -> None:
-    """Hand a trainer back for reuse."""
-    with _lock:
-        _idle.setdefault(trainer.architecture, []).append(trainer)
-        _idle.move_to_end(trainer.architecture)
-        while sum(len(s) for s in _idle.values()) > MAX_IDLE:
-            oldest = next(iter(_idle))
-            _idle[oldest].pop(0)
-            if not _idle[oldest]:
-                del _idle[oldest]
+def warm_up(config: TrainConfig = TrainConfig(), series=None) -> None:
+    """Trace `config`'s architecture now, so that a user's first training with it starts at once.
 
-
-def warm_up(config: TrainConfig = TrainConfig()) -> None:
-    """Build and trace a trainer for `config`'s architecture now, so a user's first training starts at once.
-
-    Meant for a background thread; a training that asks for this architecture meanwhile waits for it.
+    With `series`, traces exactly what training `series` will use; without, the two variants a
+    first training most likely uses (one full batch, with and without validation). Meant for a
+    background thread; a training that needs a trace meanwhile waits for it (tf.function traces
+    once even when called from several threads). Skips what is traced or being traced already.
     """
-    done = threading.Event()
-    with _lock:
-        if config.architecture in _warming or _idle.get(config.architecture):
-            return
-        _warming[config.architecture] = done
-    try:
-        trainer = Trainer(config)
-        x = np.zeros((2, config.window, 1), np.float32)
-        y = np.zeros(2, np.float32)
-        # the variants a first training is most likely to use: one full batch, with and without validation
-        trainer.run(Windows(x, y, x[:0], y[:0], 2), 0, 1, config)
-        trainer.run(Windows(x, y, x[:1], y[:1], 2), 0, 1, config)
-        trainer.predict(trainer.weights(), x)
-        release(trainer)
-    finally:
-        with _lock:
-            del _warming[config.architecture]
-        done.set()
+    trainer = trainer_for(config)
+    x = np.zeros((2, config.window, 1), np.float32)
+    y = np.zeros(2, np.float32)
+    if series is not None:
+        likely = [prepare_windows(series, config)]
+    else:
+        likely = [Windows(x, y, x[:0], y[:0], 2), Windows(x, y, x[:1], y[:1], 2)]
+    state = trainer.start(config)
+    for windows in likely:
+        if not trainer.traced(windows, config):
+            trainer.run(state, windows, 0, 1, config)
+    trainer.predict(state.weights, x)

@@ -96,7 +96,8 @@ def train(series, config: TrainConfig = TrainConfig(), on_progress: Callable[[Pr
     val_losses: list[float] = []
     has_val = len(windows.y_val) > 0
     start = time.perf_counter()
-    trainer = trainers.acquire(config)
+    trainer = trainers.trainer_for(config)
+    state = trainer.start(config)
 
     def result(stopped: bool) -> TrainResult:
         return TrainResult(
@@ -104,48 +105,44 @@ def train(series, config: TrainConfig = TrainConfig(), on_progress: Callable[[Pr
             series=values,
             losses=list(losses),
             val_losses=list(val_losses) if has_val else None,
-            weights=trainer.weights(),
+            weights=state.numpy_weights(),
             stopped=stopped,
             seconds=time.perf_counter() - start,
             n_train=windows.n_train,
         )
 
-    try:
-        trainer.reset(config)
-        chunk = 4
-        while len(losses) < config.epochs:
-            n = min(chunk, config.epochs - len(losses))
-            began = time.perf_counter()
-            chunk_losses, chunk_val = trainer.run(windows, len(losses), n, config)
-            elapsed = time.perf_counter() - began
-            finite = np.isfinite(chunk_losses)
-            if not finite.all():
-                good = int(np.argmin(finite))
-                losses.extend(chunk_losses[:good].tolist())
-                raise DivergedError(
-                    f"the loss became {chunk_losses[good]} at epoch {len(losses) + 1}, so training stopped; "
-                    "usually the scale is too small for this data (scaled values too large) or the "
-                    "learning_rate is too high — raise scale or lower learning_rate",
-                    losses,
-                )
-            losses.extend(chunk_losses.tolist())
-            val_losses.extend(chunk_val.tolist())
-            if on_progress is not None:
-                snapshot = result(stopped=len(losses) < config.epochs)
-                report = Progress(
-                    epoch=len(losses),
-                    total=config.epochs,
-                    loss=losses[-1],
-                    val_loss=val_losses[-1] if has_val else None,
-                    losses=tuple(losses),
-                    val_losses=tuple(val_losses) if has_val else None,
-                    seconds=snapshot.seconds,
-                    result=snapshot,
-                )
-                if on_progress(report) is False:
-                    break
-            # grow or shrink the next call towards the target duration, at most 8x at a time
-            chunk = max(1, min(chunk * 8, int(n * target / max(elapsed, 1e-6))))
-        return result(stopped=len(losses) < config.epochs)
-    finally:
-        trainers.release(trainer)
+    chunk = 4
+    while len(losses) < config.epochs:
+        n = min(chunk, config.epochs - len(losses))
+        began = time.perf_counter()
+        chunk_losses, chunk_val, state = trainer.run(state, windows, len(losses), n, config)
+        elapsed = time.perf_counter() - began
+        finite = np.isfinite(chunk_losses)
+        if not finite.all():
+            good = int(np.argmin(finite))
+            losses.extend(chunk_losses[:good].tolist())
+            raise DivergedError(
+                f"the loss became {chunk_losses[good]} at epoch {len(losses) + 1}, so training stopped; "
+                "usually the scale is too small for this data (scaled values too large) or the "
+                "learning_rate is too high — raise scale or lower learning_rate",
+                losses,
+            )
+        losses.extend(chunk_losses.tolist())
+        val_losses.extend(chunk_val.tolist())
+        if on_progress is not None:
+            snapshot = result(stopped=len(losses) < config.epochs)
+            report = Progress(
+                epoch=len(losses),
+                total=config.epochs,
+                loss=losses[-1],
+                val_loss=val_losses[-1] if has_val else None,
+                losses=tuple(losses),
+                val_losses=tuple(val_losses) if has_val else None,
+                seconds=snapshot.seconds,
+                result=snapshot,
+            )
+            if on_progress(report) is False:
+                break
+        # grow or shrink the next call towards the target duration, at most 8x at a time
+        chunk = max(1, min(chunk * 8, int(n * target / max(elapsed, 1e-6))))
+    return result(stopped=len(losses) < config.epochs)

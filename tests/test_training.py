@@ -147,17 +147,40 @@ def test_each_progress_report_carries_a_usable_partial_result(ramp):
     assert np.isfinite(predict_next(partial, [5, 6, 7]))
 
 
-def test_warm_up_leaves_a_trainer_that_the_next_training_uses(ramp):
+def test_warm_up_traces_once_and_the_next_training_reuses_that_trace(ramp):
     from seqcore import trainers
 
     config = TrainConfig(units=5, epochs=10)
     seqcore.warm_up(config)
-    idle = trainers._idle[config.architecture][-1]
-    built = []
-    original = trainers.Trainer.__init__
-    trainers.Trainer.__init__ = lambda self, c: built.append(c) or original(self, c)
-    try:
-        train(ramp, config)
-    finally:
-        trainers.Trainer.__init__ = original
-    assert built == [] and trainers._idle[config.architecture][-1] is idle
+    trainer = trainers.trainer_for(config)
+    traced = trainer._variants[(False, False)]
+    train(ramp, config)
+    assert trainers.trainer_for(config) is trainer and traced.experimental_get_tracing_count() == 1
+
+
+def test_warm_up_for_a_series_traces_the_loop_that_series_needs():
+    from seqcore import trainers
+
+    config, series = TrainConfig(units=7, epochs=3, batch_size=8), np.arange(100.0)  # 97 windows: mini-batches
+    seqcore.warm_up(config, series)
+    traced = trainers.trainer_for(config)._variants[(True, False)]
+    train(series, config)
+    assert traced.experimental_get_tracing_count() == 1
+
+
+def test_concurrent_trainings_share_one_trace_and_match_lone_ones(ramp):
+    """A class pressing Train at once: one trace serves every thread, and nobody's weights leak into another's run."""
+    import threading
+
+    from seqcore import trainers
+
+    configs = [TrainConfig(units=6, epochs=60, seed=seed, learning_rate=0.01 if seed % 2 else 0.001) for seed in range(4)]
+    results = {}
+    threads = [threading.Thread(target=lambda c=c: results.__setitem__(c.seed, train(ramp, c))) for c in configs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert trainers.trainer_for(configs[0])._variants[(False, False)].experimental_get_tracing_count() == 1
+    for config in configs:
+        assert results[config.seed].losses == train(ramp, config).losses
