@@ -1,6 +1,15 @@
 """LSTM Sequence Lab: the entry point, and only a router; each page lives in pages/."""
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import script_runner
+
+# Streamlit ends every script run, of every session, by calling keras.backend.clear_session().
+# That resets Keras' state for the whole process: a training being traced in another session's
+# thread at that moment loses its weights (measured: its gradients come back None, or a traced
+# prediction silently keeps a blank model's weights for every later user), and each call also
+# runs a full garbage collection. Nothing in this app needs it: its models are traced once per
+# architecture and shared (seqcore/trainers.py).
+script_runner._clean_problem_modules = lambda: None
 
 st.set_page_config(page_title="LSTM Sequence Lab", page_icon=":material/show_chart:", layout="wide")
 st.navigation(

@@ -79,6 +79,16 @@ def test_defaults_reproduce_the_notebook(app):
     assert abs(float(metric.value) - 8.0) < 0.1
 
 
+def test_a_script_run_leaves_keras_state_alone_for_other_sessions(app):
+    """Streamlit would reset Keras' process-wide state after every run, breaking a trace under way in another session."""
+    from keras.src.backend.common import global_state
+
+    at = train(app, epochs=5)
+    tracker = global_state.GLOBAL_STATE_TRACKER
+    at.sidebar.number_input(key="epochs").set_value(6).run()
+    assert not at.exception and global_state.GLOBAL_STATE_TRACKER is tracker
+
+
 def test_results_stay_and_say_they_are_stale_when_settings_change(app):
     at = train(app, epochs=15)
     at.sidebar.number_input(key="units").set_value(12).run()
