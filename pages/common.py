@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import queue
 import re
 import threading
@@ -21,7 +22,9 @@ LABELS = {"window": "Window", "units": "Units", "epochs": "Epochs", "scale": "Sc
           "batch_size": "Batch size", "layers": "Layers"}  # fmt: skip
 CELL_NAMES = {"lstm": "LSTM", "gru": "GRU", "rnn": "SimpleRNN"}
 REDRAW_SECONDS = 0.4  # a live chart redrawn ~2.5 times a second; every redraw ships the whole figure
+TRAINING_THREAD = "seqcore-train"
 WARM_UP_DELAY = 1.0
+CORES = len(os.sched_getaffinity(0))
 _DEFAULTS = {
     "data_source": "ramp", "length": 60, "noise": 0.0, "data_seed": 0,
     "window": 3, "units": 30, "epochs": 500, "scale": 100.0, "learning_rate": 0.001, "cell": "lstm", "seed": 0,
@@ -56,16 +59,30 @@ class Settings:
         return self.series is not None and self.config is not None and not self.errors
 
 
-@st.cache_resource(show_spinner=False)
-def warm_up_in_background() -> threading.Timer:
-    """Once per server: trace the default trainer while the first visitor reads the page."""
-    # a second's delay lets this first page reach the browser before importing tensorflow
-    # takes the interpreter's attention
-    # (a lambda: naming seqcore.warm_up here would import tensorflow in this script thread)
-    thread = threading.Timer(WARM_UP_DELAY, lambda: seqcore.warm_up())
-    thread.name, thread.daemon = "seqcore-warm-up", True
-    thread.start()
-    return thread
+def prepare_in_background(settings: Settings) -> None:
+    """Trace the model for the current settings while the user reads, so that Train starts at once.
+
+    Tracing a new architecture (cell, units, layers, activation) costs ~0.4-0.8 s of CPU alone
+    and far more when a class is training. It starts WARM_UP_DELAY after the settings stop
+    changing: a student stepping Units up five times traces one model, not five, and a first
+    page reaches the browser before tensorflow is imported. seqcore skips what is traced already
+    (by this session or any other), so most settings changes cost a thread that returns at once.
+    """
+    state = st.session_state
+    if not settings.ready:
+        return
+    if state.get("prepared") == settings.signature:
+        return
+    state.prepared = settings.signature
+    pending = state.get("preparing")
+    if pending is not None:
+        pending.cancel()
+    series, config = settings.series, settings.config
+    # a lambda: naming seqcore.warm_up here would import tensorflow in this script thread
+    timer = threading.Timer(WARM_UP_DELAY, lambda: seqcore.warm_up(config, series))
+    timer.name, timer.daemon = "seqcore-warm-up", True
+    timer.start()
+    state.preparing = timer
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -329,6 +346,18 @@ def recover_interrupted_training() -> None:
         state.notice = f"Training stopped at epoch {partial.epochs_trained} of {partial.config.epochs}; the curve so far is kept."
 
 
+def redraw_interval() -> float:
+    """Seconds between live redraws: REDRAW_SECONDS alone, longer when many users train at once.
+
+    Each redraw costs the server ~10 ms of interpreter time (building and serialising the figure)
+    and the browser a full chart render, so a class of thirty redrawing 2.5 times a second would
+    spend its CPU on pictures instead of training. With more live trainings than cores, each
+    chart redraws proportionally less often; every chart still ends with the full curve.
+    """
+    live = sum(thread.name == TRAINING_THREAD for thread in threading.enumerate())
+    return REDRAW_SECONDS * max(1.0, live / CORES)
+
+
 def train_live(series, config, label: str, signature: tuple, progress_slot, chart_slot):
     """Train with a live progress bar and loss chart; returns the TrainResult, or None after showing an error.
 
@@ -353,7 +382,7 @@ def train_live(series, config, label: str, signature: tuple, progress_slot, char
         finally:
             updates.put(None)
 
-    worker = threading.Thread(target=work, name="seqcore-train", daemon=True)
+    worker = threading.Thread(target=work, name=TRAINING_THREAD, daemon=True)
     worker.start()
     try:
         latest, drawn, next_draw, finished = None, None, 0.0, False
@@ -371,7 +400,7 @@ def train_live(series, config, label: str, signature: tuple, progress_slot, char
                 continue
             state.partial = latest.result
             if latest is not drawn and (time.monotonic() >= next_draw or finished):
-                drawn, next_draw = latest, time.monotonic() + REDRAW_SECONDS
+                drawn, next_draw = latest, time.monotonic() + redraw_interval()
                 text = f"Epoch {latest.epoch} of {latest.total} · loss {latest.loss:.3g}"
                 progress_slot.progress(latest.epoch / latest.total, text=text)
                 chart_slot.plotly_chart(charts.loss_figure(latest.losses, latest.val_losses, latest.total, live=True), width="stretch")

@@ -8,7 +8,7 @@ import streamlit as st
 
 import seqcore
 from pages import charts
-from pages.common import describe, plain, record_run, settings_sidebar, show_problems, train_live, warm_up_in_background
+from pages.common import describe, plain, prepare_in_background, record_run, settings_sidebar, show_problems, train_live
 from seqcore.export import keras_file
 
 
@@ -101,7 +101,7 @@ def page() -> None:
             st.plotly_chart(charts.series_figure(settings.series, f"The series: {settings.label}"), width="stretch", key="series_chart")
         st.info("No training yet. With the defaults this is the reference notebook: the ramp 1..7, an LSTM with "
                 "30 units and 500 epochs; it should predict about 8.01 after 5, 6, 7.", icon=":material/arrow_forward:")  # fmt: skip
-    warm_up_in_background()  # last, so that importing tensorflow never delays drawing the page
+    prepare_in_background(settings)  # last, so that importing tensorflow never delays drawing the page
 
 
 page()
