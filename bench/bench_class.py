@@ -1,15 +1,22 @@
-"""A class at once: N browser sessions train at the same moment against one real server.
+"""A class at once: N sessions train at the same moment against one real server.
 
-Run: .venv/bin/python bench/bench_class.py [N]   (default 10; needs Debian's chromium; about a minute)
+Run: .venv/bin/python bench/bench_class.py [N] [--browsers] [--profile FILE]   (default 10 sessions; about a minute)
+By default each session is a protocol client (bench/protocol_client.py): it speaks the app's websocket
+protocol as a browser tab does, but draws nothing, as in a classroom where every student's browser runs
+on their own laptop. With --browsers each session is a context of one headless Chromium (Debian's) on
+this same machine instead: the worst case, where ten browsers' rendering competes with the server.
 Each session opens its own workspace, trains the notebook's defaults with its own seed (and, every other
 session, 20 units), then checks that it sees its own run, its own prediction and no one else's runs.
 Reports per-session time to result, the server's peak memory and CPU, and its memory after the sessions end.
 Targets: all finish without an error; slowest within 10x of a lone session; memory back within 100 MiB.
+--profile FILE samples the server with py-spy (if installed) while the class trains: raw stacks in FILE.
 """
 
 import asyncio
 import os
 import re
+import resource
+import subprocess
 import sys
 import threading
 import time
@@ -18,6 +25,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests"))
 
 from live_server import APP_IDLE, CHROMIUM, CHROMIUM_ARGS, streamlit_server  # noqa: E402
 from playwright.async_api import async_playwright  # noqa: E402
+from protocol_client import ProtocolSession  # noqa: E402
 
 CAPTION = re.compile(r"^Run (\d+) on .* seed (\d+) · (\d+) epochs in ([\d.]+) s")
 
@@ -65,6 +73,27 @@ async def set_number(page, key: str, value) -> None:
     await page.wait_for_selector(APP_IDLE)
 
 
+async def protocol_session(url: str, seed: int, units: int) -> dict:
+    """One student as a protocol client: the same steps and checks as `session`, without drawing anything."""
+    async with ProtocolSession(url) as tab:
+        await tab.rerun(seed=seed)
+        if units != 30:
+            await tab.rerun(units=units)
+        start = time.perf_counter()
+        await tab.rerun(press="train")
+        seconds = tab.finished_at - start
+        run, shown_seed, epochs, trained = next(m.groups() for m in map(CAPTION.search, tab.texts()) if m)
+        prediction = float(tab.metric("Next value after [5, 6, 7]"))
+        errors = len(tab.problems())
+        await tab.rerun(page="Compare")
+        curves = len(tab.chart("runs_chart")["data"])
+        return {
+            "seed": seed, "units": units, "seconds": seconds, "run": int(run), "shown_seed": int(shown_seed),
+            "epochs": int(epochs), "trained": float(trained), "prediction": prediction, "curves": curves,
+            "errors": errors + len(tab.problems()), "workspace": tab.workspace,
+        }  # fmt: skip
+
+
 async def session(browser, url: str, seed: int, units: int) -> dict:
     """One student: fresh tab, own settings, Train, then check what the Train and Compare pages show."""
     context = await browser.new_context(viewport={"width": 1280, "height": 800})
@@ -82,7 +111,7 @@ async def session(browser, url: str, seed: int, units: int) -> dict:
     await caption.wait_for()
     await page.wait_for_selector(".st-key-prediction_chart .main-svg")
     seconds = time.perf_counter() - start
-    run, shown_seed, epochs, _ = CAPTION.search(await caption.inner_text()).groups()
+    run, shown_seed, epochs, trained = CAPTION.search(await caption.inner_text()).groups()
     metric = page.locator('[data-testid="stMetric"]', has_text="Next value after [5, 6, 7]")
     prediction = float(await metric.locator('[data-testid="stMetricValue"]').inner_text())
     await page.locator('[data-testid="stSidebarNav"]').get_by_text("Compare", exact=True).click()
@@ -93,27 +122,38 @@ async def session(browser, url: str, seed: int, units: int) -> dict:
     await context.close()
     return {
         "seed": seed, "units": units, "seconds": seconds, "run": int(run), "shown_seed": int(shown_seed),
-        "epochs": int(epochs), "prediction": prediction, "curves": curves, "errors": errors, "workspace": workspace,
+        "epochs": int(epochs), "trained": float(trained), "prediction": prediction, "curves": curves, "errors": errors,
+        "workspace": workspace,
     }  # fmt: skip
 
 
-async def main(n: int) -> None:
+async def main(n: int, browsers: bool, profile: str | None) -> None:
     with streamlit_server() as (url, server, _):
         async with async_playwright() as p:
-            browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            await session(browser, url, seed=99, units=30)  # the server's first training waits for the warm-up
-            lone = await session(browser, url, seed=100, units=30)
+            browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS) if browsers else None
+
+            def student(seed: int, units: int):
+                return session(browser, url, seed, units) if browsers else protocol_session(url, seed, units)
+
+            await student(seed=99, units=30)  # the server's first training waits for the warm-up
+            lone = await student(seed=100, units=30)
             await asyncio.sleep(3)
             idle_before = rss_mib(server.pid)
             monitor = Monitor(server.pid)
             monitor.start()
             cpu_start, wall_start, browsers_start = cpu_seconds(server.pid), time.perf_counter(), chromium_cpu_seconds()
-            results = await asyncio.gather(
-                *(session(browser, url, seed=i, units=30 if i % 2 == 0 else 20) for i in range(n)), return_exceptions=True
-            )
+            client_start = resource.getrusage(resource.RUSAGE_SELF)
+            spy = profile and subprocess.Popen(["py-spy", "record", "-p", str(server.pid), "-r", "25", "--format", "raw", "-o", profile])
+            results = await asyncio.gather(*(student(seed=i, units=30 if i % 2 == 0 else 20) for i in range(n)), return_exceptions=True)
             cpu_used, wall = cpu_seconds(server.pid) - cpu_start, time.perf_counter() - wall_start
             browsers_used = chromium_cpu_seconds() - browsers_start
-            await browser.close()
+            client_end = resource.getrusage(resource.RUSAGE_SELF)
+            if spy:
+                spy.send_signal(2)  # py-spy writes its file on Ctrl-C
+                spy.wait()
+            client_used = client_end.ru_utime + client_end.ru_stime - client_start.ru_utime - client_start.ru_stime
+            if browser is not None:
+                await browser.close()
         await asyncio.sleep(10)  # sessions time out and release their state
         monitor.running = False
         idle_after = rss_mib(server.pid)
@@ -123,8 +163,8 @@ async def main(n: int) -> None:
     print(f"lone session: time to result {lone['seconds']:.2f} s, prediction {lone['prediction']:.2f}")
     for r in good:
         isolated = r["shown_seed"] == r["seed"] and r["curves"] == 1
-        print(f"  seed {r['seed']:>2} units {r['units']}: {r['seconds']:6.2f} s  prediction {r['prediction']:.2f}  "
-              f"run {r['run']:>3}  own run only: {isolated}  errors on page: {r['errors']}")  # fmt: skip
+        print(f"  seed {r['seed']:>2} units {r['units']}: {r['seconds']:6.2f} s (training {r['trained']:5.2f} s)  "
+              f"prediction {r['prediction']:.2f}  run {r['run']:>3}  own run only: {isolated}  errors on page: {r['errors']}")  # fmt: skip
     for failure in failures:
         print(f"  FAILED: {type(failure).__name__}: {str(failure).splitlines()[0]}")
     slowest = max((r["seconds"] for r in good), default=float("nan"))
@@ -132,11 +172,18 @@ async def main(n: int) -> None:
     all_isolated = all(r["shown_seed"] == r["seed"] and r["curves"] == 1 for r in good) and len(workspaces) == len(good)
     print(f"{len(good)}/{n} sessions finished, {len(failures)} failed; every session saw only its own run: {all_isolated}")
     print(f"slowest {slowest:.2f} s = {slowest / lone['seconds']:.1f}x the lone session (target <= 10x)")
-    print(f"CPU during the class, {wall:.1f} s wall: server {cpu_used:.1f} s ({cpu_used / wall:.0%} of one core), "
-          f"the {n} headless browsers {browsers_used:.1f} s ({browsers_used / wall:.0%})")  # fmt: skip
+    clients = (
+        f"the {n} headless browsers {browsers_used:.1f} s (closed tabs' processes not counted)"
+        if browsers
+        else (f"the {n} protocol clients {client_used:.1f} s ({client_used / wall:.0%})")
+    )
+    print(f"{'browsers' if browsers else 'protocol clients'}: CPU during the class, {wall:.1f} s wall: "
+          f"server {cpu_used:.1f} s ({cpu_used / wall:.0%} of one core), {clients}")  # fmt: skip
     print(f"server memory: {idle_before:.0f} MiB idle before, peak {monitor.peak:.0f} MiB, {idle_after:.0f} MiB after "
           f"({idle_after - idle_before:+.0f} MiB; target within 100 MiB)")  # fmt: skip
 
 
 if __name__ == "__main__":
-    asyncio.run(main(int(sys.argv[1]) if len(sys.argv) > 1 else 10))
+    numbers = [a for a in sys.argv[1:] if a.isdigit()]
+    profile = sys.argv[sys.argv.index("--profile") + 1] if "--profile" in sys.argv else None
+    asyncio.run(main(int(numbers[0]) if numbers else 10, "--browsers" in sys.argv, profile))
