@@ -42,22 +42,35 @@ LIVE_POINTS = 150  # a live redraw ships at most this many points per curve; the
 def loss_figure(losses, val_losses=None, total_epochs: int | None = None, log: bool = True, live: bool = False) -> go.Figure:
     """Training (and validation) MSE per epoch; the x axis spans all planned epochs so the curve grows into it."""
     fig = go.Figure()
-    epochs = np.arange(1, len(losses) + 1)
-    keep = slice(None)
-    if live and len(losses) > LIVE_POINTS:
-        # every k-th epoch, and always the newest one
-        keep = np.unique(np.append(np.arange(0, len(losses), len(losses) // LIVE_POINTS + 1), len(losses) - 1))
-    fig.add_trace(
-        go.Scatter(x=epochs[keep], y=np.asarray(losses)[keep], name="training loss", mode="lines", line={"color": TRAIN, "width": 3})
-    )
+    epochs, keep = _points(losses, live)
+    fig.add_trace(go.Scatter(x=epochs, y=np.asarray(losses)[keep], name="training loss", mode="lines", line={"color": TRAIN, "width": 3}))
     if val_losses is not None:
         fig.add_trace(
-            go.Scatter(x=epochs[keep], y=np.asarray(val_losses)[keep], name="validation loss", mode="lines",
+            go.Scatter(x=epochs, y=np.asarray(val_losses)[keep], name="validation loss", mode="lines",
                        line={"color": VALIDATION, "width": 3})
         )  # fmt: skip
     if total_epochs:
         fig.update_xaxes(range=[0, total_epochs + 1])
     return _layout(fig, "Loss per epoch (MSE on scaled values)", "epoch", "loss", log=log)
+
+
+def refresh_live_loss(fig: go.Figure, losses, val_losses=None) -> go.Figure:
+    """Put newer curves into a live `loss_figure`: ~0.1 ms, where building the figure again costs ~10 ms."""
+    epochs, keep = _points(losses, live=True)
+    with fig.batch_update():
+        for trace, values in zip(fig.data, (losses, val_losses), strict=False):
+            trace.x, trace.y = epochs, np.asarray(values)[keep]
+    return fig
+
+
+def _points(losses, live: bool) -> tuple[np.ndarray, slice | np.ndarray]:
+    """Epoch numbers to draw and which losses they are: every epoch, or for a live chart at most LIVE_POINTS."""
+    epochs = np.arange(1, len(losses) + 1)
+    if not live or len(losses) <= LIVE_POINTS:
+        return epochs, slice(None)
+    # every k-th epoch, and always the newest one
+    keep = np.unique(np.append(np.arange(0, len(losses), len(losses) // LIVE_POINTS + 1), len(losses) - 1))
+    return epochs[keep], keep
 
 
 def series_figure(series: pd.Series, title: str) -> go.Figure:

@@ -376,7 +376,9 @@ def train_live(series, config, label: str, signature: tuple, progress_slot, char
 
     def work() -> None:
         try:
-            outcome["result"] = seqcore.train(series, config, on_progress=lambda p: updates.put(p) or not stop.is_set())
+            # reports as often as a quarter of the redraw interval: fewer calls of the traced loop under load
+            report = lambda p: updates.put(p) or not stop.is_set()  # noqa: E731
+            outcome["result"] = seqcore.train(series, config, on_progress=report, report_every=redraw_interval() / 4)
         except Exception as exc:  # handed to the script thread, which shows or re-raises it
             outcome["error"] = exc
         finally:
@@ -385,7 +387,7 @@ def train_live(series, config, label: str, signature: tuple, progress_slot, char
     worker = threading.Thread(target=work, name=TRAINING_THREAD, daemon=True)
     worker.start()
     try:
-        latest, drawn, next_draw, finished = None, None, 0.0, False
+        latest, drawn, next_draw, finished, figure = None, None, 0.0, False, None
         while not finished:
             try:
                 item = updates.get(timeout=0.1)
@@ -403,7 +405,11 @@ def train_live(series, config, label: str, signature: tuple, progress_slot, char
                 drawn, next_draw = latest, time.monotonic() + redraw_interval()
                 text = f"Epoch {latest.epoch} of {latest.total} · loss {latest.loss:.3g}"
                 progress_slot.progress(latest.epoch / latest.total, text=text)
-                chart_slot.plotly_chart(charts.loss_figure(latest.losses, latest.val_losses, latest.total, live=True), width="stretch")
+                if figure is None:
+                    figure = charts.loss_figure(latest.losses, latest.val_losses, latest.total, live=True)
+                else:
+                    charts.refresh_live_loss(figure, latest.losses, latest.val_losses)
+                chart_slot.plotly_chart(figure, width="stretch")
     finally:
         stop.set()
         worker.join(timeout=10)

@@ -185,8 +185,10 @@ def warm_up(config: TrainConfig = TrainConfig(), series=None) -> None:
         likely = [prepare_windows(series, config)]
     else:
         likely = [Windows(x, y, x[:0], y[:0], 2), Windows(x, y, x[:1], y[:1], 2)]
+    pending = [windows for windows in likely if not trainer.traced(windows, config)]
+    if not pending and trainer._predict.experimental_get_tracing_count():
+        return  # the usual case: another session (or this one, earlier) traced it all
     state = trainer.start(config)
-    for windows in likely:
-        if not trainer.traced(windows, config):
-            trainer.run(state, windows, 0, 1, config)
+    for windows in pending:
+        trainer.run(state, windows, 0, 1, config)
     trainer.predict(state.weights, x)

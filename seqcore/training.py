@@ -81,17 +81,22 @@ class TrainResult:
         return model
 
 
-def train(series, config: TrainConfig = TrainConfig(), on_progress: Callable[[Progress], object] | None = None) -> TrainResult:
+def train(
+    series,
+    config: TrainConfig = TrainConfig(),
+    on_progress: Callable[[Progress], object] | None = None,
+    report_every: float = PROGRESS_SECONDS,
+) -> TrainResult:
     """Train a fresh model (initial weights decided by `config.seed`) on `series`, shape `(length,)`.
 
-    `on_progress(Progress)` is called at least every ~0.1 s; returning False stops
+    `on_progress(Progress)` is called about every `report_every` seconds; returning False stops
     training and returns what was learned so far with `stopped=True`. Exceptions it
     raises propagate unchanged. Raises `InputError` for a series that does not fit the
     config and `DivergedError` if the loss stops being finite.
     """
     windows = prepare_windows(series, config)
     values = pd.Series(as_values(series), name=getattr(series, "name", None))
-    target = PROGRESS_SECONDS if on_progress is not None else QUIET_SECONDS
+    target = report_every if on_progress is not None else QUIET_SECONDS
     losses: list[float] = []
     val_losses: list[float] = []
     has_val = len(windows.y_val) > 0
