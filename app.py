@@ -5,8 +5,8 @@ from streamlit.runtime.scriptrunner import script_runner
 
 # Streamlit ends every script run, of every session, by calling keras.backend.clear_session().
 # That resets Keras' state for the whole process: a training being traced in another session's
-# thread at that moment loses its weights (measured: its gradients come back None, or a traced
-# prediction silently keeps a blank model's weights for every later user), and each call also
+# thread at that moment loses its weights (reproduced by calling it during a trace: the gradients
+# came back None; in a class benchmark every 20-unit run then predicted -0.10), and each call also
 # runs a full garbage collection. Nothing in this app needs it: its models are traced once per
 # architecture and shared (seqcore/trainers.py).
 script_runner._clean_problem_modules = lambda: None

@@ -24,7 +24,7 @@ from .windows import Windows, prepare_windows
 
 MAX_ARCHITECTURES = 6  # traced architectures kept (least recently used dropped first)
 
-# keras.optimizers.Adam's defaults; the update in `_adam` is Keras' own, written on tensors
+# keras.optimizers.Adam's defaults; the update in `Trainer._step` is Keras' own, written on tensors
 # because the TensorFlow backend has no stateless optimizer step
 BETA_1, BETA_2, EPSILON = 0.9, 0.999, 1e-7
 
