@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import queue
 import re
 import threading
@@ -15,6 +14,7 @@ import streamlit as st
 import seqcore
 import seqcore.store
 from pages import charts
+from seqcore.machine import available_cores
 
 SOURCES = [*seqcore.DATASETS, "upload"]
 LABELS = {"window": "Window", "units": "Units", "epochs": "Epochs", "scale": "Scale", "learning_rate": "Learning rate",
@@ -24,7 +24,7 @@ CELL_NAMES = {"lstm": "LSTM", "gru": "GRU", "rnn": "SimpleRNN"}
 REDRAW_SECONDS = 0.4  # a live chart redrawn ~2.5 times a second; every redraw ships the whole figure
 TRAINING_THREAD = "seqcore-train"
 WARM_UP_DELAY = 1.0
-CORES = len(os.sched_getaffinity(0))
+CORES = available_cores()
 _DEFAULTS = {
     "data_source": "ramp", "length": 60, "noise": 0.0, "data_seed": 0,
     "window": 3, "units": 30, "epochs": 500, "scale": 100.0, "learning_rate": 0.001, "cell": "lstm", "seed": 0,

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass, fields
+
+import numpy as np
 
 CELLS = {"lstm": "LSTM", "gru": "GRU", "rnn": "SimpleRNN"}
 ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear")
@@ -16,6 +19,14 @@ MAX_WINDOW = 200
 MAX_LAYERS = 3
 MAX_BATCH_SIZE = 4096
 MAX_SEED = 2**31 - 1
+# the scale is a divisor: these bounds cover series from about 1e-10 (with scaled values near 0.01)
+# to 1e15, the MAX_MAGNITUDE of a series (data.py); a dashboard's Scale box offers exactly this range
+MIN_SCALE = 1e-12
+MAX_SCALE = 1e15
+MIN_LEARNING_RATE = 1e-6  # Adam's usual is 1e-3; below 1e-6 nothing visibly moves in 10,000 epochs
+MAX_LEARNING_RATE = 1.0
+MAX_VAL_FRACTION = 0.5
+QUOTE_CHARACTERS = 40  # how much of a user's value a message repeats
 
 
 class InputError(ValueError):
@@ -50,31 +61,40 @@ class TrainConfig:
         for f in fields(self):
             value = getattr(self, f.name)
             if f.type == "int":
-                object.__setattr__(self, f.name, _as_int(f.name, value))
+                object.__setattr__(self, f.name, as_int(f.name, value))
             elif f.type == "float":
-                object.__setattr__(self, f.name, _as_float(f.name, value))
+                object.__setattr__(self, f.name, as_float(f.name, value))
             elif f.type == "str":
                 if not isinstance(value, str):
-                    raise InputError(f"{f.name} must be text, got {value!r}", f.name)
+                    raise InputError(f"{f.name} must be text, got {quote(value)}", f.name)
                 object.__setattr__(self, f.name, value.strip().lower())
-        _check_range("units", self.units, 1, MAX_UNITS)
-        _check_range("epochs", self.epochs, 1, MAX_EPOCHS)
-        _check_range("window", self.window, 1, MAX_WINDOW)
-        _check_range("layers", self.layers, 1, MAX_LAYERS)
-        _check_range("batch_size", self.batch_size, 1, MAX_BATCH_SIZE)
-        _check_range("seed", self.seed, 0, MAX_SEED)
+        check_range("units", self.units, 1, MAX_UNITS)
+        check_range("epochs", self.epochs, 1, MAX_EPOCHS)
+        check_range("window", self.window, 1, MAX_WINDOW)
+        check_range("layers", self.layers, 1, MAX_LAYERS)
+        check_range("batch_size", self.batch_size, 1, MAX_BATCH_SIZE)
+        check_range("seed", self.seed, 0, MAX_SEED)
         if not self.scale > 0:
             raise InputError(f"scale must be a positive number (the series is divided by it), got {self.scale:g}", "scale")
-        if not 0 < self.learning_rate <= 1:
+        if not MIN_SCALE <= self.scale <= MAX_SCALE:
             raise InputError(
-                f"learning_rate must be above 0 and at most 1 (Adam's usual is 0.001), got {self.learning_rate:g}", "learning_rate"
+                f"scale must be between {MIN_SCALE:g} and {MAX_SCALE:g} (the series is divided by it), got {self.scale:g}", "scale"
             )
-        if not 0 <= self.val_fraction <= 0.5:
-            raise InputError(f"val_fraction must be between 0 and 0.5 (a share of the windows), got {self.val_fraction:g}", "val_fraction")
+        if not MIN_LEARNING_RATE <= self.learning_rate <= MAX_LEARNING_RATE:
+            raise InputError(
+                f"learning_rate must be between {MIN_LEARNING_RATE:g} and {MAX_LEARNING_RATE:g} (Adam's usual is 0.001), "
+                f"got {self.learning_rate:g}",
+                "learning_rate",
+            )
+        if not 0 <= self.val_fraction <= MAX_VAL_FRACTION:
+            raise InputError(
+                f"val_fraction must be between 0 and {MAX_VAL_FRACTION:g} (a share of the windows), got {self.val_fraction:g}",
+                "val_fraction",
+            )
         if self.cell not in CELLS:
-            raise InputError(f"cell must be one of {', '.join(CELLS)}, got {self.cell!r}", "cell")
+            raise InputError(f"cell must be one of {', '.join(CELLS)}, got {quote(self.cell)}", "cell")
         if self.activation not in ACTIVATIONS:
-            raise InputError(f"activation must be one of {', '.join(ACTIVATIONS)}, got {self.activation!r}", "activation")
+            raise InputError(f"activation must be one of {', '.join(ACTIVATIONS)}, got {quote(self.activation)}", "activation")
 
     @property
     def architecture(self) -> tuple:
@@ -82,33 +102,47 @@ class TrainConfig:
         return (self.cell, self.units, self.layers, self.activation)
 
 
-def _as_int(name: str, value: object) -> int:
-    if isinstance(value, bool):
-        raise InputError(f"{name} must be a whole number, got {value!r}", name)
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
+def quote(value: object, limit: int = QUOTE_CHARACTERS) -> str:
+    """A user's value as a message repeats it: its repr, cut to `limit` characters, and never a huge number in full."""
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool) and abs(int(value)).bit_length() > 64:
+        digits = int(abs(int(value)).bit_length() * math.log10(2)) + 1  # str() of such an int can even be refused
+        return f"a whole number of about {digits:,} digits"
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def as_int(name: str, value: object) -> int:
+    """A whole number from an int, a NumPy integer, an integral float or text; InputError naming `name` otherwise."""
+    if isinstance(value, (bool, np.bool_)):
+        raise InputError(f"{name} must be a whole number, got {quote(value)}", name)
+    if isinstance(value, numbers.Integral):
         return int(value)
-    if isinstance(value, str):
+    if isinstance(value, numbers.Real) and math.isfinite(float(value)) and float(value).is_integer():
+        return int(float(value))
+    if isinstance(value, str) and len(value) <= 100:
         try:
             return int(value.strip())
         except ValueError:
             pass
-    raise InputError(f"{name} must be a whole number, got {value!r}", name)
+    raise InputError(f"{name} must be a whole number, got {quote(value)}", name)
 
 
-def _as_float(name: str, value: object) -> float:
-    if isinstance(value, bool):
-        raise InputError(f"{name} must be a number, got {value!r}", name)
+def as_float(name: str, value: object) -> float:
+    """A finite number from an int, float, NumPy scalar or text; InputError naming `name` otherwise."""
+    if isinstance(value, (bool, np.bool_)) or isinstance(value, (complex, np.complexfloating)):
+        raise InputError(f"{name} must be a number, got {quote(value)}", name)
     try:
         number = float(value)  # type: ignore[arg-type]
+    except OverflowError:  # an int too large for a float
+        raise InputError(f"{name} must be a finite number, got {quote(value)}", name) from None
     except (TypeError, ValueError):
-        raise InputError(f"{name} must be a number, got {value!r}", name) from None
+        raise InputError(f"{name} must be a number, got {quote(value)}", name) from None
     if not math.isfinite(number):
-        raise InputError(f"{name} must be a finite number, got {value!r}", name)
+        raise InputError(f"{name} must be a finite number, got {quote(value)}", name)
     return number
 
 
-def _check_range(name: str, value: int, low: int, high: int) -> None:
+def check_range(name: str, value: int, low: int, high: int) -> None:
     if not low <= value <= high:
-        raise InputError(f"{name} must be between {low} and {high:,}, got {value:,}", name)
+        shown = f"{value:,}" if abs(value) < 10**18 else quote(value)
+        raise InputError(f"{name} must be between {low:,} and {high:,}, got {shown}", name)

@@ -6,18 +6,82 @@ import csv
 import io
 import os
 import re
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from .config import InputError
+from .config import InputError, quote
 
 MAX_FILE_BYTES = 2_000_000  # a 10,000-value series with a date column is ~200 kB
 MAX_SERIES_LENGTH = 10_000  # one full-batch epoch over this many windows stays fast
 MAX_COLUMNS = 100
+# beyond 2**53 (about 9e15) a float no longer holds every whole number, and the largest scale
+# (config.MAX_SCALE) brings values up to this size back to about 1
+MAX_MAGNITUDE = 1e15
+MAX_NAME_CHARACTERS = 60  # a column name is shortened to this in labels and messages
 
 # numeric columns with these names are usually the time axis, not the series
 _INDEX_NAMES = re.compile(r"^(year|years|date|time|t|index|idx|id|month|day|step|period|#)$", re.IGNORECASE)
+_MISSING = {"nan", "na", "n/a", "null", "none", "-"}
+# 1,234 or -12,345,678.5: commas that group thousands
+_THOUSANDS = r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?"
+_DECIMAL_COMMA = r"[+-]?\d*,\d+"
+_DOT_THOUSANDS_DECIMAL_COMMA = r"[+-]?\d{1,3}(?:\.\d{3})+,\d+"  # 1.234,5
+
+
+@dataclass(frozen=True)
+class Column:
+    """One parsed column: its numbers `(rows,)` (NaN where a cell is not usable) and the first bad cell, if any."""
+
+    name: str
+    numbers: np.ndarray
+    problem: str | None  # the message for its first unusable cell, naming the line
+    share: float  # the share of cells that are numbers (decimal-comma numbers count)
+    note: str = ""  # how its cells were read, when that needs saying
+
+
+@dataclass(frozen=True)
+class Table:
+    """A parsed CSV file: its columns in order. Parse once, then pick any column with `series`."""
+
+    columns: dict[str, Column]
+
+    @property
+    def numeric(self) -> list[str]:
+        """Columns at least half of whose cells are numbers: the ones a user may choose from."""
+        return [c.name for c in self.columns.values() if c.share >= 0.5]
+
+    def series(self, column: str | None = None) -> pd.Series:
+        """The chosen column as a float Series `(rows,)`; InputError names the first unusable cell."""
+        name, note = self._choose(column)
+        chosen = self.columns[name]
+        if chosen.problem:
+            raise InputError(chosen.problem)
+        series = pd.Series(chosen.numbers, name=name, dtype=float)
+        series.attrs["column"] = name
+        series.attrs["note"] = note + (f"; {chosen.note}" if chosen.note else "")
+        series.attrs["numeric_columns"] = [n for n in self.columns if n == name or self.columns[n].share >= 0.5]
+        return series
+
+    def _choose(self, column: str | None) -> tuple[str, str]:
+        names = list(self.columns)
+        listed = ", ".join(repr(n) for n in names[:10]) + (" …" if len(names) > 10 else "")
+        if column is not None:
+            if column not in self.columns:
+                raise InputError(f"no column named {quote(column)}; the file's columns are {listed}")
+            return column, f"using column {column!r}"
+        numeric = self.numeric
+        if not numeric:
+            raise InputError(f"no numeric column found; the file's columns are {listed}")
+        if len(numeric) == 1:
+            return numeric[0], f"using column {numeric[0]!r}, the only numeric one"
+        series_like = [n for n in numeric if not _looks_like_index(self.columns[n])]
+        chosen = (series_like or numeric)[-1]
+        skipped = [n for n in numeric if n != chosen]
+        return chosen, (
+            f"using column {chosen!r}; also numeric: {', '.join(repr(n) for n in skipped)} (choose another column to use it instead)"
+        )
 
 
 def load_series(source, column: str | None = None) -> pd.Series:
@@ -35,10 +99,17 @@ def load_series(source, column: str | None = None) -> pd.Series:
 
     Raises:
         InputError: empty or oversized file, undecodable bytes, no numeric column,
-            an unknown column, or a missing / non-numeric / infinite cell (named by line).
+            an unknown column, or a missing / non-numeric / infinite / too large cell (named by line).
     """
+    return read_table(source).series(column)
+
+
+def read_table(source) -> Table:
+    """Parse a CSV file once (see `load_series` for what `source` may be); every column is converted at once."""
     text = _decode(_read_bytes(source))
-    lines = text.splitlines()
+    # lines end at \n, \r\n or \r only, as in an editor: str.splitlines would also break at
+    # unicode separators inside a cell and shift every line number after it
+    lines = re.split(r"\r\n|\r|\n", text)
     while lines and not lines[-1].strip():
         lines.pop()
     if not any(line.strip() for line in lines):
@@ -46,36 +117,95 @@ def load_series(source, column: str | None = None) -> pd.Series:
     if len(lines) > MAX_SERIES_LENGTH + 1:
         raise InputError(f"the file has {len(lines):,} lines; the limit is {MAX_SERIES_LENGTH:,} values — use a shorter excerpt")
     delimiter = _sniff_delimiter(lines[0])
-    columns = lines[0].count(delimiter) + 1
-    if columns > MAX_COLUMNS:
-        raise InputError(f"the file has {columns:,} columns; the limit is {MAX_COLUMNS} — keep only the series' column")
-    has_header = _parse_number(lines[0].split(delimiter)[0]) is None
+    width = lines[0].count(delimiter) + 1
+    if width > MAX_COLUMNS:
+        raise InputError(f"the file has {width:,} columns; the limit is {MAX_COLUMNS} — keep only the series' column")
+    has_header = not np.isfinite(_parse_number(lines[0].split(delimiter)[0]))
     try:
         frame = pd.read_csv(
             io.StringIO("\n".join(lines)),
             sep=delimiter,
-            header=0 if has_header else None,
+            header=None,
             dtype=str,
             keep_default_na=False,
             skip_blank_lines=False,
         )
     except (pd.errors.ParserError, csv.Error) as exc:
         raise InputError(f"the file is not a readable CSV: {_first_line(exc)}") from None
-    if not has_header:
-        frame.columns = ["value"] if frame.shape[1] == 1 else [f"column {i + 1}" for i in range(frame.shape[1])]
     frame = frame.fillna("")  # blank lines come back as NaN even with dtype=str
-    frame.columns = [str(c).strip() for c in frame.columns]
+    if has_header:
+        names, frame = _names(frame.iloc[0].tolist()), frame.iloc[1:]
+    else:
+        names = ["value"] if frame.shape[1] == 1 else [f"column {i + 1}" for i in range(frame.shape[1])]
     if frame.empty:
         raise InputError("the file has a header row but no numbers below it")
     first_line = 2 if has_header else 1
-    name, note = _choose_column(frame, column)
-    numeric = [n for n in frame.columns if n == name or _numeric_share(frame[n]) >= 0.5]
-    values = _to_numbers(frame[name], name, first_line)
-    series = pd.Series(values, name=name, dtype=float)
-    series.attrs["column"] = name
-    series.attrs["note"] = note
-    series.attrs["numeric_columns"] = numeric
-    return series
+    columns = [_column(name, frame[i], first_line, delimiter) for i, name in zip(frame.columns, names, strict=True)]
+    return Table({c.name: c for c in columns})
+
+
+def _names(header: list[str]) -> list[str]:
+    """Header cells as column names: stripped, shortened, never empty, and all different."""
+    names: list[str] = []
+    for i, cell in enumerate(header):
+        name = " ".join(str(cell).split()) or f"column {i + 1}"
+        if len(name) > MAX_NAME_CHARACTERS:
+            name = name[: MAX_NAME_CHARACTERS - 1] + "…"
+        if name in names:  # e.g. "a" and " a ", which only differ in spaces
+            name = f"{name} (column {i + 1})"
+        names.append(name)
+    return names
+
+
+def _column(name: str, cells: pd.Series, first_line: int, delimiter: str) -> Column:
+    """Convert one column's cells to numbers, all at once; only a bad cell is looked at on its own."""
+    cells = cells.astype(str).str.strip().str.strip("\"'").str.strip()
+    numbers = pd.to_numeric(cells, errors="coerce").to_numpy(dtype=float)
+    note = ""
+    has_comma = cells.str.contains(",", regex=False).to_numpy()
+    if has_comma.any():
+        grouped = cells.str.fullmatch(_THOUSANDS).to_numpy()
+        # in a comma-separated file a cell holding a comma was quoted on purpose: "1,234" is one thousand
+        # two hundred thirty-four there (a spreadsheet's export), while elsewhere it may be a decimal comma
+        if delimiter == "," and grouped.any() and not (has_comma & ~grouped).any():
+            numbers[grouped] = pd.to_numeric(cells[grouped].str.replace(",", "", regex=False)).to_numpy(dtype=float)
+            example = cells[grouped].iloc[0]
+            note = f"commas read as thousands separators ({example!r} as {example.replace(',', '')})"
+    usable = np.isfinite(numbers) & (np.abs(numbers) <= MAX_MAGNITUDE)
+    decimal_commas = cells.str.fullmatch(_DECIMAL_COMMA).to_numpy() & ~usable
+    share = float((usable | decimal_commas).sum()) / max(len(cells), 1)
+    problem = None
+    if not usable.all():
+        bad = int(np.argmin(usable))
+        problem = f"line {first_line + bad}, column {quote(name)} {_problem(cells.iloc[bad])}; fix or remove that row"
+    return Column(name, np.where(usable, numbers, np.nan), problem, share, note)
+
+
+def _problem(cell: str) -> str:
+    """What is wrong with one cell, in words, with the fix when there is an obvious one."""
+    if not cell:
+        return "is empty"
+    if cell.lower() in _MISSING:
+        return f"is missing (it holds {quote(cell)})"
+    number = _parse_number(cell)
+    if np.isfinite(number):
+        return (
+            f"holds {quote(cell)}, beyond ±{MAX_MAGNITUDE:g}, the largest size this lab trains on; "
+            "express the series in larger units (thousands, millions)"
+        )
+    if cell.lower().strip("+-") in ("inf", "infinity") or _is_overflow(cell):
+        return f"holds {quote(cell)}, which is not a finite number"
+    if re.fullmatch(_DOT_THOUSANDS_DECIMAL_COMMA, cell):
+        plain = cell.replace(".", "").replace(",", ".")
+        return f"holds {quote(cell)}; write numbers without thousands separators and with a dot for decimals ({plain})"
+    if re.fullmatch(_THOUSANDS, cell):
+        return (
+            f"holds {quote(cell)}; write numbers without thousands separators ({cell.replace(',', '')}), "
+            f"or with a dot if the comma marks decimals ({cell.replace(',', '.', 1)})"
+        )
+    if re.fullmatch(_DECIMAL_COMMA, cell):
+        return f"holds {quote(cell)}; write decimals with a dot (e.g. {cell.replace(',', '.')})"
+    return f"holds {quote(cell)}, which is not a number"
 
 
 def _read_bytes(source) -> bytes:
@@ -83,6 +213,8 @@ def _read_bytes(source) -> bytes:
         data = bytes(source)
     elif isinstance(source, (str, os.PathLike)):
         path = os.fspath(source)
+        if not path:
+            raise InputError("no file given: name a CSV file")
         try:
             size = os.path.getsize(path)
             if size > MAX_FILE_BYTES:
@@ -90,11 +222,13 @@ def _read_bytes(source) -> bytes:
             with open(path, "rb") as handle:
                 data = handle.read(MAX_FILE_BYTES + 1)
         except FileNotFoundError:
-            raise InputError(f"no file at {path!r}; check the path") from None
+            raise InputError(f"no file at {quote(path, 120)}; check the path") from None
         except IsADirectoryError:
-            raise InputError(f"{path!r} is a folder, not a file") from None
+            raise InputError(f"{quote(path, 120)} is a folder, not a file") from None
         except PermissionError:
-            raise InputError(f"{path!r} cannot be read (permission denied)") from None
+            raise InputError(f"{quote(path, 120)} cannot be read (permission denied)") from None
+        except OSError as exc:  # a name too long, a device that fails
+            raise InputError(f"{quote(path, 120)} cannot be read: {exc.strerror or exc}") from None
     elif hasattr(source, "read"):
         data = source.read(MAX_FILE_BYTES + 1)
         if isinstance(data, str):
@@ -130,78 +264,28 @@ def _sniff_delimiter(header: str) -> str:
     return best if counts[best] else ","
 
 
-def _parse_number(cell: str) -> float | None:
-    """A finite number, or None for anything else (text, empty, nan, inf)."""
+def _parse_number(cell: str) -> float:
+    """The number in one cell, or NaN for anything else (text, empty); inf where it overflows."""
+    cell = cell.strip().strip('"').strip("'")
+    if len(cell) > 400:  # no number is written this long; int-like strings this long are refused by float() anyway
+        return float("nan")
     try:
-        number = float(cell.strip().strip('"').strip("'"))
+        return float(cell)
     except ValueError:
-        return None
-    return number if np.isfinite(number) else None
+        return float("nan")
 
 
-def _numeric_share(cells: pd.Series) -> float:
-    # decimal commas count as numeric here, so such a column is chosen and its first comma named
-    numeric = sum(_parse_number(c) is not None or _parse_number(c.replace(",", ".")) is not None for c in cells)
-    return numeric / max(len(cells), 1)
-
-
-def _choose_column(frame: pd.DataFrame, column: str | None) -> tuple[str, str]:
-    names = list(frame.columns)
-    listed = ", ".join(repr(n) for n in names[:10]) + (" …" if len(names) > 10 else "")
-    if column is not None:
-        if column not in names:
-            raise InputError(f"no column named {column!r}; the file's columns are {listed}")
-        return column, f"using column {column!r}"
-    numeric = [n for n in names if _numeric_share(frame[n]) >= 0.5]
-    if not numeric:
-        raise InputError(f"no numeric column found; the file's columns are {listed}")
-    if len(numeric) == 1:
-        return numeric[0], f"using column {numeric[0]!r}, the only numeric one"
-    series_like = [n for n in numeric if not _looks_like_index(n, frame[n])]
-    chosen = (series_like or numeric)[-1]
-    skipped = [n for n in numeric if n != chosen]
-    return chosen, (
-        f"using column {chosen!r}; also numeric: {', '.join(repr(n) for n in skipped)} (choose another column to use it instead)"
-    )
-
-
-def _looks_like_index(name: str, cells: pd.Series) -> bool:
-    if _INDEX_NAMES.match(name.strip()):
+def _looks_like_index(column: Column) -> bool:
+    if _INDEX_NAMES.match(column.name.strip()):
         return True
-    numbers = [_parse_number(c) for c in cells]
-    if any(n is None for n in numbers) or len(numbers) < 3:
+    numbers = column.numbers
+    if len(numbers) < 3 or not np.isfinite(numbers).all():
         return False
-    steps = np.diff(numbers)
-    return bool(np.all(steps == 1) and all(float(n).is_integer() for n in numbers))
-
-
-def _to_numbers(cells: pd.Series, name: str, first_line: int) -> np.ndarray:
-    values = np.empty(len(cells))
-    for i, cell in enumerate(cells):
-        number = _parse_number(cell)
-        if number is None:
-            line = first_line + i
-            shown = cell.strip()
-            if not shown:
-                problem = "is empty"
-            elif shown.lower() in ("nan", "na", "n/a", "null", "none", "-"):
-                problem = f"is missing (it holds {shown!r})"
-            elif shown.lower().strip("+-") in ("inf", "infinity") or _is_overflow(shown):
-                problem = f"holds {shown[:40]!r}, which is not a finite number"
-            elif "," in shown and _parse_number(shown.replace(",", ".")) is not None:
-                problem = f"holds {shown[:40]!r}; write decimals with a dot (e.g. {shown.replace(',', '.')[:40]})"
-            else:
-                problem = f"holds {shown[:40]!r}, which is not a number"
-            raise InputError(f"line {line}, column {name!r} {problem}; fix or remove that row")
-        values[i] = number
-    return values
+    return bool(np.all(np.diff(numbers) == 1) and np.all(numbers == np.round(numbers)))
 
 
 def _is_overflow(cell: str) -> bool:
-    try:
-        return not np.isfinite(float(cell))
-    except ValueError:
-        return False
+    return np.isinf(_parse_number(cell))
 
 
 def _first_line(exc: Exception) -> str:
@@ -215,7 +299,9 @@ def parse_values(text: str) -> list[float]:
     values = []
     for i, token in enumerate(t for t in re.split(r"[,;\s]+", text.strip()) if t):
         number = _parse_number(token)
-        if number is None:
-            raise InputError(f"value {i + 1}, {token[:40]!r}, is not a finite number; use numbers like 5, 6.5, -2")
+        if not np.isfinite(number):
+            raise InputError(f"value {i + 1}, {quote(token)}, is not a finite number; use numbers like 5, 6.5, -2")
+        if abs(number) > MAX_MAGNITUDE:
+            raise InputError(f"value {i + 1}, {quote(token)}, is beyond ±{MAX_MAGNITUDE:g}; use smaller numbers")
         values.append(number)
     return values

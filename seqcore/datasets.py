@@ -8,10 +8,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .config import InputError
+from .config import InputError, as_float, as_int, check_range, quote
 from .data import MAX_SERIES_LENGTH, load_series
 
 _HERE = Path(__file__).parent / "datasets"
+MIN_LENGTH = 4  # the shortest generated series that still gives a few windows
+MAX_NOISE = 1000.0
+MAX_DATA_SEED = 2**32 - 1  # numpy's default_rng takes any; this keeps the box's number short
 
 
 @dataclass(frozen=True)
@@ -46,8 +49,8 @@ def get_dataset(name: str, length: int = 60, noise: float | None = None, seed: i
     `length`, `noise` and `seed` apply to generated series only (noise=None means
     the dataset's own default: 0 for the clean ones, 5 for the noisy sine, 1 for the walk).
     """
-    if name not in DATASETS:
-        raise InputError(f"no dataset named {name!r}; choose one of {', '.join(DATASETS)}")
+    if not isinstance(name, str) or name not in DATASETS:
+        raise InputError(f"no dataset named {quote(name)}; choose one of {', '.join(DATASETS)}")
     dataset = DATASETS[name]
     if name == "ramp":
         values = np.arange(1.0, 8.0)
@@ -61,13 +64,13 @@ def get_dataset(name: str, length: int = 60, noise: float | None = None, seed: i
 
 
 def _generate(name: str, length: int, noise: float | None, seed: int) -> np.ndarray:
-    if isinstance(length, bool) or not isinstance(length, (int, np.integer)) or not 4 <= length <= MAX_SERIES_LENGTH:
-        raise InputError(f"length must be a whole number between 4 and {MAX_SERIES_LENGTH:,}, got {length!r}")
-    noise = DATASETS[name].noise if noise is None else noise
-    if isinstance(noise, bool) or not isinstance(noise, (int, float)) or not 0 <= noise <= 1000:
-        raise InputError(f"noise must be a number between 0 and 1000, got {noise!r}")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
-        raise InputError(f"seed must be a whole number between 0 and {2**32 - 1}, got {seed!r}")
+    length = as_int("length", length)
+    check_range("length", length, MIN_LENGTH, MAX_SERIES_LENGTH)
+    noise = as_float("noise", DATASETS[name].noise if noise is None else noise)
+    if not 0 <= noise <= MAX_NOISE:
+        raise InputError(f"noise must be a number between 0 and {MAX_NOISE:g}, got {noise:g}", "noise")
+    seed = as_int("seed", seed)
+    check_range("seed", seed, 0, MAX_DATA_SEED)
     rng = np.random.default_rng(seed)
     steps = np.arange(length, dtype=float)
     if name == "arithmetic":

@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 
 from . import trainers
-from .config import InputError
+from .config import InputError, as_int, check_range, quote
+from .data import MAX_MAGNITUDE
 from .training import TrainResult
 from .windows import make_windows
 
@@ -22,8 +23,8 @@ def forecast(result: TrainResult, recent, steps: int) -> np.ndarray:
     """`steps` values after `recent`, shape `(steps,)`, each prediction fed back in as the newest input."""
     window, scale = result.config.window, result.config.scale
     values = _recent_values(recent, window)
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or not 1 <= steps <= MAX_FORECAST_STEPS:
-        raise InputError(f"steps must be a whole number between 1 and {MAX_FORECAST_STEPS}, got {steps!r}")
+    steps = as_int("steps", steps)
+    check_range("steps", steps, 1, MAX_FORECAST_STEPS)
     history = list(values[-window:] / scale)
     out = []
     trainer = trainers.trainer_for(result.config)
@@ -51,11 +52,15 @@ def one_step_predictions(result: TrainResult) -> pd.DataFrame:
 
 def _recent_values(recent, window: int) -> np.ndarray:
     try:
+        if np.iscomplexobj(recent):
+            raise TypeError("complex")
         values = np.asarray(recent, dtype=float).reshape(-1)
-    except (TypeError, ValueError):
-        raise InputError(f"the recent values must be numbers, got {recent!r}") from None
+    except (TypeError, ValueError, OverflowError):
+        raise InputError(f"the recent values must be real numbers, got {quote(recent)}") from None
     if len(values) < window:
         raise InputError(f"the model reads {window} values at a time; give at least {window}, got {len(values)}")
     if not np.all(np.isfinite(values)):
         raise InputError("the recent values must be finite numbers (no NaN or infinity)")
+    if np.any(np.abs(values) > MAX_MAGNITUDE):
+        raise InputError(f"the recent values must be within ±{MAX_MAGNITUDE:g}; use smaller numbers")
     return values

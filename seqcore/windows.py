@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from .config import InputError, TrainConfig
-from .data import MAX_SERIES_LENGTH
+from .config import MAX_SCALE, MIN_SCALE, InputError, TrainConfig, as_int
+from .data import MAX_MAGNITUDE, MAX_SERIES_LENGTH
 
 # beyond this, scaled targets are too far from what a freshly initialised
 # network outputs (about 0) for Adam to get there in any sensible number of epochs.
@@ -28,8 +28,15 @@ def make_windows(series, window: int) -> tuple[np.ndarray, np.ndarray]:
         `samples = length - window`. For 1..7 and window 3: `x[0] = [[1],[2],[3]]`, `y[0] = 4`.
     """
     values = as_values(series)
-    if isinstance(window, bool) or not isinstance(window, (int, np.integer)) or window < 1:
-        raise InputError(f"window must be a whole number of at least 1, got {window!r}", "window")
+    window = as_int("window", window)
+    if window < 1:
+        raise InputError(f"window must be a whole number of at least 1, got {window}", "window")
+    if len(values) < 2:
+        raise InputError(
+            f"the series has {'only 1 value' if len(values) else 'no values'}; it needs at least 2 "
+            "(a window and the value after it) — use a longer series",
+            "window",
+        )
     if len(values) <= window:
         raise InputError(
             f"window is {window} but the series has only {len(values)} values; "
@@ -44,9 +51,17 @@ def make_windows(series, window: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def as_values(series) -> np.ndarray:
-    """A series as a float array `(length,)`; InputError for anything that is not a flat list of numbers."""
+    """A series as a float array `(length,)`; InputError for anything that is not a flat list of real numbers."""
+    try:
+        complex_values = np.iscomplexobj(series)
+    except ValueError:  # ragged nested lists
+        complex_values = False
+    if complex_values:
+        raise InputError("the series must hold real numbers; it holds complex ones")
     try:
         values = np.asarray(series, dtype=float)
+    except OverflowError:  # whole numbers too large for a float
+        raise InputError(f"the series holds a number beyond ±{MAX_MAGNITUDE:g}; express it in larger units") from None
     except (TypeError, ValueError):
         raise InputError("the series must be a list of numbers") from None
     if values.ndim == 0:
@@ -55,6 +70,13 @@ def as_values(series) -> np.ndarray:
         raise InputError(f"the series must be one-dimensional (a single column of numbers), got shape {values.shape}")
     if len(values) > MAX_SERIES_LENGTH:
         raise InputError(f"the series has {len(values):,} values; the limit is {MAX_SERIES_LENGTH:,} — use a shorter excerpt")
+    large = np.abs(values) > MAX_MAGNITUDE  # inf and NaN are told apart where training checks them
+    if large.any():
+        at = int(np.argmax(large))
+        raise InputError(
+            f"the series holds {values[at]:g} at position {at}, beyond ±{MAX_MAGNITUDE:g}, the largest size this lab "
+            "trains on; express the series in larger units (thousands, millions)"
+        )
     return values
 
 
@@ -91,19 +113,28 @@ def check_scale(series, scale: float) -> None:
 
 
 def suggest_scale(series) -> float:
-    """The smallest power of ten at least as large as the series' largest magnitude (1 for an all-zero series)."""
+    """The smallest power of ten at least as large as the series' largest magnitude (1 for an all-zero series).
+
+    Always within TrainConfig's scale bounds, so it can be used as it is.
+    """
     largest = _largest(series)
-    if largest == 0:
+    if not 0 < largest < math.inf:
         return 1.0
-    return float(10 ** math.ceil(math.log10(largest)))
+    exponent = math.ceil(math.log10(largest))
+    return float(min(max(10.0 ** max(exponent, -300), MIN_SCALE), MAX_SCALE))
 
 
 def scale_advice(series, scale: float) -> str | None:
     """A hint when the scale works but is far from ideal (scaled values outside about 0.01..10)."""
     largest = _largest(series)
-    if largest == 0:
+    if not 0 < largest < math.inf:
         return None
     scaled = largest / scale
+    if scaled < 0.01 and suggest_scale(series) == MIN_SCALE:
+        return (
+            f"its values are tiny (the largest is {largest:.3g}), too small even for the smallest scale, {MIN_SCALE:g}; "
+            "express the series in smaller units (e.g. thousandths or millionths)"
+        )
     if scaled > 10 or scaled < 0.01:
         return (
             f"after dividing by {scale:g} the largest value is {scaled:.3g}; networks learn best when "

@@ -35,10 +35,10 @@ def test_noise_is_added_on_request():
     "kwargs, words",
     [
         ({"name": "stocks"}, "no dataset named 'stocks'"),
-        ({"name": "sine", "length": 2}, "length must be a whole number between 4"),
-        ({"name": "sine", "length": 10**7}, "length must be a whole number between 4"),
+        ({"name": "sine", "length": 2}, "length must be between 4 and 10,000"),
+        ({"name": "sine", "length": 10**7}, "length must be between 4 and 10,000"),
         ({"name": "sine", "noise": -1.0}, "noise must be a number between 0"),
-        ({"name": "random_walk", "seed": -5}, "seed must be a whole number"),
+        ({"name": "random_walk", "seed": -5}, "seed must be between 0"),
     ],
 )
 def test_bad_parameters(kwargs, words):

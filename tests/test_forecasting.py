@@ -35,10 +35,10 @@ def test_one_step_predictions_mark_the_validation_part():
     "recent, steps, words",
     [
         ([5, 6], 1, "the model reads 3 values at a time; give at least 3, got 2"),
-        ([5, "six", 7], 1, "must be numbers"),
+        ([5, "six", 7], 1, "must be real numbers"),
         ([5, float("inf"), 7], 1, "finite numbers"),
-        ([5, 6, 7], 0, "steps must be a whole number between 1 and 1000"),
-        ([5, 6, 7], 5000, "steps must be a whole number between 1 and 1000"),
+        ([5, 6, 7], 0, "steps must be between 1 and 1,000"),
+        ([5, 6, 7], 5000, "steps must be between 1 and 1,000"),
     ],
 )
 def test_bad_recent_values(ramp, recent, steps, words):
