@@ -26,7 +26,9 @@ _INDEX_NAMES = re.compile(r"^(year|years|date|time|t|index|idx|id|month|day|step
 _MISSING = {"nan", "na", "n/a", "null", "none", "-"}
 # 1,234 or -12,345,678.5: commas that group thousands
 _THOUSANDS = r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?"
+_PLAIN_NUMBER = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
 _DECIMAL_COMMA = r"[+-]?\d*,\d+"
+_BLANKS_AND_QUOTES = " \t\"'"
 _DOT_THOUSANDS_DECIMAL_COMMA = r"[+-]?\d{1,3}(?:\.\d{3})+,\d+"  # 1.234,5
 
 
@@ -116,7 +118,13 @@ def read_table(source) -> Table:
         raise InputError("the file is empty; it needs a header row and numbers below it, or one number per line")
     if len(lines) > MAX_SERIES_LENGTH + 1:
         raise InputError(f"the file has {len(lines):,} lines; the limit is {MAX_SERIES_LENGTH:,} values — use a shorter excerpt")
-    delimiter = _sniff_delimiter(lines[0])
+    first_line = 1
+    if re.fullmatch(r"sep=[,;\t]", lines[0].strip(), re.IGNORECASE):  # a spreadsheet's hint naming the delimiter
+        delimiter, lines, first_line = lines[0].strip()[4], lines[1:], 2
+    else:
+        delimiter = _sniff_delimiter(lines[0])
+    if not lines:
+        raise InputError("the file is empty; it needs a header row and numbers below it, or one number per line")
     width = lines[0].count(delimiter) + 1
     if width > MAX_COLUMNS:
         raise InputError(f"the file has {width:,} columns; the limit is {MAX_COLUMNS} — keep only the series' column")
@@ -139,18 +147,22 @@ def read_table(source) -> Table:
         names = ["value"] if frame.shape[1] == 1 else [f"column {i + 1}" for i in range(frame.shape[1])]
     if frame.empty:
         raise InputError("the file has a header row but no numbers below it")
-    first_line = 2 if has_header else 1
+    first_line += has_header
     columns = [_column(name, frame[i], first_line, delimiter) for i, name in zip(frame.columns, names, strict=True)]
     return Table({c.name: c for c in columns})
+
+
+def short_name(text: str) -> str:
+    """A name from a user's file (a column, the file itself) as labels show it: one line, at most MAX_NAME_CHARACTERS."""
+    name = " ".join(str(text).split())
+    return name if len(name) <= MAX_NAME_CHARACTERS else name[: MAX_NAME_CHARACTERS - 1] + "…"
 
 
 def _names(header: list[str]) -> list[str]:
     """Header cells as column names: stripped, shortened, never empty, and all different."""
     names: list[str] = []
     for i, cell in enumerate(header):
-        name = " ".join(str(cell).split()) or f"column {i + 1}"
-        if len(name) > MAX_NAME_CHARACTERS:
-            name = name[: MAX_NAME_CHARACTERS - 1] + "…"
+        name = short_name(cell) or f"column {i + 1}"
         if name in names:  # e.g. "a" and " a ", which only differ in spaces
             name = f"{name} (column {i + 1})"
         names.append(name)
@@ -158,26 +170,33 @@ def _names(header: list[str]) -> list[str]:
 
 
 def _column(name: str, cells: pd.Series, first_line: int, delimiter: str) -> Column:
-    """Convert one column's cells to numbers, all at once; only a bad cell is looked at on its own."""
-    cells = cells.astype(str).str.strip().str.strip("\"'").str.strip()
-    numbers = pd.to_numeric(cells, errors="coerce").to_numpy(dtype=float)
+    """Convert one column's cells to numbers, all at once; cells are looked at one by one only in a column that needs it."""
     note = ""
-    has_comma = cells.str.contains(",", regex=False).to_numpy()
-    if has_comma.any():
-        grouped = cells.str.fullmatch(_THOUSANDS).to_numpy()
+    other_notation = np.zeros(len(cells), dtype=bool)
+    try:
+        numbers = cells.astype("float64").to_numpy(copy=True)  # plain numbers (Python's float syntax), the usual case
+    except (TypeError, ValueError):
+        cells = cells.astype(str).str.strip(_BLANKS_AND_QUOTES)
+        text = ~cells.str.fullmatch(_PLAIN_NUMBER).to_numpy()
+        numbers = np.full(len(cells), np.nan)
+        numbers[~text] = cells[~text].astype("float64").to_numpy()
+        grouped = text & cells.str.fullmatch(_THOUSANDS).to_numpy()
         # in a comma-separated file a cell holding a comma was quoted on purpose: "1,234" is one thousand
         # two hundred thirty-four there (a spreadsheet's export), while elsewhere it may be a decimal comma
-        if delimiter == "," and grouped.any() and not (has_comma & ~grouped).any():
-            numbers[grouped] = pd.to_numeric(cells[grouped].str.replace(",", "", regex=False)).to_numpy(dtype=float)
+        if delimiter == "," and grouped.any() and not (text & cells.str.contains(",", regex=False).to_numpy() & ~grouped).any():
+            numbers[grouped] = cells[grouped].str.replace(",", "", regex=False).astype("float64").to_numpy()
             example = cells[grouped].iloc[0]
             note = f"commas read as thousands separators ({example!r} as {example.replace(',', '')})"
+        # numbers written with a decimal comma or thousands separators count as numbers here, so that
+        # such a column is chosen and its first such cell named with the fix
+        other_notation = text & cells.str.fullmatch(f"{_DECIMAL_COMMA}|{_THOUSANDS}|{_DOT_THOUSANDS_DECIMAL_COMMA}").to_numpy()
     usable = np.isfinite(numbers) & (np.abs(numbers) <= MAX_MAGNITUDE)
-    decimal_commas = cells.str.fullmatch(_DECIMAL_COMMA).to_numpy() & ~usable
-    share = float((usable | decimal_commas).sum()) / max(len(cells), 1)
+    share = float((usable | other_notation).sum()) / max(len(cells), 1)
     problem = None
     if not usable.all():
         bad = int(np.argmin(usable))
-        problem = f"line {first_line + bad}, column {quote(name)} {_problem(cells.iloc[bad])}; fix or remove that row"
+        cell = str(cells.iloc[bad]).strip(_BLANKS_AND_QUOTES)
+        problem = f"line {first_line + bad}, column {quote(name)} {_problem(cell)}; fix or remove that row"
     return Column(name, np.where(usable, numbers, np.nan), problem, share, note)
 
 
@@ -267,8 +286,6 @@ def _sniff_delimiter(header: str) -> str:
 def _parse_number(cell: str) -> float:
     """The number in one cell, or NaN for anything else (text, empty); inf where it overflows."""
     cell = cell.strip().strip('"').strip("'")
-    if len(cell) > 400:  # no number is written this long; int-like strings this long are refused by float() anyway
-        return float("nan")
     try:
         return float(cell)
     except ValueError:
