@@ -90,9 +90,13 @@ def _dataset(name: str, length: int, noise: float | None, seed: int) -> pd.Serie
     return seqcore.get_dataset(name, length=length, noise=noise, seed=seed)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _uploaded(data: bytes, column: str | None) -> pd.Series:
-    return seqcore.load_series(data, column)
+@dataclass(frozen=True)
+class Upload:
+    """An uploaded file, parsed once when it arrives: its (shortened) name and its table, or what is wrong with it."""
+
+    name: str
+    table: seqcore.data.Table | None
+    error: str | None = None
 
 
 def _on_source_change() -> None:
@@ -109,16 +113,23 @@ def _on_source_change() -> None:
 
 
 def _on_upload() -> None:
+    """Parse a new file once, here; every rerun after it only picks a column from the parsed table."""
     state = st.session_state
     uploaded = state.get("upload_file")
     if uploaded is None:
         return
-    state.upload = {"name": uploaded.name, "data": uploaded.getvalue()}
     state.pop("column", None)
+    name = seqcore.data.short_name(uploaded.name)
     try:
-        state.scale = seqcore.suggest_scale(_uploaded(state.upload["data"], None))
+        table = seqcore.data.read_table(uploaded.getvalue())
+    except seqcore.InputError as exc:
+        state.upload = Upload(name, None, str(exc))  # the sidebar shows it on this rerun
+        return
+    state.upload = Upload(name, table)
+    try:
+        state.scale = seqcore.suggest_scale(table.series())
     except seqcore.InputError:
-        pass  # the sidebar shows the file's problem on this rerun
+        pass  # no usable column: the sidebar says why
 
 
 def settings_sidebar() -> Settings:
@@ -149,13 +160,21 @@ def settings_sidebar() -> Settings:
         st.number_input("Units", 1, seqcore.config.MAX_UNITS, key="units", help="Size of the recurrent layer's memory.")
         st.subheader("Training")
         st.number_input("Epochs", 1, seqcore.config.MAX_EPOCHS, step=50, key="epochs", help="Passes over all windows.")
-        st.number_input("Scale", min_value=1e-6, max_value=1e12, key="scale", format="%g",
+        st.number_input("Scale", min_value=seqcore.config.MIN_SCALE, max_value=seqcore.config.MAX_SCALE, key="scale", format="%g",
                         help="The series is divided by this before training, and predictions multiplied back.")  # fmt: skip
-        st.number_input("Learning rate", 1e-5, 1.0, key="learning_rate", format="%g", step=0.001, help="Adam's step size.")
+        st.number_input(
+            "Learning rate",
+            seqcore.config.MIN_LEARNING_RATE,
+            seqcore.config.MAX_LEARNING_RATE,
+            key="learning_rate",
+            format="%g",
+            step=0.001,
+            help="Adam's step size.",
+        )
         st.number_input("Seed", 0, seqcore.config.MAX_SEED, key="seed", help="Decides the initial weights.")
         with st.expander("More settings"):
             st.selectbox("Activation", list(seqcore.config.ACTIVATIONS), key="activation")
-            st.slider("Validation share", 0.0, 0.5, step=0.05, key="val_fraction",
+            st.slider("Validation share", 0.0, seqcore.config.MAX_VAL_FRACTION, step=0.05, key="val_fraction",
                       help="The last share of windows is held out (in time order) to test on unseen data.")  # fmt: skip
             st.number_input("Batch size", 1, seqcore.config.MAX_BATCH_SIZE, key="batch_size")
             st.number_input("Layers", 1, seqcore.config.MAX_LAYERS, key="layers", help="Stacked recurrent layers.")
@@ -187,21 +206,23 @@ def _series_widgets(source: str, out: Settings) -> tuple[pd.Series | None, str]:
             out.errors.append("**Data**: choose a CSV file to upload, or pick a built-in series.")
             return None, ""
         try:
-            series = _uploaded(upload["data"], state.get("column"))
+            if upload.table is None:
+                raise seqcore.InputError(upload.error)
+            series = upload.table.series(state.get("column"))
         except seqcore.InputError as exc:
-            out.errors.append(f"**Data**: {plain(upload['name'])}: {plain(exc)}")
+            out.errors.append(f"**Data**: {plain(upload.name)}: {plain(exc)}")
             return None, ""
         columns = series.attrs["numeric_columns"]
         if len(columns) > 1:
             if state.get("column") not in columns:
                 state.column = series.name
             st.selectbox("Column", columns, key="column")
-        out.notes.append(f"{plain(upload['name'])}: {plain(series.attrs['note'])}")
-        return series, f"{upload['name']} · {series.name}"
+        out.notes.append(f"{plain(upload.name)}: {plain(series.attrs['note'])}")
+        return series, f"{upload.name} · {series.name}"
     if seqcore.DATASETS[source].generated:
-        st.number_input("Length", 4, seqcore.data.MAX_SERIES_LENGTH, key="length")
-        st.number_input("Noise", 0.0, 1000.0, key="noise", format="%g")
-        st.number_input("Series seed", 0, 2**32 - 1, key="data_seed")
+        st.number_input("Length", seqcore.datasets.MIN_LENGTH, seqcore.data.MAX_SERIES_LENGTH, key="length")
+        st.number_input("Noise", 0.0, seqcore.datasets.MAX_NOISE, key="noise", format="%g")
+        st.number_input("Series seed", 0, seqcore.datasets.MAX_DATA_SEED, key="data_seed")
         series = _dataset(source, int(state.length), float(state.noise), int(state.data_seed))
         label = f"{seqcore.DATASETS[source].label} (length {state.length}, noise {state.noise:g}, seed {state.data_seed})"
         return series, label

@@ -264,3 +264,19 @@ def test_an_unwritable_database_keeps_the_app_working(tmp_path, monkeypatch):
     finally:
         monkeypatch.undo()
         common.run_store.clear()
+
+
+def test_an_upload_is_parsed_once_whatever_is_changed_after_it(app, monkeypatch):
+    import seqcore.data
+
+    calls = []
+    read_table = seqcore.data.read_table
+    monkeypatch.setattr(seqcore.data, "read_table", lambda data: calls.append(len(data)) or read_table(data))
+    rows = "".join(f"{i},{10 + i},{100 - i}\n" for i in range(30))
+    at = upload(app, "two.csv", f"step,up,down\n{rows}".encode())
+    at.sidebar.selectbox(key="column").set_value("up").run()
+    at.sidebar.number_input(key="epochs").set_value(5).run()
+    at.button(key="train").click().run()
+    assert not at.exception and not at.error, errors(at)
+    assert at.session_state["result"].series.tolist()[:2] == [10, 11]
+    assert len(calls) == 1
