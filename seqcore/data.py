@@ -118,9 +118,10 @@ def read_table(source) -> Table:
         raise InputError("the file is empty; it needs a header row and numbers below it, or one number per line")
     if len(lines) > MAX_SERIES_LENGTH + 1:
         raise InputError(f"the file has {len(lines):,} lines; the limit is {MAX_SERIES_LENGTH:,} values — use a shorter excerpt")
-    first_line = 1
+    blank = next(i for i, line in enumerate(lines) if line.strip())
+    lines, first_line = lines[blank:], 1 + blank  # blank lines before the header: skipped, and still counted
     if re.fullmatch(r"sep=[,;\t]", lines[0].strip(), re.IGNORECASE):  # a spreadsheet's hint naming the delimiter
-        delimiter, lines, first_line = lines[0].strip()[4], lines[1:], 2
+        delimiter, lines, first_line = lines[0].strip()[4], lines[1:], first_line + 1
     else:
         delimiter = _sniff_delimiter(lines[0])
     if not lines:
@@ -138,7 +139,7 @@ def read_table(source) -> Table:
             keep_default_na=False,
             skip_blank_lines=False,
         )
-    except (pd.errors.ParserError, csv.Error) as exc:
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as exc:
         raise InputError(f"the file is not a readable CSV: {_first_line(exc)}") from None
     frame = frame.fillna("")  # blank lines come back as NaN even with dtype=str
     if has_header:

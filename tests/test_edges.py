@@ -137,3 +137,24 @@ def test_predicting_after_values_beyond_the_limit_is_refused():
         seqcore.predict_next(result, [5, 6, 1e300])
     with pytest.raises(InputError, match="real numbers"):
         seqcore.predict_next(result, np.array([5, 6, 7 + 1j]))
+
+
+def test_random_files_give_a_series_or_an_input_error_and_nothing_else():
+    """Thousands of small random files made of the pieces that break parsers: a series of finite numbers or one InputError."""
+    rng = np.random.default_rng(8)
+    pieces = list("0123456789.,;\t\n\r\"'-+eE naifx") + ["\u2028", "\x00", "١", "1e400", "1.7e308", "nan", "sep=;", "\ufeff", "9" * 50]
+    loaded = 0
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces, size=rng.integers(0, 80)))
+        try:
+            series = load_series(text.encode())
+        except InputError:
+            continue
+        loaded += 1
+        assert np.isfinite(series).all() and (np.abs(series) <= 1e15).all()
+    assert loaded > 10  # the pieces do make valid files too
+
+
+def test_blank_lines_before_the_header_still_count_in_line_numbers():
+    with pytest.raises(InputError, match="line 6, column 'v' holds 'x'"):
+        load_series(b"\n\nv\n1\n2\nx\n")
