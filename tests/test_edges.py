@@ -140,11 +140,11 @@ def test_predicting_after_values_beyond_the_limit_is_refused():
 
 
 def test_random_files_give_a_series_or_an_input_error_and_nothing_else():
-    """Thousands of small random files made of the pieces that break parsers: a series of finite numbers or one InputError."""
+    """Hundreds of small random files made of the pieces that break parsers: a series of finite numbers or one InputError."""
     rng = np.random.default_rng(8)
     pieces = list("0123456789.,;\t\n\r\"'-+eE naifx") + ["\u2028", "\x00", "١", "1e400", "1.7e308", "nan", "sep=;", "\ufeff", "9" * 50]
     loaded = 0
-    for _ in range(3000):
+    for _ in range(800):
         text = "".join(rng.choice(pieces, size=rng.integers(0, 80)))
         try:
             series = load_series(text.encode())
