@@ -181,16 +181,18 @@ def _column(name: str, cells: pd.Series, first_line: int, delimiter: str) -> Col
         text = ~cells.str.fullmatch(_PLAIN_NUMBER).to_numpy()
         numbers = np.full(len(cells), np.nan)
         numbers[~text] = cells[~text].astype("float64").to_numpy()
-        grouped = text & cells.str.fullmatch(_THOUSANDS).to_numpy()
-        # in a comma-separated file a cell holding a comma was quoted on purpose: "1,234" is one thousand
-        # two hundred thirty-four there (a spreadsheet's export), while elsewhere it may be a decimal comma
-        if delimiter == "," and grouped.any() and not (text & cells.str.contains(",", regex=False).to_numpy() & ~grouped).any():
-            numbers[grouped] = cells[grouped].str.replace(",", "", regex=False).astype("float64").to_numpy()
-            example = cells[grouped].iloc[0]
-            note = f"commas read as thousands separators ({example!r} as {example.replace(',', '')})"
-        # numbers written with a decimal comma or thousands separators count as numbers here, so that
-        # such a column is chosen and its first such cell named with the fix
-        other_notation = text & cells.str.fullmatch(f"{_DECIMAL_COMMA}|{_THOUSANDS}|{_DOT_THOUSANDS_DECIMAL_COMMA}").to_numpy()
+        commas = text & cells.str.contains(",", regex=False).to_numpy()
+        if commas.any():  # all other notations a user may mean hold a comma
+            grouped = commas & cells.str.fullmatch(_THOUSANDS).to_numpy()
+            # in a comma-separated file a cell holding a comma was quoted on purpose: "1,234" is one thousand
+            # two hundred thirty-four there (a spreadsheet's export), while elsewhere it may be a decimal comma
+            if delimiter == "," and grouped.any() and not (commas & ~grouped).any():
+                numbers[grouped] = cells[grouped].str.replace(",", "", regex=False).astype("float64").to_numpy()
+                example = cells[grouped].iloc[0]
+                note = f"commas read as thousands separators ({example!r} as {example.replace(',', '')})"
+            # numbers written with a decimal comma or thousands separators count as numbers here, so that
+            # such a column is chosen and its first such cell named with the fix
+            other_notation = commas & cells.str.fullmatch(f"{_DECIMAL_COMMA}|{_THOUSANDS}|{_DOT_THOUSANDS_DECIMAL_COMMA}").to_numpy()
     usable = np.isfinite(numbers) & (np.abs(numbers) <= MAX_MAGNITUDE)
     share = float((usable | other_notation).sum()) / max(len(cells), 1)
     problem = None
