@@ -4,23 +4,32 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
+import signal
 import sys
+import threading
 from dataclasses import fields
 
-from .config import ACTIVATIONS, CELLS, InputError, TrainConfig
+from .config import ACTIVATIONS, CELLS, InputError, TrainConfig, check_range
 from .data import load_series
 from .datasets import DATASETS, get_dataset
 from .windows import suggest_scale
 
+PROG = "python -m seqcore"
+INTERRUPTED = 130  # the shell's status for a program ended by Ctrl-C (128 + SIGINT)
+STOP_GRACE_SECONDS = 2.0  # a training asked to stop ends at its next progress report, ~0.1 s away
+
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, no usage block: exit status 2 as argparse does
+        # argparse repeats the offending value in full; a pasted 5,000-digit number makes that a screenful
+        message = re.sub(r"'([^']{40})[^']+'", r"'\1…'", message)
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
 
 def _parser() -> argparse.ArgumentParser:
     defaults = TrainConfig()
-    p = _Parser(prog="python -m seqcore", description=__doc__)
+    p = _Parser(prog=PROG, description=__doc__)
     source = p.add_mutually_exclusive_group()
     source.add_argument("--dataset", default="ramp", help=f"built-in series: {', '.join(DATASETS)} (default: ramp)")
     source.add_argument("--csv", metavar="FILE", help="read the series from a CSV file (header row, or one number per line)")
@@ -44,50 +53,98 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    bar = None
     try:
-        # everything a user can get wrong is checked before tensorflow loads
-        if args.csv:
-            series = load_series(args.csv, args.column)
-            print(f"{args.csv}: {series.attrs['note']}", file=sys.stderr)
-        elif args.column:
-            raise InputError("--column applies to --csv files only")
-        else:
-            series = get_dataset(args.dataset, length=args.length, noise=args.noise, seed=args.data_seed)
-        scale = args.scale
-        if scale is None and not args.csv:
-            scale = DATASETS[args.dataset].scale  # the ramp keeps the notebook's 100
-        if scale is None:
-            scale = suggest_scale(series)
-            print(f"scale: {scale:g} (chosen from the data; set it with --scale)", file=sys.stderr)
-        values = {f.name: getattr(args, f.name) for f in fields(TrainConfig) if hasattr(args, f.name)}
-        config = TrainConfig(**{**values, "scale": scale})
-        from .windows import prepare_windows
-
-        prepare_windows(series, config)
-        if args.forecast is not None and not 1 <= args.forecast <= 1000:
-            raise InputError(f"--forecast must be between 1 and 1000, got {args.forecast}")
-        _import_tensorflow_quietly()
-        from .forecasting import forecast
-        from .training import train
-
-        bar = _ProgressBar()
-        result = train(series, config, on_progress=bar)
-        bar.close()
-        recent = series.to_numpy()[-config.window :]
-        steps = forecast(result, recent, args.forecast or 1)
+        return _run(_parser().parse_args(argv))
     except InputError as exc:
-        if bar is not None:
-            bar.close()
-        print(f"python -m seqcore: error: {exc}", file=sys.stderr)
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted (Ctrl-C) before training started; nothing was trained", file=sys.stderr)
+        return INTERRUPTED
+
+
+def _run(args: argparse.Namespace) -> int:
+    # everything a user can get wrong is checked before tensorflow loads
+    if args.csv is not None:
+        series = load_series(args.csv, args.column)
+        print(f"{args.csv}: {series.attrs['note']}", file=sys.stderr)
+    elif args.column is not None:
+        raise InputError("--column applies to --csv files only")
+    else:
+        series = get_dataset(args.dataset, length=args.length, noise=args.noise, seed=args.data_seed)
+    scale = args.scale
+    if scale is None and args.csv is None:
+        scale = DATASETS[args.dataset].scale  # the ramp keeps the notebook's 100
+    if scale is None:
+        scale = suggest_scale(series)
+        print(f"scale: {scale:g} (chosen from the data; set it with --scale)", file=sys.stderr)
+    values = {f.name: getattr(args, f.name) for f in fields(TrainConfig) if hasattr(args, f.name)}
+    config = TrainConfig(**{**values, "scale": scale})
+    from .windows import prepare_windows
+
+    prepare_windows(series, config)
+    if args.forecast is not None:
+        check_range("--forecast", args.forecast, 1, 1000)
+    _import_tensorflow_quietly()
+    from .forecasting import forecast
+
+    result = _train_until_interrupted(series, config)
+    recent = series.to_numpy()[-config.window :]
+    steps = forecast(result, recent, args.forecast or 1)
     shown = ", ".join(f"{v:g}" for v in recent)
     print(f"trained {result.epochs_trained} epochs in {result.seconds:.2f} s; final loss (MSE, scaled) {result.losses[-1]:.3g}")
     print(f"next value after [{shown}]: {steps[0]:.2f}")
     if args.forecast:
         print(f"forecast, {args.forecast} steps: {', '.join(f'{v:.2f}' for v in steps)}")
     return 0
+
+
+def _train_until_interrupted(series, config: TrainConfig):
+    """Train in a worker thread, so that Ctrl-C reaches this (main) thread at once; a Ctrl-C ends the process.
+
+    Python handles a signal only in the main thread, between bytecodes: had the main thread been
+    inside one of TensorFlow's calls, Ctrl-C would have waited for it (seconds with a large model).
+    """
+    from .training import train
+
+    bar = _ProgressBar()
+    stop = threading.Event()
+    outcome: dict = {}
+
+    def report(progress) -> bool:
+        bar(progress)
+        outcome["latest"] = progress
+        return not stop.is_set()
+
+    def work() -> None:
+        try:
+            outcome["result"] = train(series, config, on_progress=report)
+        except Exception as exc:  # handed to the main thread below
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=work, name="seqcore-train", daemon=True)
+    if not bar.live:
+        print(f"training {config.epochs:,} epochs…", file=sys.stderr, flush=True)
+    worker.start()
+    try:
+        while worker.is_alive():
+            worker.join(0.1)
+    except KeyboardInterrupt:
+        stop.set()
+        worker.join(STOP_GRACE_SECONDS)
+        bar.close()
+        latest = outcome.get("latest")
+        where = f"at epoch {latest.epoch:,} of {latest.total:,}" if latest else "before its first epochs were done"
+        print(f"{PROG}: training stopped by Ctrl-C {where}; nothing was saved", file=sys.stderr, flush=True)
+        sys.stdout.flush()
+        # leave at once: tearing the interpreter down with tensorflow loaded (and perhaps still inside
+        # one long call, if the training did not stop in the grace period) takes a second or more, and
+        # nothing here needs cleaning up
+        os._exit(INTERRUPTED)
+    bar.close()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"]
 
 
 class _ProgressBar:
@@ -110,16 +167,32 @@ class _ProgressBar:
 
 
 def _import_tensorflow_quietly() -> None:
-    """TensorFlow's C++ start-up notices ignore its log-level setting; keep them off the terminal."""
+    """Import TensorFlow with its C++ start-up notices (which ignore its log-level setting) off the terminal.
+
+    A Ctrl-C meanwhile ends the process from its signal handler: raised as a KeyboardInterrupt inside
+    the import, it was swallowed somewhere in TensorFlow's own imports and the training went ahead (seen here).
+    """
     saved = os.dup(2)
+
+    def leave(*_) -> None:
+        os.write(saved, f"{PROG}: interrupted (Ctrl-C) before training started; nothing was trained\n".encode())
+        os._exit(INTERRUPTED)
+
+    previous = signal.signal(signal.SIGINT, leave)
     try:
         with open(os.devnull, "w") as devnull:
             os.dup2(devnull.fileno(), 2)
             from . import _tf  # noqa: F401
     finally:
+        signal.signal(signal.SIGINT, previous)
         os.dup2(saved, 2)
         os.close(saved)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    status = main()
+    if status == INTERRUPTED:  # no need to wait for tensorflow's teardown (a second or more) after a Ctrl-C
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
+    sys.exit(status)
