@@ -254,16 +254,24 @@ def describe(config: seqcore.TrainConfig) -> str:
 
 
 @st.cache_resource(show_spinner=False)
+def _open_store() -> seqcore.store.RunStore:
+    return seqcore.store.RunStore()  # a StoreError is not cached: the next script run tries again
+
+
 def run_store() -> seqcore.store.RunStore | str:
-    """The server's run database, or why it cannot be used (the app then keeps runs for this tab only)."""
+    """The server's run database, or why it cannot be used now (the app then keeps runs for this tab only)."""
     try:
-        return seqcore.store.RunStore()
+        return _open_store()
     except seqcore.store.StoreError as exc:
         return str(exc)
 
 
-def store_problem(problem: str) -> None:
-    st.session_state.store_problem = f"Runs will not be kept after this tab closes: {problem}"
+def store_problem(problem: str | None) -> None:
+    """Say at the top of every page that the database cannot be used (None: it works again, say nothing)."""
+    if problem is None:
+        st.session_state.pop("store_problem", None)
+    else:
+        st.session_state.store_problem = f"Runs will not be kept after this tab closes: {problem}"
 
 
 def use_workspace() -> str:
@@ -301,12 +309,13 @@ def _load_workspace(workspace: str) -> None:
         if rows:
             result = store.load_result(workspace, rows[-1]["id"])
             _show_result(result, rows[-1]["label"], rows[-1]["id"])
+        store_problem(None)
     except seqcore.store.StoreError as exc:
         store_problem(str(exc))
 
 
-def _record(number, label, config, losses, val_losses, prediction, seconds, status) -> dict:
-    """A run as the Compare page lists it."""
+def _record(number, label, config, losses, val_losses, prediction, seconds, status, not_saved: str | None = None) -> dict:
+    """A run as the Compare page lists it; `not_saved` says why it is not in the database, when it is not."""
     return {
         "run": number,
         "data": label,
@@ -320,6 +329,8 @@ def _record(number, label, config, losses, val_losses, prediction, seconds, stat
         "prediction": prediction,
         "seconds": seconds,
         "status": status,
+        "saved": "no" if not_saved else "yes",
+        "not_saved": not_saved,
         "losses": losses,
     }
 
@@ -335,22 +346,42 @@ def _show_result(result, label: str, number: int) -> None:
 
 
 def record_run(result, label: str, signature: tuple) -> dict:
-    """Keep a finished or stopped run: in the workspace's database, as the latest result, and for the Compare page."""
+    """Keep a finished or stopped run: in the workspace's database, as the latest result, and for the Compare page.
+
+    When the database cannot take it, the run is kept in this tab and its record says why (`not_saved`),
+    so the page can say so next to the result at once; a later run that is saved clears the warning.
+    """
     state = st.session_state
     runs = state.setdefault("runs", [])
     prediction = seqcore.predict_next(result, result.series.to_numpy()[-result.config.window :])
-    number = max((r["run"] for r in runs), default=0) + 1
+    number, not_saved = None, None
     store = run_store()
     if isinstance(store, str):
-        store_problem(store)
+        not_saved = store
     else:
         try:
             predictions = seqcore.one_step_predictions(result)["predicted"].tolist()
             number = store.save_run(state.workspace, result, label, predictions, prediction)
         except seqcore.store.StoreError as exc:
-            store_problem(str(exc))
+            not_saved = str(exc)
+    newest = max((r["run"] for r in runs), default=0)
+    if number is None:
+        number = newest + 1
+    else:
+        # ids are never reused within one database (AUTOINCREMENT), so a tab run with this number is either
+        # one kept in this tab only, or one whose database was removed since: either way, not in the database
+        for run in runs:
+            if run["run"] == number:
+                run["not_saved"] = run["not_saved"] or "the database that held it was removed"
+                run["saved"] = "no"
+                run["run"] = newest = max(newest, number) + 1
+                run["name"] = f"run {run['run']}" + run["name"][run["name"].index(" ·") :]
+                if state.get("result_run") == number:
+                    state.result_run = run["run"]
+    if not_saved is None:
+        store_problem(None)  # saving works (again): no more warning at the top of the page
     status = "stopped" if result.stopped else "finished"
-    record = _record(number, label, result.config, result.losses, result.val_losses, prediction, result.seconds, status)
+    record = _record(number, label, result.config, result.losses, result.val_losses, prediction, result.seconds, status, not_saved)
     runs.append(record)
     _show_result(result, label, number)
     state.result_signature = signature

@@ -11,7 +11,7 @@ import seqcore.store
 from pages import charts
 from pages.common import CELL_NAMES, record_run, run_store, settings_sidebar, show_problems, store_problem, train_live
 
-TABLE_COLUMNS = ["run", "status", "final loss", "final val loss", "prediction", "seconds", "epochs trained", "settings", "data"]
+TABLE_COLUMNS = ["run", "status", "saved", "final loss", "final val loss", "prediction", "seconds", "epochs trained", "settings", "data"]
 
 
 def experiment(settings) -> None:
@@ -70,6 +70,8 @@ def page() -> None:
     table = pd.DataFrame(runs)[TABLE_COLUMNS]
     if table["final val loss"].isna().all():
         table = table.drop(columns="final val loss")  # no run held data out: an empty column only confuses
+    if (table["saved"] == "yes").all():
+        table = table.drop(columns="saved")  # only worth a column when some run could not be saved
     st.dataframe(table, hide_index=True, width="stretch",
                  column_config={"final loss": st.column_config.NumberColumn(format="%.3g"),
                                 "final val loss": st.column_config.NumberColumn(format="%.3g"),
@@ -90,9 +92,10 @@ def manage(runs: list[dict]) -> None:
         workspace = state.workspace
         download.download_button("Download runs (CSV)", lambda: store.runs_csv(workspace), file_name="runs.csv",
                                  mime="text/csv", key="download_runs", on_click="ignore")  # fmt: skip
-    chosen = delete.selectbox("Run", [r["run"] for r in runs], key="delete_choice", label_visibility="collapsed",
+    delete.selectbox("Run", [r["run"] for r in runs], key="delete_choice", label_visibility="collapsed",
                               format_func=lambda n: f"run {n}")  # fmt: skip
-    delete.button("Delete this run", key="delete_run", on_click=forget, args=(chosen,))
+    # the choice is read when the click arrives: args bound at drawing time can lag behind the box
+    delete.button("Delete this run", key="delete_run", on_click=lambda: forget(st.session_state.delete_choice))
     sure = clear.checkbox("Yes, delete every run here", key="clear_confirm")
     clear.button("Clear workspace", key="clear_workspace", disabled=not sure, on_click=forget, args=(None,))
 
@@ -101,7 +104,8 @@ def forget(number: int | None) -> None:
     """Delete one run (or, with None, all) from the database and from this tab; a button callback."""
     state = st.session_state
     store = run_store()
-    if not isinstance(store, str):
+    in_database = number is None or any(r["run"] == number and not r["not_saved"] for r in state.get("runs", []))
+    if not isinstance(store, str) and in_database:
         try:
             store.clear(state.workspace) if number is None else store.delete_run(state.workspace, number)
         except seqcore.store.StoreError as exc:

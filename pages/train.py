@@ -32,6 +32,12 @@ def results(state, settings) -> None:
                    "Press **Train** to see the new ones.", icon=":material/history:")  # fmt: skip
     status = f"stopped at epoch {result.epochs_trained} of {config.epochs}" if result.stopped else f"{result.epochs_trained} epochs"
     st.caption(f"Run {state.result_run} on {plain(state.result_label)} · {plain(describe(config))} · {status} in {result.seconds:.2f} s")
+    shown = next((r for r in state.get("runs", []) if r["run"] == state.result_run), None)
+    if shown is not None and shown["not_saved"]:
+        st.warning(
+            f"Run {shown['run']} was not saved, so it stays in this tab only: {plain(shown['not_saved'])}",
+            icon=":material/cloud_off:",
+        )
     final = result.losses[-1]
     state.setdefault("predict_input", ", ".join(f"{v:g}" for v in result.series.to_numpy()[-config.window :]))
     ask, answer, loss, error = st.columns([1.3, 1, 1, 1])

@@ -75,16 +75,20 @@ class RunStore:
     def __init__(self, path: str | os.PathLike | None = None):
         self.path = Path(path) if path is not None else default_path()
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with self._connect() as db:
-                version = db.execute("PRAGMA user_version").fetchone()[0]
-                if version > SCHEMA_VERSION:
-                    raise StoreError(f"{self.path} was written by a newer version (schema {version})")
-                db.execute("PRAGMA journal_mode=WAL")
-                db.executescript(_SCHEMA)
-                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            self._create()
         except (sqlite3.Error, OSError) as exc:
             raise StoreError(f"cannot use the run database at {self.path}: {exc}") from None
+
+    def _create(self) -> None:
+        """Make the folder, the file and the tables where they are missing; refuse a newer schema."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as db:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise StoreError(f"{self.path} was written by a newer version (schema {version})")
+            db.execute("PRAGMA journal_mode=WAL")
+            db.executescript(_SCHEMA)
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=15, isolation_level=None)
@@ -128,6 +132,13 @@ class RunStore:
             db.execute("COMMIT")
             return cursor.lastrowid
 
+        if not self.path.exists():
+            # the file or its folder was removed while the server ran (a cleaned-up data/ folder):
+            # start a new one, so that saving goes on once it can
+            try:
+                self._create()
+            except (sqlite3.Error, OSError) as exc:
+                raise StoreError(f"cannot save to the run database at {self.path}: {exc}") from None
         return self._run(insert)
 
     def runs(self, workspace: str) -> list[dict]:

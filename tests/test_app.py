@@ -255,7 +255,7 @@ def test_an_unwritable_database_keeps_the_app_working(tmp_path, monkeypatch):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
     monkeypatch.setenv("LAB_DB_PATH", str(blocker / "runs.sqlite3"))
-    common.run_store.clear()
+    common._open_store.clear()
     try:
         at = AppTest.from_file(APP, default_timeout=120).run()
         assert any("Runs will not be kept" in w.value for w in at.warning)
@@ -263,7 +263,7 @@ def test_an_unwritable_database_keeps_the_app_working(tmp_path, monkeypatch):
         assert not at.exception and not at.error and len(at.session_state["runs"]) == 1
     finally:
         monkeypatch.undo()
-        common.run_store.clear()
+        common._open_store.clear()
 
 
 def test_an_upload_is_parsed_once_whatever_is_changed_after_it(app, monkeypatch):

@@ -1,5 +1,6 @@
 import csv
 import io
+import shutil
 import sqlite3
 import threading
 
@@ -106,3 +107,26 @@ def test_workspace_ids_are_long_random_and_checked():
     ids = {new_workspace_id() for _ in range(100)}
     assert len(ids) == 100 and all(valid_workspace_id(i) and len(i) >= 20 for i in ids)
     assert not valid_workspace_id("short") and not valid_workspace_id("<script>alert(1)</script>xxxxxxxx")
+
+
+def test_saving_after_the_folder_vanished_starts_a_new_database_there(tmp_path, result):
+    folder = tmp_path / "db"
+    store = RunStore(folder / "runs.sqlite3")
+    workspace = new_workspace_id()
+    save(store, workspace, result)
+    shutil.rmtree(folder)
+    run_id = save(store, workspace, result)
+    assert [r["id"] for r in store.runs(workspace)] == [run_id]
+
+
+def test_a_read_only_database_refuses_a_run_until_it_is_writable_again(tmp_path, result):
+    from test_saving import read_only
+
+    folder = tmp_path / "db"
+    store = RunStore(folder / "runs.sqlite3")
+    workspace = new_workspace_id()
+    save(store, workspace, result)
+    with read_only(folder), pytest.raises(StoreError, match="readonly|read-only|unable to open"):
+        save(store, workspace, result)
+    save(store, workspace, result)
+    assert len(store.runs(workspace)) == 2
