@@ -24,6 +24,11 @@ def changes(old: tuple, new: tuple) -> str:
     return ", ".join(words) or "settings"
 
 
+def readable(value: float) -> str:
+    """A prediction as the metric shows it: two decimals (the notebook's 8.01), or 4 significant digits when huge or tiny."""
+    return f"{value:.2f}" if value == 0 or 1e-2 <= abs(value) < 1e6 else f"{value:.4g}"
+
+
 def results(state, settings) -> None:
     result = state.result
     config = result.config
@@ -47,7 +52,7 @@ def results(state, settings) -> None:
         recent = seqcore.parse_values(text)
         prediction = seqcore.predict_next(result, recent)
         shown = ", ".join(f"{v:g}" for v in recent[-config.window :])
-        answer.metric(f"Next value after [{shown}]", f"{prediction:.2f}")
+        answer.metric(f"Next value after [{shown}]", readable(prediction))
     except seqcore.InputError as exc:
         answer.error(f"**Prediction input**: {plain(exc)}", icon=":material/error:")
     loss.metric("Final loss (MSE, scaled)", f"{final:.3g}",
@@ -88,7 +93,8 @@ def page() -> None:
     button, stop_column, info = st.columns([1, 1, 4], vertical_alignment="center")
     stop_slot = stop_column.empty()
     clicked = button.button("Train", key="train", type="primary", disabled=not settings.ready, width="stretch")
-    info.caption(f"Next run: {plain(settings.label)} · {plain(describe(settings.config))}" if settings.config else "")
+    next_run = " · ".join(plain(part) for part in (settings.label, describe(settings.config) if settings.config else "") if part)
+    info.caption(f"Next run: {next_run}" if next_run else "")
     if "notice" in state:
         st.info(state.pop("notice"), icon=":material/stop_circle:")
     progress_slot, chart_slot = st.empty(), st.empty()

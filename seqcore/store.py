@@ -104,7 +104,7 @@ class RunStore:
             finally:
                 db.close()
         except sqlite3.Error as exc:
-            raise StoreError(f"the run database at {self.path} failed: {exc}") from None
+            raise StoreError(f"the run database at {self.path} cannot be used: {_in_words(exc)}") from None
 
     def ensure_workspace(self, workspace: str) -> None:
         self._run(lambda db: db.execute("INSERT OR IGNORE INTO workspaces VALUES (?, ?)", (workspace, time.time())))
@@ -206,6 +206,18 @@ class RunStore:
                 ";".join(f"{v:.6g}" for v in run["losses"]),
             ])  # fmt: skip
         return out.getvalue()
+
+
+def _in_words(exc: sqlite3.Error) -> str:
+    """SQLite's reason in words a teacher can act on, with SQLite's own words after it."""
+    text = str(exc)
+    if "readonly" in text or "read-only" in text:
+        return f"the disk or folder is read-only ({text})"
+    if "disk is full" in text:
+        return f"the disk is full ({text})"
+    if "unable to open" in text:
+        return f"the file cannot be opened: is its folder read-only, or gone? ({text})"
+    return text
 
 
 def _decode(row: dict) -> dict:
