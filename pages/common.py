@@ -329,7 +329,6 @@ def _record(number, label, config, losses, val_losses, prediction, seconds, stat
         "prediction": prediction,
         "seconds": seconds,
         "status": status,
-        "saved": "no" if not_saved else "yes",
         "not_saved": not_saved,
         "losses": losses,
     }
@@ -373,11 +372,8 @@ def record_run(result, label: str, signature: tuple) -> dict:
         for run in runs:
             if run["run"] == number:
                 run["not_saved"] = run["not_saved"] or "the database that held it was removed"
-                run["saved"] = "no"
                 run["run"] = newest = max(newest, number) + 1
                 run["name"] = f"run {run['run']}" + run["name"][run["name"].index(" ·") :]
-                if state.get("result_run") == number:
-                    state.result_run = run["run"]
     if not_saved is None:
         store_problem(None)  # saving works (again): no more warning at the top of the page
     status = "stopped" if result.stopped else "finished"

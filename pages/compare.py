@@ -67,7 +67,7 @@ def page() -> None:
     log = left.toggle("Log-scale loss axis", key="log_scale")
     smoothing = right.slider("Smoothing", 0.0, 0.99, step=0.01, key="smoothing", help="Exponential moving average of each curve.")
     st.plotly_chart(charts.runs_figure(runs, log=log, smoothing=smoothing), width="stretch", key="runs_chart")
-    table = pd.DataFrame(runs)[TABLE_COLUMNS]
+    table = pd.DataFrame(runs).assign(saved=lambda runs: runs["not_saved"].isna().map({True: "yes", False: "no"}))[TABLE_COLUMNS]
     if table["final val loss"].isna().all():
         table = table.drop(columns="final val loss")  # no run held data out: an empty column only confuses
     if (table["saved"] == "yes").all():

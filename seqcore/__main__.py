@@ -17,7 +17,6 @@ from .windows import suggest_scale
 
 PROG = "python -m seqcore"
 INTERRUPTED = 130  # the shell's status for a program ended by Ctrl-C (128 + SIGINT)
-STOP_GRACE_SECONDS = 2.0  # a training asked to stop ends at its next progress report, ~0.1 s away
 
 
 class _Parser(argparse.ArgumentParser):
@@ -131,15 +130,13 @@ def _train_until_interrupted(series, config: TrainConfig):
             worker.join(0.1)
     except KeyboardInterrupt:
         stop.set()
-        worker.join(STOP_GRACE_SECONDS)
         bar.close()
         latest = outcome.get("latest")
         where = f"at epoch {latest.epoch:,} of {latest.total:,}" if latest else "before its first epochs were done"
         print(f"{PROG}: training stopped by Ctrl-C {where}; nothing was saved", file=sys.stderr, flush=True)
         sys.stdout.flush()
-        # leave at once: tearing the interpreter down with tensorflow loaded (and perhaps still inside
-        # one long call, if the training did not stop in the grace period) takes a second or more, and
-        # nothing here needs cleaning up
+        # leave at once: a normal exit waits for the worker's current TensorFlow call and for
+        # tensorflow's slow teardown, and nothing here needs cleaning up
         os._exit(INTERRUPTED)
     bar.close()
     if "error" in outcome:
@@ -191,7 +188,7 @@ def _import_tensorflow_quietly() -> None:
 
 if __name__ == "__main__":
     status = main()
-    if status == INTERRUPTED:  # no need to wait for tensorflow's teardown (a second or more) after a Ctrl-C
+    if status == INTERRUPTED:  # no need to wait for tensorflow's slow teardown after a Ctrl-C
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(status)

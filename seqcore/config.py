@@ -19,11 +19,11 @@ MAX_WINDOW = 200
 MAX_LAYERS = 3
 MAX_BATCH_SIZE = 4096
 MAX_SEED = 2**31 - 1
-# the scale is a divisor: these bounds cover series from about 1e-10 (with scaled values near 0.01)
-# to 1e15, the MAX_MAGNITUDE of a series (data.py); a dashboard's Scale box offers exactly this range
+# the scale is a divisor: the smallest brings values of 1e-14 up to 0.01, the largest brings the largest
+# series a user may give (data.MAX_MAGNITUDE) down to 1; a dashboard's Scale box offers exactly this range
 MIN_SCALE = 1e-12
 MAX_SCALE = 1e15
-MIN_LEARNING_RATE = 1e-6  # Adam's usual is 1e-3; below 1e-6 nothing visibly moves in 10,000 epochs
+MIN_LEARNING_RATE = 1e-6  # three orders of magnitude below Adam's usual 1e-3
 MAX_LEARNING_RATE = 1.0
 MAX_VAL_FRACTION = 0.5
 QUOTE_CHARACTERS = 40  # how much of a user's value a message repeats

@@ -94,7 +94,7 @@ def check_fault_and_recovery(at, folder, fault, mend) -> None:
     assert not any("not saved" in w.value or "will not be kept" in w.value for w in at.warning)
     numbers = [r["run"] for r in at.session_state["runs"]]
     assert len(numbers) == 3 and len(set(numbers)) == 3, numbers  # nothing lost from the tab, numbers distinct
-    return [r["saved"] for r in at.session_state["runs"]]
+    return ["no" if r["not_saved"] else "yes" for r in at.session_state["runs"]]
 
 
 def test_a_read_only_database_is_reported_with_the_run(app_with_database):
@@ -147,5 +147,5 @@ def test_a_run_kept_only_in_the_tab_can_be_deleted(app_with_database):
     assert "saved" in at.dataframe[0].value.columns and at.dataframe[0].value["saved"].tolist() == ["yes", "no"]
     at.selectbox(key="delete_choice").set_value(unsaved)
     at.button(key="delete_run").click().run()
-    assert not at.exception and [r["saved"] for r in at.session_state["runs"]] == ["yes"]
+    assert not at.exception and [r["not_saved"] for r in at.session_state["runs"]] == [None]
     assert saved_runs(folder) == 1  # the saved run was not touched
