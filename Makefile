@@ -37,5 +37,6 @@ test: lint chromium
 bench: $(STAMP) chromium
 	$(BIN)/python bench/bench_train.py
 	$(BIN)/python bench/bench_parse.py
+	$(BIN)/python bench/bench_interrupt.py
 	$(BIN)/python bench/bench_ui.py
 	$(BIN)/python bench/bench_class.py 10
