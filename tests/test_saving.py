@@ -10,6 +10,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -26,6 +27,15 @@ def mount(*args: str) -> None:
         pytest.skip(f"mount is not permitted here: {out.stderr.strip()}")
 
 
+def unmount(folder) -> None:
+    """Undo a mount; a process that just closed a file there can keep it busy for a moment."""
+    for _ in range(20):
+        if subprocess.run(["umount", str(folder)], capture_output=True).returncode == 0:
+            return
+        time.sleep(0.1)
+    subprocess.run(["umount", "--lazy", str(folder)], check=True)
+
+
 @contextlib.contextmanager
 def read_only(folder):
     """`folder` becomes read-only for everyone, root included, until the block ends."""
@@ -34,7 +44,7 @@ def read_only(folder):
         subprocess.run(["mount", "-o", "remount,ro,bind", str(folder)], check=True)
         yield
     finally:
-        subprocess.run(["umount", str(folder)], check=True)
+        unmount(folder)
 
 
 @contextlib.contextmanager
@@ -45,7 +55,7 @@ def small_disk(folder, size="2m"):
     try:
         yield folder
     finally:
-        subprocess.run(["umount", str(folder)], check=True)
+        unmount(folder)
 
 
 def fill(folder) -> None:
