@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -82,7 +83,10 @@ class RunStore:
     def _create(self) -> None:
         """Make the folder, the file and the tables where they are missing; refuse a newer schema."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
+        # closing, not sqlite3's own context manager, which commits but leaves the connection open: one left
+        # open keeps the files open for the server's life, and SQLite then also defers closing every later
+        # connection's file (POSIX locks belong to the process)
+        with contextlib.closing(self._connect()) as db:
             version = db.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
                 raise StoreError(f"{self.path} was written by a newer version (schema {version})")
@@ -92,8 +96,12 @@ class RunStore:
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=15, isolation_level=None)
-        db.execute("PRAGMA foreign_keys = ON")
-        db.execute("PRAGMA synchronous = NORMAL")  # with WAL: a crash loses at most the last commits, never corrupts
+        try:
+            db.execute("PRAGMA foreign_keys = ON")
+            db.execute("PRAGMA synchronous = NORMAL")  # with WAL: a crash loses at most the last commits, never corrupts
+        except BaseException:
+            db.close()
+            raise
         return db
 
     def _run(self, work):

@@ -1,5 +1,7 @@
+import contextlib
 import csv
 import io
+import os
 import shutil
 import sqlite3
 import threading
@@ -130,3 +132,21 @@ def test_a_read_only_database_refuses_a_run_until_it_is_writable_again(tmp_path,
         save(store, workspace, result)
     save(store, workspace, result)
     assert len(store.runs(workspace)) == 2
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="lists open files through Linux's /proc")
+def test_no_file_stays_open_between_calls(tmp_path, result):
+    """A store that kept its files open would pin the folder (no unmounting it, and no moving it on Windows)."""
+
+    def open_files():
+        names = []
+        for fd in os.listdir("/proc/self/fd"):
+            with contextlib.suppress(OSError):
+                names.append(os.readlink(f"/proc/self/fd/{fd}"))
+        return [n for n in names if n.startswith(str(tmp_path))]
+
+    store = RunStore(tmp_path / "runs.sqlite3")
+    workspace = new_workspace_id()
+    save(store, workspace, result)
+    store.runs(workspace)
+    assert open_files() == []
