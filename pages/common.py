@@ -271,7 +271,9 @@ def store_problem(problem: str | None) -> None:
     if problem is None:
         st.session_state.pop("store_problem", None)
     else:
-        st.session_state.store_problem = f"Runs will not be kept after this tab closes: {problem}"
+        st.session_state.store_problem = (
+            f"The run database cannot be used now: runs saved earlier cannot be shown, and new runs stay in this tab only. {problem}"
+        )
 
 
 def use_workspace() -> str:

@@ -14,7 +14,7 @@ import time
 
 import pytest
 from streamlit.testing.v1 import AppTest
-from test_app import APP, figures, train
+from test_app import APP, figures, reopen, train
 
 from pages import common
 
@@ -99,9 +99,9 @@ def check_fault_and_recovery(at, folder, fault, mend) -> None:
     mend()
     at.button(key="train").click().run()
     assert not at.exception and not unsaved_warnings(at)
-    assert not any("Runs will not be kept" in w.value for w in at.warning)
+    assert not any("cannot be used now" in w.value for w in at.warning)
     at.run()  # and on the next script run too
-    assert not any("not saved" in w.value or "will not be kept" in w.value for w in at.warning)
+    assert not any("not saved" in w.value or "cannot be used now" in w.value for w in at.warning)
     numbers = [r["run"] for r in at.session_state["runs"]]
     assert len(numbers) == 3 and len(set(numbers)) == 3, numbers  # nothing lost from the tab, numbers distinct
     return ["no" if r["not_saved"] else "yes" for r in at.session_state["runs"]]
@@ -159,3 +159,15 @@ def test_a_run_kept_only_in_the_tab_can_be_deleted(app_with_database):
     at.button(key="delete_run").click().run()
     assert not at.exception and [r["not_saved"] for r in at.session_state["runs"]] == [None]
     assert saved_runs(folder) == 1  # the saved run was not touched
+
+
+def test_a_reload_while_the_database_cannot_be_read_says_so_and_loses_nothing(app_with_database):
+    folder, at = app_with_database
+    at = train(at, epochs=5, units=4)
+    workspace = at.session_state["workspace"]
+    with read_only(folder):
+        again = reopen(workspace)
+        assert not again.exception
+        assert any("runs saved earlier cannot be shown" in w.value for w in again.warning), [w.value for w in again.warning]
+    again = reopen(workspace)  # once the database can be used, the run is back
+    assert len(again.session_state["runs"]) == 1 and not any("cannot be used now" in w.value for w in again.warning)
