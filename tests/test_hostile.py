@@ -110,6 +110,9 @@ def test_a_series_in_dollars_gets_a_scale_the_box_can_hold_and_trains(trained):
     at.button(key="train").click().run()
     assert not at.exception and not at.error, errors(at)
     assert len(at.session_state["runs"]) == 2
+    for page in ("pages/data.py", "pages/compare.py", "pages/learn.py"):  # every page copes with values near 2e13
+        at = at.switch_page(page).run()
+        assert not at.exception and not at.error, (page, errors(at))
 
 
 def test_huge_names_and_values_are_quoted_short(trained):
