@@ -1,7 +1,7 @@
 """seqcore: next-value sequence prediction with a small recurrent network, free of any UI.
 
-Importing the package is cheap: TensorFlow loads on first use of `train`,
-`predict_next`, `forecast`, `one_step_predictions` or `warm_up`.
+Importing the package is cheap: TensorFlow loads on first use of `train` or `warm_up`;
+`predict_next`, `forecast` and `one_step_predictions` run the trained network in NumPy (`forward.py`).
 """
 
 from importlib import import_module
@@ -13,7 +13,7 @@ from .windows import make_windows, scale_advice, suggest_scale
 
 _LAZY = {
     "train": "training",
-    "TrainResult": "training",
+    "TrainResult": "result",
     "Progress": "training",
     "DivergedError": "training",
     "predict_next": "forecasting",

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
-from . import trainers
 from .config import InputError, as_int, check_range, quote
 from .data import MAX_MAGNITUDE
-from .training import TrainResult
+from .forward import predict
 from .windows import make_windows
+
+if TYPE_CHECKING:  # only for annotations: predicting needs NumPy and the run's weights, not TensorFlow
+    from .result import TrainResult
 
 MAX_FORECAST_STEPS = 1000
 
@@ -27,10 +31,9 @@ def forecast(result: TrainResult, recent, steps: int) -> np.ndarray:
     check_range("steps", steps, 1, MAX_FORECAST_STEPS)
     history = list(values[-window:] / scale)
     out = []
-    trainer = trainers.trainer_for(result.config)
     for _ in range(steps):
         x = np.asarray(history[-window:], dtype=np.float32).reshape(1, window, 1)
-        step = float(trainer.predict(result.weights, x)[0])
+        step = float(predict(result.config, result.weights, x)[0])
         out.append(step)
         history.append(step)
     return np.asarray(out) * scale
@@ -45,7 +48,7 @@ def one_step_predictions(result: TrainResult) -> pd.DataFrame:
     """
     config = result.config
     x, y = make_windows(result.series.to_numpy(), config.window)
-    predicted = trainers.trainer_for(config).predict(result.weights, x / config.scale) * config.scale
+    predicted = predict(config, result.weights, x / config.scale) * config.scale
     parts = np.where(np.arange(len(y)) < result.n_train, "train", "validation")
     return pd.DataFrame({"position": np.arange(config.window, config.window + len(y)), "actual": y, "predicted": predicted, "part": parts})
 

@@ -167,7 +167,7 @@ class RunStore:
         """The stored run as a `TrainResult` (weights included), or None if it is not in this workspace."""
         import pandas as pd
 
-        from .training import TrainResult
+        from .result import TrainResult
 
         def select(db):
             return db.execute(

@@ -57,7 +57,6 @@ class Trainer:
         self._weight_specs = [tf.TensorSpec(v.shape, v.dtype) for v in self.model.weights]
         self._variants = {}  # (minibatch, validate) -> traced loop; each traced on first use only
         self._lock = threading.Lock()
-        self._predict = tf.function(self._outputs, input_signature=[self._weight_specs, _SERIES], autograph=False)
 
     def start(self, config: TrainConfig) -> State:
         """Seeded initial weights and a fresh Adam (zero moments, no steps taken)."""
@@ -92,10 +91,6 @@ class Trainer:
     def traced(self, windows: Windows, config: TrainConfig) -> bool:
         """Whether the loop for these windows is traced (or being traced) already."""
         return self.variant(windows, config) in self._variants
-
-    def predict(self, weights: list[np.ndarray], x: np.ndarray) -> np.ndarray:
-        """Outputs `(samples,)` for scaled inputs `x` `(samples, timesteps, 1)` with the given weights."""
-        return self._predict([np.asarray(w) for w in weights], np.asarray(x, dtype=np.float32)).numpy()
 
     def _outputs(self, weights, x, training=False):
         seeds = [v.value for v in self.model.non_trainable_variables]  # dropout's seed state: read, never advanced
@@ -186,9 +181,8 @@ def warm_up(config: TrainConfig = TrainConfig(), series=None) -> None:
     else:
         likely = [Windows(x, y, x[:0], y[:0], 2), Windows(x, y, x[:1], y[:1], 2)]
     pending = [windows for windows in likely if not trainer.traced(windows, config)]
-    if not pending and trainer._predict.experimental_get_tracing_count():
+    if not pending:
         return  # the usual case: another session (or this one, earlier) traced it all
     state = trainer.start(config)
     for windows in pending:
         trainer.run(state, windows, 0, 1, config)
-    trainer.predict(state.weights, x)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from functools import cached_property
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from . import trainers
 from .config import InputError, TrainConfig
+from .result import TrainResult
 from .windows import as_values, prepare_windows
 
 # one call of the traced loop aims to take this long: short enough for a live
@@ -46,39 +46,6 @@ class DivergedError(InputError):
     def __init__(self, message: str, losses: list[float]):
         super().__init__(message)
         self.losses = losses
-
-
-@dataclass
-class TrainResult:
-    """A finished (or stopped) training run.
-
-    `losses` has one training MSE (in scaled units) per epoch trained, `val_losses`
-    likewise when `config.val_fraction > 0` (else None). `weights` are the trained
-    values, one array per `model.weights` entry. The first `n_train` windows trained;
-    the rest validated.
-    """
-
-    config: TrainConfig
-    series: pd.Series
-    losses: list[float]
-    val_losses: list[float] | None
-    weights: list[np.ndarray] = field(repr=False)
-    stopped: bool
-    seconds: float
-    n_train: int
-
-    @property
-    def epochs_trained(self) -> int:
-        return len(self.losses)
-
-    @cached_property
-    def model(self):
-        """A standalone Keras model holding the trained weights (built on first use)."""
-        from .model import build_model
-
-        model = build_model(self.config)
-        model.set_weights(self.weights)
-        return model
 
 
 def train(

@@ -1,0 +1,44 @@
+"""A finished or stopped training run: what it learned and how; kept apart from training so that using a run needs no TensorFlow."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from .config import TrainConfig
+
+
+@dataclass
+class TrainResult:
+    """A finished (or stopped) training run.
+
+    `losses` has one training MSE (in scaled units) per epoch trained, `val_losses`
+    likewise when `config.val_fraction > 0` (else None). `weights` are the trained
+    values, one array per `model.weights` entry. The first `n_train` windows trained;
+    the rest validated.
+    """
+
+    config: TrainConfig
+    series: pd.Series
+    losses: list[float]
+    val_losses: list[float] | None
+    weights: list[np.ndarray] = field(repr=False)
+    stopped: bool
+    seconds: float
+    n_train: int
+
+    @property
+    def epochs_trained(self) -> int:
+        return len(self.losses)
+
+    @cached_property
+    def model(self):
+        """A standalone Keras model holding the trained weights (built on first use)."""
+        from .model import build_model
+
+        model = build_model(self.config)
+        model.set_weights(self.weights)
+        return model
