@@ -1,10 +1,36 @@
 """The one place that imports TensorFlow and Keras, quietly; import it only when training or predicting."""
 
 import os
+import tempfile
+from pathlib import Path
+
+from .store import default_path
+
+CACHE_VARIABLE = "LAB_XLA_CACHE"  # where compiled XLA programs are kept; default: beside the run database
+
+
+def _keep_compiled_programs() -> None:
+    """Let XLA keep what it compiles on disk, so that a restarted server or CLI loads it instead of compiling.
+
+    Only when the folder can be written: TensorFlow fails the training itself when it cannot write there.
+    """
+    flags = os.environ.get("TF_XLA_FLAGS", "")
+    if "tf_xla_persistent_cache_directory" in flags:
+        return  # the user chose
+    folder = Path(os.environ.get(CACHE_VARIABLE) or default_path().parent / "xla-cache")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder):
+            pass
+    except OSError:
+        return
+    os.environ["TF_XLA_FLAGS"] = f"{flags} --tf_xla_persistent_cache_directory={folder}".strip()
+
 
 # keep tensorflow's start-up chatter (C++ INFO lines) off a user's terminal
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+_keep_compiled_programs()
 
 import keras  # noqa: E402
 import tensorflow as tf  # noqa: E402

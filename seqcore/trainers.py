@@ -1,19 +1,22 @@
-"""Traced training loops, one set per architecture, shared by every training of that architecture at once.
+"""Compiled training loops, one set per architecture, shared by every training of that architecture.
 
-Why shared: tracing the training loop costs ~0.4-0.7 s of CPU and each new Keras model plus
-traced function keeps ~11-13 MiB that TensorFlow never gives back (bench_train.py
---architectures 10). The traced functions here are stateless: a training's weights and
-Adam's moments go in as tensors and come out updated, and the model's own variables are
-never written. So ten users training the same architecture at the same moment run one
-trace side by side, instead of each building and tracing a copy.
+Why shared: building and compiling a loop costs CPU and memory that TensorFlow never gives back
+(see BENCHMARKS.md), so each architecture is built once per process. The loops are stateless: a
+training's weights and Adam's moments go in as tensors and come out updated, and the model's own
+variables are never written, so trainings of one architecture can run side by side.
+
+Why XLA, and why padded data: an XLA program is compiled for fixed shapes. The loop writes its
+per-epoch losses into a TensorArray of a fixed CHUNK length (a call trains up to CHUNK epochs), and
+the windows are padded to a power-of-two count with a 0/1 mask, so that one compiled program serves
+every epoch count and every series of a similar length. Padded windows carry no weight in the loss,
+its gradient or the shuffling, so the numbers are those of the unpadded data.
 """
 
 from __future__ import annotations
 
+import os
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass
-from functools import partial
 
 import numpy as np
 
@@ -22,16 +25,53 @@ from .config import TrainConfig
 from .model import build_model, initial_weights
 from .windows import Windows, prepare_windows
 
-MAX_ARCHITECTURES = 6  # traced architectures kept (least recently used dropped first)
+CHUNK = 50  # the most epochs one call trains; calls of fewer epochs run the same compiled program
+XLA_VARIABLE = "SEQCORE_XLA"  # set to 0 to train without XLA
 
 # keras.optimizers.Adam's defaults; the update in `Trainer._step` is Keras' own, written on tensors
 # because the TensorFlow backend has no stateless optimizer step
 BETA_1, BETA_2, EPSILON = 0.9, 0.999, 1e-7
 
 _SERIES = tf.TensorSpec([None, None, 1], tf.float32)  # (samples, timesteps, features)
-_TARGETS = tf.TensorSpec([None], tf.float32)  # (samples,)
+_VECTOR = tf.TensorSpec([None], tf.float32)  # (samples,): targets and masks
 _INT = tf.TensorSpec([], tf.int32)
 _FLOAT = tf.TensorSpec([], tf.float32)
+
+
+def bucket(samples: int) -> int:
+    """How many windows a compiled program holds for `samples` real ones: the next power of two, at least 4."""
+    return max(4, 1 << max(samples - 1, 0).bit_length())
+
+
+@dataclass(frozen=True)
+class Padded:
+    """Windows padded to `bucket` sizes; `mask` / `val_mask` are 1 for real windows and 0 for padding."""
+
+    x: np.ndarray
+    y: np.ndarray
+    mask: np.ndarray
+    x_val: np.ndarray
+    y_val: np.ndarray
+    val_mask: np.ndarray
+
+    @classmethod
+    def of(cls, windows: Windows) -> Padded:
+        x, y, mask = _pad(windows.x_train, windows.y_train)
+        x_val, y_val, val_mask = _pad(windows.x_val, windows.y_val) if len(windows.y_val) else (x[:0], y[:0], mask[:0])
+        return cls(x, y, mask, x_val, y_val, val_mask)
+
+    @property
+    def shape(self) -> tuple:
+        """What an XLA program is compiled for (besides the architecture and the loop's variant)."""
+        return self.x.shape, self.x_val.shape
+
+
+def _pad(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    size = bucket(len(y))
+    padding = size - len(y)
+    mask = np.concatenate([np.ones(len(y), np.float32), np.zeros(padding, np.float32)])
+    x = np.concatenate([x, np.zeros((padding, *x.shape[1:]), np.float32)])
+    return x, np.concatenate([y, np.zeros(padding, np.float32)]), mask
 
 
 @dataclass(frozen=True)
@@ -48,14 +88,20 @@ class State:
         return [np.array(w) for w in self.weights]
 
 
+def xla_wanted() -> bool:
+    return os.environ.get(XLA_VARIABLE, "1") != "0"
+
+
 class Trainer:
-    """One architecture's model (used only for its structure) and the traced functions that train and run it."""
+    """One architecture's model (used only for its structure) and the compiled loops that train it."""
 
     def __init__(self, config: TrainConfig):
         self.architecture = config.architecture
         self.model = build_model(config)
+        self.xla = xla_wanted()  # turned off for good if XLA fails to compile this architecture
         self._weight_specs = [tf.TensorSpec(v.shape, v.dtype) for v in self.model.weights]
-        self._variants = {}  # (minibatch, validate) -> traced loop; each traced on first use only
+        self._loops = {}  # (minibatch, validate, batch size, xla) -> tf.function, traced on first use
+        self._compiled = set()  # (variant, data shapes) an XLA program exists for
         self._lock = threading.Lock()
 
     def start(self, config: TrainConfig) -> State:
@@ -64,47 +110,77 @@ class Trainer:
         zeros = [tf.zeros_like(w) for w in weights]
         return State(weights, zeros, zeros, tf.constant(0.0), tf.constant(config.learning_rate, tf.float32))
 
-    def run(self, state: State, windows: Windows, start: int, epochs: int, config: TrainConfig):
-        """Train `epochs` epochs from epoch index `start`.
+    def run(self, state: State, data: Padded, start: int, epochs: int, config: TrainConfig):
+        """Train `epochs` (at most CHUNK) epochs from epoch index `start`.
 
         Returns per-epoch training and validation MSE, each `(epochs,)`, and the state after them.
         """
-        variant = self.variant(windows, config)
+        if not 1 <= epochs <= CHUNK:
+            raise ValueError(f"a call trains 1 to {CHUNK} epochs, not {epochs}")
+        variant = self.variant(data, config)
+        key = (variant, data.shape)
+        xla = self.xla
+        try:
+            out = self._loop(variant, xla)(
+                data.x, data.y, data.mask, data.x_val, data.y_val, data.val_mask,
+                np.int32(start), np.int32(epochs), np.int32(config.seed),
+                state.weights, state.momentums, state.velocities, state.steps, state.learning_rate,
+            )  # fmt: skip
+        except (tf.errors.InvalidArgumentError, tf.errors.UnimplementedError, tf.errors.InternalError, tf.errors.NotFoundError):
+            if not xla:
+                raise
+            self.xla = False  # XLA cannot compile this loop here: today's plain traced loop does the same work
+            return self.run(state, data, start, epochs, config)
+        if xla:
+            self._compiled.add(key)
+        losses, val_losses, weights, momentums, velocities, steps = out
+        return (
+            losses.numpy()[:epochs],
+            val_losses.numpy()[:epochs],
+            State(weights, momentums, velocities, steps, state.learning_rate),
+        )
+
+    def variant(self, data: Padded, config: TrainConfig) -> tuple[bool, bool, int]:
+        """Which loop trains this data: (mini-batches?, validation?, batch size or 0)."""
+        minibatch = int(data.mask.sum()) > config.batch_size
+        return minibatch, len(data.y_val) > 0, config.batch_size if minibatch else 0
+
+    def ready(self, data: Padded, config: TrainConfig) -> bool:
+        """Whether training this data starts at once (its loop is compiled, or traced when XLA is off)."""
+        variant = self.variant(data, config)
+        if self.xla:
+            return (variant, data.shape) in self._compiled
+        return (*variant, False) in self._loops
+
+    def _loop(self, variant: tuple[bool, bool, int], xla: bool):
         with self._lock:
-            if variant not in self._variants:
-                loop = partial(self._epochs, minibatch=variant[0], validate=variant[1])
+            key = (*variant, xla)
+            if key not in self._loops:
+                minibatch, validate, batch_size = variant
+
+                def loop(*args):
+                    return self._epochs(*args, minibatch=minibatch, validate=validate, batch_size=batch_size)
+
                 state_specs = [self._weight_specs, self._weight_specs, self._weight_specs, _FLOAT, _FLOAT]
-                signature = [_SERIES, _TARGETS, _SERIES, _TARGETS] + [_INT] * 4 + state_specs
-                self._variants[variant] = tf.function(loop, input_signature=signature, autograph=False)
-            traced = self._variants[variant]
-        losses, val_losses, weights, momentums, velocities, steps = traced(
-            windows.x_train, windows.y_train, windows.x_val, windows.y_val,
-            np.int32(start), np.int32(epochs), np.int32(config.batch_size), np.int32(config.seed),
-            state.weights, state.momentums, state.velocities, state.steps, state.learning_rate,
-        )  # fmt: skip
-        return losses.numpy(), val_losses.numpy(), State(weights, momentums, velocities, steps, state.learning_rate)
-
-    def variant(self, windows: Windows, config: TrainConfig) -> tuple[bool, bool]:
-        """Which traced loop trains these windows: (mini-batches?, validation?)."""
-        return len(windows.y_train) > config.batch_size, len(windows.y_val) > 0
-
-    def traced(self, windows: Windows, config: TrainConfig) -> bool:
-        """Whether the loop for these windows is traced (or being traced) already."""
-        return self.variant(windows, config) in self._variants
+                signature = [_SERIES, _VECTOR, _VECTOR, _SERIES, _VECTOR, _VECTOR, _INT, _INT, _INT, *state_specs]
+                # the concrete function: calling it skips the signature matching a tf.function does on every call
+                self._loops[key] = tf.function(loop, input_signature=signature, autograph=False, jit_compile=xla).get_concrete_function()
+            return self._loops[key]
 
     def _outputs(self, weights, x, training=False):
         seeds = [v.value for v in self.model.non_trainable_variables]  # dropout's seed state: read, never advanced
         outputs, _ = self.model.stateless_call(weights, seeds, x, training=training)
         return outputs[:, 0]
 
-    def _mse(self, weights, x, y, training=False):
-        return tf.reduce_mean(tf.square(self._outputs(weights, x, training) - y))
+    def _mse(self, weights, x, y, mask, training=False):
+        """Mean squared error over the real windows (mask 1); padding adds nothing to it or its gradient."""
+        return tf.reduce_sum(mask * tf.square(self._outputs(weights, x, training) - y)) / tf.reduce_sum(mask)
 
-    def _step(self, x, y, weights, momentums, velocities, steps, learning_rate):
+    def _step(self, x, y, mask, weights, momentums, velocities, steps, learning_rate):
         """One Adam update on a batch: the batch's MSE before the update, and the state after it."""
         with tf.GradientTape() as tape:
             tape.watch(weights)
-            loss = self._mse(weights, x, y, training=True)
+            loss = self._mse(weights, x, y, mask, training=True)
         gradients = tape.gradient(loss, weights)
         steps = steps + 1.0
         alpha = learning_rate * tf.sqrt(1.0 - BETA_2**steps) / (1.0 - BETA_1**steps)
@@ -113,76 +189,83 @@ class Trainer:
         weights = [w - m * alpha / (tf.sqrt(v) + EPSILON) for w, m, v in zip(weights, momentums, velocities, strict=True)]
         return loss, weights, momentums, velocities, steps
 
-    def _epochs(self, x, y, x_val, y_val, start, epochs, batch_size, seed, *state, minibatch: bool, validate: bool):
-        # written with explicit tf.while_loop and traced with autograph off: autograph's
-        # source rewriting was half of the first training's time
+    def _epochs(self, x, y, mask, x_val, y_val, val_mask, start, epochs, seed, *state, minibatch, validate, batch_size):
+        # explicit tf.while_loop, traced with autograph off: autograph's source rewriting was half of a first trace
         weights, momentums, velocities, steps, learning_rate = state
-        samples = tf.shape(x)[0]
-        samples_f = tf.cast(samples, tf.float32)
-        batches = (samples + batch_size - 1) // batch_size
+        padded = tf.shape(x)[0]
+        samples = tf.cast(tf.reduce_sum(mask), tf.int32)
 
         def minibatch_epoch(i, adam):
-            # a new order of the windows every epoch, decided by (seed, epoch) alone
-            order = tf.argsort(tf.random.stateless_uniform([samples], seed=tf.stack([seed, start + i])))
+            # a new order of the real windows every epoch, decided by (seed, epoch) alone; padding sorts last
+            noise = tf.random.stateless_uniform([padded], seed=tf.stack([seed, start + i]))
+            order = tf.argsort(tf.where(mask > 0, noise, 2.0))
+            batches = (samples + batch_size - 1) // batch_size
 
             def body(b, total, adam):
-                batch = order[b * batch_size : tf.minimum((b + 1) * batch_size, samples)]
-                size = tf.cast(tf.size(batch), tf.float32)
-                loss, *adam = self._step(tf.gather(x, batch), tf.gather(y, batch), *adam, learning_rate)
-                return b + 1, total + loss * size, adam
+                positions = b * batch_size + tf.range(batch_size)
+                batch = tf.gather(order, tf.minimum(positions, padded - 1))
+                real = tf.cast(positions < samples, tf.float32)  # the last batch may be short
+                loss, *adam = self._step(tf.gather(x, batch), tf.gather(y, batch), real, *adam, learning_rate)
+                return b + 1, total + loss * tf.reduce_sum(real), adam
 
             _, total, adam = tf.while_loop(lambda b, *_: b < batches, body, (tf.constant(0), tf.constant(0.0), adam))
-            return total / samples_f, adam
+            return total / tf.cast(samples, tf.float32), adam
 
         def epoch(i, losses, val_losses, adam):
             if minibatch:
                 loss, adam = minibatch_epoch(i, adam)
             else:  # one full batch (the notebook's case) needs no order and no gathering
-                loss, *adam = self._step(x, y, *adam, learning_rate)
+                loss, *adam = self._step(x, y, mask, *adam, learning_rate)
             # validation after the epoch's updates, as keras' fit reports it
-            val_loss = self._mse(adam[0], x_val, y_val) if validate else tf.constant(np.nan)
+            val_loss = self._mse(adam[0], x_val, y_val, val_mask) if validate else tf.constant(np.nan)
             return i + 1, losses.write(i, loss), val_losses.write(i, val_loss), adam
 
-        empty = tf.TensorArray(tf.float32, size=epochs)
+        empty = tf.TensorArray(tf.float32, size=CHUNK)
         adam = [list(weights), list(momentums), list(velocities), steps]
-        _, losses, val_losses, adam = tf.while_loop(lambda i, *_: i < epochs, epoch, (tf.constant(0), empty, empty, adam))
+        loop = (tf.constant(0), empty, empty, adam)
+        _, losses, val_losses, adam = tf.while_loop(lambda i, *_: i < epochs, epoch, loop, maximum_iterations=CHUNK)
         return (losses.stack(), val_losses.stack(), *adam)
 
 
-_trainers: OrderedDict[tuple, Trainer] = OrderedDict()
+_trainers: dict[tuple, Trainer] = {}
 _lock = threading.Lock()
 
 
 def trainer_for(config: TrainConfig) -> Trainer:
-    """The shared trainer for `config`'s architecture, built on first use (traced on its first run)."""
+    """The shared trainer for `config`'s architecture, built on first use (compiled on its first run).
+
+    Trainers are never dropped: TensorFlow does not give back what a dropped one held, so dropping
+    would only make the next use of it build again. A process that has built many is replaced
+    instead (the dashboard's workers, `seqcore.workers`).
+    """
     with _lock:
         trainer = _trainers.get(config.architecture)
         if trainer is None:
             trainer = _trainers[config.architecture] = Trainer(config)
-            while len(_trainers) > MAX_ARCHITECTURES:
-                _trainers.popitem(last=False)  # trainings still using it keep their reference
-        _trainers.move_to_end(config.architecture)
         return trainer
 
 
-def warm_up(config: TrainConfig = TrainConfig(), series=None) -> None:
-    """Trace `config`'s architecture now, so that a user's first training with it starts at once.
+def architectures() -> int:
+    """How many architectures this process has built."""
+    return len(_trainers)
 
-    With `series`, traces exactly what training `series` will use; without, the two variants a
-    first training most likely uses (one full batch, with and without validation). Meant for a
-    background thread; a training that needs a trace meanwhile waits for it (tf.function traces
-    once even when called from several threads). Skips what is traced or being traced already.
+
+def warm_up(config: TrainConfig = TrainConfig(), series=None) -> bool:
+    """Compile `config`'s loop now, so that a training with it starts at once; True if there was work to do.
+
+    With `series`, compiles for exactly the shapes training `series` will use; without, for the
+    notebook's (four windows, with and without a validation split). One call of the loop on zeros
+    does it: no real epoch runs. Skips what is compiled already.
     """
     trainer = trainer_for(config)
-    x = np.zeros((2, config.window, 1), np.float32)
-    y = np.zeros(2, np.float32)
     if series is not None:
-        likely = [prepare_windows(series, config)]
+        likely = [Padded.of(prepare_windows(series, config))]
     else:
-        likely = [Windows(x, y, x[:0], y[:0], 2), Windows(x, y, x[:1], y[:1], 2)]
-    pending = [windows for windows in likely if not trainer.traced(windows, config)]
-    if not pending:
-        return  # the usual case: another session (or this one, earlier) traced it all
-    state = trainer.start(config)
-    for windows in pending:
-        trainer.run(state, windows, 0, 1, config)
+        x, y = np.zeros((4, config.window, 1), np.float32), np.zeros(4, np.float32)
+        likely = [Padded.of(Windows(x, y, x[:0], y[:0], 4)), Padded.of(Windows(x[:3], y[:3], x[3:], y[3:], 3))]
+    pending = [data for data in likely if not trainer.ready(data, config)]
+    if pending:
+        state = trainer.start(config)
+        for data in pending:
+            trainer.run(state, data, 0, 1, config)
+    return bool(pending)

@@ -69,6 +69,7 @@ def train(
     has_val = len(windows.y_val) > 0
     start = time.perf_counter()
     trainer = trainers.trainer_for(config)
+    data = trainers.Padded.of(windows)
     state = trainer.start(config)
 
     def result(stopped: bool) -> TrainResult:
@@ -83,11 +84,11 @@ def train(
             n_train=windows.n_train,
         )
 
-    chunk = 4
+    chunk = 1 if on_progress is not None else trainers.CHUNK  # a first report after one epoch, however large the model
     while len(losses) < config.epochs:
-        n = min(chunk, config.epochs - len(losses))
+        n = min(chunk, config.epochs - len(losses), trainers.CHUNK)
         began = time.perf_counter()
-        chunk_losses, chunk_val, state = trainer.run(state, windows, len(losses), n, config)
+        chunk_losses, chunk_val, state = trainer.run(state, data, len(losses), n, config)
         elapsed = time.perf_counter() - began
         finite = np.isfinite(chunk_losses)
         if not finite.all():
@@ -115,6 +116,6 @@ def train(
             )
             if on_progress(report) is False:
                 break
-        # grow or shrink the next call towards the target duration, at most 8x at a time
-        chunk = max(1, min(chunk * 8, int(n * target / max(elapsed, 1e-6))))
+        # grow or shrink the next call towards the target duration, at most 8x at a time (the first call compiles)
+        chunk = max(1, min(n * 8, int(n * target / max(elapsed, 1e-6))))
     return result(stopped=len(losses) < config.epochs)

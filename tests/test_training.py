@@ -147,25 +147,54 @@ def test_each_progress_report_carries_a_usable_partial_result(ramp):
     assert np.isfinite(predict_next(partial, [5, 6, 7]))
 
 
-def test_warm_up_traces_once_and_the_next_training_reuses_that_trace(ramp):
+def test_warm_up_compiles_once_and_the_next_training_reuses_it(ramp):
     from seqcore import trainers
 
     config = TrainConfig(units=5, epochs=10)
-    seqcore.warm_up(config)
+    assert seqcore.warm_up(config) is True
+    assert seqcore.warm_up(config) is False  # nothing left to do: another session, or this one, did it
     trainer = trainers.trainer_for(config)
-    traced = trainer._variants[(False, False)]
+    loops, compiled = dict(trainer._loops), set(trainer._compiled)
     train(ramp, config)
-    assert trainers.trainer_for(config) is trainer and traced.experimental_get_tracing_count() == 1
+    assert trainers.trainer_for(config) is trainer and trainer._loops == loops and trainer._compiled == compiled
 
 
-def test_warm_up_for_a_series_traces_the_loop_that_series_needs():
+def test_warm_up_for_a_series_compiles_the_loop_that_series_needs():
     from seqcore import trainers
+    from seqcore.windows import prepare_windows
 
     config, series = TrainConfig(units=7, epochs=3, batch_size=8), np.arange(100.0)  # 97 windows: mini-batches
+    trainer = trainers.trainer_for(config)
+    data = trainers.Padded.of(prepare_windows(series, config))
+    assert not trainer.ready(data, config)
     seqcore.warm_up(config, series)
-    traced = trainers.trainer_for(config)._variants[(True, False)]
+    assert trainer.ready(data, config)
+    loops, compiled = dict(trainer._loops), set(trainer._compiled)
     train(series, config)
-    assert traced.experimental_get_tracing_count() == 1
+    assert trainer._loops == loops and trainer._compiled == compiled
+
+
+def test_padding_changes_nothing_a_user_sees():
+    """Windows padded to a compiled size must train exactly as the real windows alone: same losses as Keras' mean."""
+    from seqcore import trainers
+    from seqcore.windows import prepare_windows
+
+    series = np.sin(np.arange(40) / 3) + 2
+    for val_fraction, batch_size in [(0.0, 32), (0.2, 32), (0.0, 8), (0.25, 5)]:
+        config = TrainConfig(units=11, epochs=5, scale=1, val_fraction=val_fraction, batch_size=batch_size)
+        windows = prepare_windows(series, config)
+        data = trainers.Padded.of(windows)
+        assert len(data.y) == trainers.bucket(windows.n_train) > windows.n_train  # 37 windows or fewer: padded
+        result = train(series, config)
+        trainer = trainers.trainer_for(config)
+        state = trainer.start(config)
+        # the loss of the first epoch is the loss of the initial weights: a plain NumPy mean over the real windows
+        from seqcore.forward import predict
+
+        first = np.mean((predict(config, state.numpy_weights(), windows.x_train) - windows.y_train) ** 2)
+        if batch_size >= windows.n_train:
+            assert result.losses[0] == pytest.approx(first, rel=1e-5)
+        assert np.isfinite(result.losses).all() and result.losses[-1] < result.losses[0]
 
 
 def test_concurrent_trainings_share_one_trace_and_match_lone_ones(ramp):
@@ -181,6 +210,6 @@ def test_concurrent_trainings_share_one_trace_and_match_lone_ones(ramp):
         thread.start()
     for thread in threads:
         thread.join()
-    assert trainers.trainer_for(configs[0])._variants[(False, False)].experimental_get_tracing_count() == 1
+    assert len(trainers.trainer_for(configs[0])._loops) == 1
     for config in configs:
         assert results[config.seed].losses == train(ramp, config).losses
