@@ -17,7 +17,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 # extra streamlit options: make run ARGS="--server.address 0.0.0.0" (see README, Serving a classroom)
 run: $(STAMP)
-	$(BIN)/streamlit run app.py $(ARGS)
+	$(BIN)/python -m pages.lab.serve $(ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

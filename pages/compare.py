@@ -8,8 +8,12 @@ import pandas as pd
 import streamlit as st
 
 import seqcore.store
-from pages import charts
-from pages.common import CELL_NAMES, record_run, run_store, settings_sidebar, show_problems, store_problem, train_live
+from pages.lab import charts
+from pages.lab.live import LiveSlots, train_live
+from pages.lab.runs import forget_result, record_run
+from pages.lab.sidebar import settings_sidebar, show_problems
+from pages.lab.text import CELL_NAMES
+from pages.lab.workspace import run_store, store_problem
 
 TABLE_COLUMNS = ["run", "status", "saved", "final loss", "final val loss", "prediction", "seconds", "epochs trained", "settings", "data"]
 
@@ -21,9 +25,9 @@ def experiment(settings) -> None:
     status = st.empty()
     for cell in CELL_NAMES:
         config = dataclasses.replace(settings.config, cell=cell)
-        signature = (settings.signature[0], settings.signature[1], config)
+        signature = dataclasses.replace(settings.signature, config=config)
         status.caption(f"Training {CELL_NAMES[cell]} ({len(rows) + 1} of {len(CELL_NAMES)})…")
-        result = train_live(settings.series, config, settings.label, signature, progress_slot, chart_slot)
+        result = train_live(settings.series, config, settings.label, signature, LiveSlots(progress_slot, chart_slot))
         if result is None:
             return
         rows.append(record_run(result, settings.label, signature))
@@ -83,12 +87,12 @@ def page() -> None:
 def manage(runs: list[dict]) -> None:
     """Share, download, delete: what a workspace's owner (anyone with its link) can do."""
     state = st.session_state
-    store = run_store()
+    store = run_store().store
     st.subheader("This workspace")
     st.caption("Runs are saved on this computer under the workspace named in the page address (`?ws=…`). "
                "Reloading, or reopening the address after a restart, brings them back; sharing the address shares them.")  # fmt: skip
     download, delete, clear = st.columns(3)
-    if not isinstance(store, str):
+    if store is not None:
         workspace = state.workspace
         download.download_button("Download runs (CSV)", lambda: store.runs_csv(workspace), file_name="runs.csv",
                                  mime="text/csv", key="download_runs", on_click="ignore")  # fmt: skip
@@ -103,9 +107,9 @@ def manage(runs: list[dict]) -> None:
 def forget(number: int | None) -> None:
     """Delete one run (or, with None, all) from the database and from this tab; a button callback."""
     state = st.session_state
-    store = run_store()
+    store = run_store().store
     in_database = number is None or any(r["run"] == number and not r["not_saved"] for r in state.get("runs", []))
-    if not isinstance(store, str) and in_database:
+    if store is not None and in_database:
         try:
             store.clear(state.workspace) if number is None else store.delete_run(state.workspace, number)
         except seqcore.store.StoreError as exc:
@@ -113,8 +117,7 @@ def forget(number: int | None) -> None:
     state.runs = [r for r in state.get("runs", []) if number is not None and r["run"] != number]
     state.pop("clear_confirm", None)
     if number is None or state.get("result_run") == number:
-        for key in ("result", "result_signature", "result_label", "result_run", "predict_input"):
-            state.pop(key, None)
+        forget_result()
 
 
 page()

@@ -6,8 +6,8 @@ import pandas as pd
 import streamlit as st
 
 import seqcore
-from pages import charts
-from pages.common import settings_sidebar, show_problems
+from pages.lab import charts
+from pages.lab.sidebar import settings_sidebar, show_problems
 
 
 def windows_table(series: pd.Series, config: seqcore.TrainConfig) -> pd.DataFrame:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages import charts
-from pages.common import CELL_NAMES, settings_sidebar, show_problems
+from pages.lab import charts
+from pages.lab.sidebar import settings_sidebar, show_problems
+from pages.lab.text import CELL_NAMES
 from seqcore.export import keras_code, parameter_count
 
 

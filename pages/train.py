@@ -7,21 +7,11 @@ import math
 import streamlit as st
 
 import seqcore
-from pages import charts
-from pages.common import describe, plain, prepare_in_background, record_run, settings_sidebar, show_problems, train_live
-from seqcore.export import keras_file
-
-
-def changes(old: tuple, new: tuple) -> str:
-    """What differs between two settings signatures, in words."""
-    words = []
-    if old[0] != new[0] or old[1] != new[1]:
-        words.append("series")
-    if old[2] is not None and new[2] is not None:
-        for name, value in vars(new[2]).items():
-            if getattr(old[2], name) != value:
-                words.append(f"{name.replace('_', ' ')} {getattr(old[2], name)} → {value}")
-    return ", ".join(words) or "settings"
+from pages.lab import charts, engine
+from pages.lab.live import LiveSlots, train_live
+from pages.lab.runs import record_run
+from pages.lab.sidebar import settings_sidebar, show_problems
+from pages.lab.text import describe, plain
 
 
 def readable(value: float) -> str:
@@ -33,7 +23,7 @@ def results(state, settings) -> None:
     result = state.result
     config = result.config
     if state.result_signature != settings.signature:
-        st.warning(f"These results are from earlier settings ({plain(changes(state.result_signature, settings.signature))}). "
+        st.warning(f"These results are from earlier settings ({plain(state.result_signature.changes(settings.signature))}). "
                    "Press **Train** to see the new ones.", icon=":material/history:")  # fmt: skip
     status = f"stopped at epoch {result.epochs_trained} of {config.epochs}" if result.stopped else f"{result.epochs_trained} epochs"
     st.caption(f"Run {state.result_run} on {plain(state.result_label)} · {plain(describe(config))} · {status} in {result.seconds:.2f} s")
@@ -78,7 +68,7 @@ def results(state, settings) -> None:
     st.plotly_chart(charts.prediction_figure(result.series, predictions, forecast), width="stretch", key="prediction_chart")
     st.caption("Dots: the model's guess for each value from the window before it. "
                "Dashed: the forecast, each step built on the previous guesses, so errors can grow.")  # fmt: skip
-    st.download_button("Download the trained model (.keras)", lambda: keras_file(result), file_name=f"run-{state.result_run}.keras",
+    st.download_button("Download the trained model (.keras)", lambda: engine.keras_file(result), file_name=f"run-{state.result_run}.keras",
                        mime="application/octet-stream", key="download_model", on_click="ignore",
                        help="Load it with keras.models.load_model; it expects inputs divided by the scale.")  # fmt: skip
 
@@ -100,7 +90,7 @@ def page() -> None:
     progress_slot, chart_slot = st.empty(), st.empty()
     if clicked and settings.ready:
         stop_slot.button("Stop", key="stop", width="stretch", help="Ends training and keeps the curve so far.")
-        result = train_live(settings.series, settings.config, settings.label, settings.signature, progress_slot, chart_slot)
+        result = train_live(settings.series, settings.config, settings.label, settings.signature, LiveSlots(progress_slot, chart_slot))
         stop_slot.empty()
         if result is not None:
             record_run(result, settings.label, settings.signature)
@@ -113,7 +103,7 @@ def page() -> None:
             st.plotly_chart(charts.series_figure(settings.series, f"The series: {settings.label}"), width="stretch", key="series_chart")
         st.info("No training yet. With the defaults this is the reference notebook: the ramp 1..7, an LSTM with "
                 "30 units and 500 epochs; it should predict about 8.01 after 5, 6, 7.", icon=":material/arrow_forward:")  # fmt: skip
-    prepare_in_background(settings)  # last, so that importing tensorflow never delays drawing the page
+    engine.prepare_in_background(settings)
 
 
 page()

@@ -14,8 +14,8 @@ from .windows import make_windows, scale_advice, suggest_scale
 _LAZY = {
     "train": "training",
     "TrainResult": "result",
-    "Progress": "training",
-    "DivergedError": "training",
+    "Progress": "result",
+    "DivergedError": "result",
     "predict_next": "forecasting",
     "forecast": "forecasting",
     "one_step_predictions": "forecasting",

@@ -27,8 +27,10 @@ def _keep_compiled_programs() -> None:
     os.environ["TF_XLA_FLAGS"] = f"{flags} --tf_xla_persistent_cache_directory={folder}".strip()
 
 
-# keep tensorflow's start-up chatter (C++ INFO lines) off a user's terminal
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# keep tensorflow's C++ log off a user's terminal: its INFO chatter, and the ERROR line protobuf writes each
+# time XLA's disk cache is read (TensorFlow tries a text parse before the binary one that succeeds);
+# training errors still arrive as Python exceptions
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 _keep_compiled_programs()
 

@@ -67,10 +67,19 @@ def parameter_count(config: TrainConfig) -> int:
 
 def keras_file(result) -> bytes:
     """The trained model as a `.keras` file (Keras' own format: architecture and weights)."""
+    return keras_bytes(result.config, result.weights)
+
+
+def keras_bytes(config: TrainConfig, weights) -> bytes:
+    """A `.keras` file of `config`'s model holding `weights` (builds a Keras model: TensorFlow is imported)."""
     import tempfile
     from pathlib import Path
 
+    from .model import build_model
+
+    model = build_model(config)
+    model.set_weights(weights)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "model.keras"
-        result.model.save(path)
+        model.save(path)
         return path.read_bytes()

@@ -8,7 +8,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from .config import TrainConfig
+from .config import InputError, TrainConfig
 
 
 @dataclass
@@ -42,3 +42,30 @@ class TrainResult:
         model = build_model(self.config)
         model.set_weights(self.weights)
         return model
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What `on_progress` receives after each stretch of epochs.
+
+    `losses` / `val_losses` hold every epoch so far (val_losses is None without a validation split).
+    `result` is the run as it stands (weights included, `stopped=True`): what a caller that gets
+    interrupted mid-training can keep.
+    """
+
+    epoch: int
+    total: int
+    loss: float
+    val_loss: float | None
+    losses: tuple[float, ...]
+    val_losses: tuple[float, ...] | None
+    seconds: float
+    result: TrainResult
+
+
+class DivergedError(InputError):
+    """The loss became NaN or infinite. `losses` holds the finite epochs before it."""
+
+    def __init__(self, message: str, losses: list[float]):
+        super().__init__(message)
+        self.losses = losses

@@ -254,18 +254,16 @@ def warm_up(config: TrainConfig = TrainConfig(), series=None) -> bool:
     """Compile `config`'s loop now, so that a training with it starts at once; True if there was work to do.
 
     With `series`, compiles for exactly the shapes training `series` will use; without, for the
-    notebook's (four windows, with and without a validation split). One call of the loop on zeros
-    does it: no real epoch runs. Skips what is compiled already.
+    notebook's (four windows, no validation split). One call of the loop on zeros does it: no real
+    epoch runs. Skips what is compiled already.
     """
     trainer = trainer_for(config)
     if series is not None:
-        likely = [Padded.of(prepare_windows(series, config))]
+        data = Padded.of(prepare_windows(series, config))
     else:
         x, y = np.zeros((4, config.window, 1), np.float32), np.zeros(4, np.float32)
-        likely = [Padded.of(Windows(x, y, x[:0], y[:0], 4)), Padded.of(Windows(x[:3], y[:3], x[3:], y[3:], 3))]
-    pending = [data for data in likely if not trainer.ready(data, config)]
-    if pending:
-        state = trainer.start(config)
-        for data in pending:
-            trainer.run(state, data, 0, 1, config)
-    return bool(pending)
+        data = Padded.of(Windows(x, y, x[:0], y[:0], 4))
+    if trainer.ready(data, config):
+        return False
+    trainer.run(trainer.start(config), data, 0, 1, config)
+    return True

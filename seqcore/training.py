@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from . import trainers
-from .config import InputError, TrainConfig
-from .result import TrainResult
+from .config import TrainConfig
+from .result import DivergedError, Progress, TrainResult
 from .windows import as_values, prepare_windows
 
 # one call of the traced loop aims to take this long: short enough for a live
@@ -21,47 +20,22 @@ PROGRESS_SECONDS = 0.1
 QUIET_SECONDS = 1.0  # with nobody watching, fewer and longer calls
 
 
-@dataclass(frozen=True)
-class Progress:
-    """What `on_progress` receives after each stretch of epochs.
-
-    `losses` / `val_losses` hold every epoch so far (val_losses is None without a validation split).
-    `result` is the run as it stands (weights included, `stopped=True`): what a caller that gets
-    interrupted mid-training can keep.
-    """
-
-    epoch: int
-    total: int
-    loss: float
-    val_loss: float | None
-    losses: tuple[float, ...]
-    val_losses: tuple[float, ...] | None
-    seconds: float
-    result: TrainResult
-
-
-class DivergedError(InputError):
-    """The loss became NaN or infinite. `losses` holds the finite epochs before it."""
-
-    def __init__(self, message: str, losses: list[float]):
-        super().__init__(message)
-        self.losses = losses
-
-
 def train(
     series,
     config: TrainConfig = TrainConfig(),
     on_progress: Callable[[Progress], object] | None = None,
     report_every: float = PROGRESS_SECONDS,
+    check_cost: bool = True,
 ) -> TrainResult:
     """Train a fresh model (initial weights decided by `config.seed`) on `series`, shape `(length,)`.
 
     `on_progress(Progress)` is called about every `report_every` seconds; returning False stops
     training and returns what was learned so far with `stopped=True`. Exceptions it
     raises propagate unchanged. Raises `InputError` for a series that does not fit the
-    config and `DivergedError` if the loss stops being finite.
+    config, or a training too costly to allow (`seqcore.cost`; `check_cost=False` lifts that
+    limit, for benchmarks), and `DivergedError` if the loss stops being finite.
     """
-    windows = prepare_windows(series, config)
+    windows = prepare_windows(series, config, check_cost)
     values = pd.Series(as_values(series), name=getattr(series, "name", None))
     target = report_every if on_progress is not None else QUIET_SECONDS
     losses: list[float] = []

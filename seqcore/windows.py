@@ -159,8 +159,8 @@ class Windows:
     n_train: int
 
 
-def prepare_windows(series, config: TrainConfig) -> Windows:
-    """Check the series against the config, window it, scale it and split it in time order."""
+def prepare_windows(series, config: TrainConfig, check_cost: bool = True) -> Windows:
+    """Check the series against the config (and, with `check_cost`, what training it costs), window, scale and split it in time order."""
     if not isinstance(config, TrainConfig):
         raise InputError(f"config must be a TrainConfig, got {type(config).__name__}")
     values = as_values(series)
@@ -168,6 +168,10 @@ def prepare_windows(series, config: TrainConfig) -> Windows:
         raise InputError("the series contains missing or infinite values; remove them before training")
     x, y = make_windows(values, config.window)
     check_scale(values, config.scale)
+    if check_cost:
+        from . import cost
+
+        cost.check(config, len(y))
     n_train = split_index(len(y), config.val_fraction)
     x, y = (x / config.scale).astype(np.float32), (y / config.scale).astype(np.float32)
     return Windows(x[:n_train], y[:n_train], x[n_train:], y[n_train:], n_train)

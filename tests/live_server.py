@@ -41,7 +41,7 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def streamlit_server(port: int | None = None, timeout: float = 60, db_path=None):
-    """Start `streamlit run app.py` on localhost; yields (url, process, seconds until /_stcore/health said ok).
+    """Start the dashboard as `make run` does (workers first, then Streamlit) on localhost; yields (url, process, seconds until /_stcore/health said ok).
 
     Runs are kept in `db_path`, else in $LAB_DB_PATH, else in a throw-away database.
     """
@@ -51,7 +51,7 @@ def streamlit_server(port: int | None = None, timeout: float = 60, db_path=None)
     log = open(ROOT / "artifacts" / "streamlit-server.log", "w")  # noqa: SIM115 - closed below
     started = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true"],
+        [sys.executable, "-m", "pages.lab.serve", "--server.port", str(port), "--server.headless", "true"],
         cwd=ROOT,
         stdout=log,
         stderr=subprocess.STDOUT,

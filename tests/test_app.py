@@ -79,16 +79,6 @@ def test_defaults_reproduce_the_notebook(app):
     assert abs(float(metric.value) - 8.0) < 0.1
 
 
-def test_a_script_run_leaves_keras_state_alone_for_other_sessions(app):
-    """Streamlit would reset Keras' process-wide state after every run, breaking a trace under way in another session."""
-    from keras.src.backend.common import global_state
-
-    at = train(app, epochs=5)
-    tracker = global_state.GLOBAL_STATE_TRACKER
-    at.sidebar.number_input(key="epochs").set_value(6).run()
-    assert not at.exception and global_state.GLOBAL_STATE_TRACKER is tracker
-
-
 def test_results_stay_and_say_they_are_stale_when_settings_change(app):
     at = train(app, epochs=15)
     at.sidebar.number_input(key="units").set_value(12).run()
@@ -250,12 +240,12 @@ def test_delete_a_run_and_clear_the_workspace(app):
 
 
 def test_an_unwritable_database_keeps_the_app_working(tmp_path, monkeypatch):
-    from pages import common
+    from pages.lab import workspace
 
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
     monkeypatch.setenv("LAB_DB_PATH", str(blocker / "runs.sqlite3"))
-    common._open_store.clear()
+    workspace._open_store.clear()
     try:
         at = AppTest.from_file(APP, default_timeout=120).run()
         assert any("The run database cannot be used now" in w.value for w in at.warning)
@@ -263,7 +253,7 @@ def test_an_unwritable_database_keeps_the_app_working(tmp_path, monkeypatch):
         assert not at.exception and not at.error and len(at.session_state["runs"]) == 1
     finally:
         monkeypatch.undo()
-        common._open_store.clear()
+        workspace._open_store.clear()
 
 
 def test_an_upload_is_parsed_once_whatever_is_changed_after_it(app, monkeypatch):

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from pages import charts
+from pages.lab import charts
 
 
 @pytest.mark.parametrize("validation", [False, True])

@@ -16,7 +16,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from test_app import APP, figures, reopen, train
 
-from pages import common
+from pages.lab import workspace
 
 
 def mount(*args: str) -> None:
@@ -73,9 +73,9 @@ def app_with_database(tmp_path, monkeypatch):
     folder = tmp_path / "db"
     folder.mkdir()
     monkeypatch.setenv("LAB_DB_PATH", str(folder / "runs.sqlite3"))
-    common._open_store.clear()
+    workspace._open_store.clear()
     yield folder, AppTest.from_file(APP, default_timeout=120).run()
-    common._open_store.clear()
+    workspace._open_store.clear()
 
 
 def unsaved_warnings(at) -> list[str]:
@@ -132,7 +132,7 @@ def test_a_full_disk_is_reported_with_the_run(tmp_path, monkeypatch):
     folder = tmp_path / "db"
     with small_disk(folder):
         monkeypatch.setenv("LAB_DB_PATH", str(folder / "runs.sqlite3"))
-        common._open_store.clear()
+        workspace._open_store.clear()
         try:
             at = AppTest.from_file(APP, default_timeout=120).run()
 
@@ -144,7 +144,7 @@ def test_a_full_disk_is_reported_with_the_run(tmp_path, monkeypatch):
             saved = check_fault_and_recovery(at, folder, full, lambda: (folder / "filler").unlink())
             assert saved == ["yes", "no", "yes"] and saved_runs(folder) == 2
         finally:
-            common._open_store.clear()
+            workspace._open_store.clear()
 
 
 def test_a_run_kept_only_in_the_tab_can_be_deleted(app_with_database):

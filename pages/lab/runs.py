@@ -1,0 +1,148 @@
+"""The session's runs: kept in the workspace's database (or in the tab when it cannot be), shown, and recovered."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import streamlit as st
+
+import seqcore
+import seqcore.store
+from pages.lab.text import CELL_NAMES, describe
+from pages.lab.workspace import run_store, store_problem
+
+RESULT_KEYS = ("result", "result_signature", "result_label", "result_run", "predict_input")
+
+
+@dataclass(frozen=True)
+class Signature:
+    """What decides a run's outcome: the data's label, the series' content and the config. Results are stale when it changes."""
+
+    label: str
+    series_hash: str | None
+    config: seqcore.TrainConfig | None
+
+    @classmethod
+    def of(cls, label: str, series, config) -> Signature:
+        return cls(label, seqcore.store.series_hash(series) if series is not None else None, config)
+
+    def changes(self, new: Signature) -> str:
+        """What differs from `new`, in words."""
+        words = []
+        if (self.label, self.series_hash) != (new.label, new.series_hash):
+            words.append("series")
+        if self.config is not None and new.config is not None:
+            for f in fields(new.config):
+                old_value, new_value = getattr(self.config, f.name), getattr(new.config, f.name)
+                if old_value != new_value:
+                    words.append(f"{f.name.replace('_', ' ')} {old_value} → {new_value}")
+        return ", ".join(words) or "settings"
+
+
+def load_workspace(workspace: str) -> None:
+    """Bring back a workspace's runs (after a reload, a server restart, or from a shared link)."""
+    state = st.session_state
+    state.runs = []
+    for key in RESULT_KEYS:
+        state.pop(key, None)
+    access = run_store()
+    if access.store is None:
+        store_problem(access.problem)
+        return
+    try:
+        rows = access.store.runs(workspace)
+        for row in rows:
+            config = seqcore.TrainConfig(**row["config"])
+            state.runs.append(_record(row["id"], row["label"], config, row["losses"], row["val_losses"],
+                                      row["prediction"], row["seconds"], row["status"]))  # fmt: skip
+        if rows:
+            result = access.store.load_result(workspace, rows[-1]["id"])
+            _show_result(result, rows[-1]["label"], rows[-1]["id"])
+        store_problem(None)
+    except seqcore.store.StoreError as exc:
+        store_problem(str(exc))
+
+
+def _record(number, label, config, losses, val_losses, prediction, seconds, status, not_saved: str | None = None) -> dict:
+    """A run as the Compare page lists it; `not_saved` says why it is not in the database, when it is not."""
+    return {
+        "run": number,
+        "data": label,
+        "cell": CELL_NAMES[config.cell],
+        "name": f"run {number} · {CELL_NAMES[config.cell]} · {len(losses)} epochs" + (" (stopped)" if status == "stopped" else ""),
+        "settings": describe(config),
+        "config": config,
+        "epochs trained": len(losses),
+        "final loss": losses[-1] if losses else float("nan"),
+        "final val loss": val_losses[-1] if val_losses else None,
+        "prediction": prediction,
+        "seconds": seconds,
+        "status": status,
+        "not_saved": not_saved,
+        "losses": losses,
+    }
+
+
+def _show_result(result, label: str, number: int) -> None:
+    state = st.session_state
+    state.pop("prediction_cache", None)
+    state.result = result
+    state.result_signature = Signature.of(label, result.series, result.config)
+    state.result_label = label
+    state.result_run = number
+    state.predict_input = ", ".join(f"{v:g}" for v in result.series.to_numpy()[-result.config.window :])
+
+
+def forget_result() -> None:
+    for key in RESULT_KEYS:
+        st.session_state.pop(key, None)
+
+
+def record_run(result, label: str, signature: Signature) -> dict:
+    """Keep a finished or stopped run: in the workspace's database, as the latest result, and for the Compare page.
+
+    When the database cannot take it, the run is kept in this tab and its record says why (`not_saved`),
+    so the page can say so next to the result at once; a later run that is saved clears the warning.
+    """
+    state = st.session_state
+    runs = state.setdefault("runs", [])
+    prediction = seqcore.predict_next(result, result.series.to_numpy()[-result.config.window :])
+    number, not_saved = None, None
+    access = run_store()
+    if access.store is None:
+        not_saved = access.problem
+    else:
+        try:
+            predictions = seqcore.one_step_predictions(result)["predicted"].tolist()
+            number = access.store.save_run(state.workspace, result, label, predictions, prediction)
+        except seqcore.store.StoreError as exc:
+            not_saved = str(exc)
+    newest = max((r["run"] for r in runs), default=0)
+    if number is None:
+        number = newest + 1
+    else:
+        # ids are never reused within one database (AUTOINCREMENT), so a tab run with this number is either
+        # one kept in this tab only, or one whose database was removed since: either way, not in the database
+        for run in runs:
+            if run["run"] == number:
+                run["not_saved"] = run["not_saved"] or "the database that held it was removed"
+                run["run"] = newest = max(newest, number) + 1
+                run["name"] = f"run {run['run']}" + run["name"][run["name"].index(" ·") :]
+    if not_saved is None:
+        store_problem(None)  # saving works (again): no more warning at the top of the page
+    status = "stopped" if result.stopped else "finished"
+    record = _record(number, label, result.config, result.losses, result.val_losses, prediction, result.seconds, status, not_saved)
+    runs.append(record)
+    _show_result(result, label, number)
+    state.result_signature = signature
+    return record
+
+
+def recover_interrupted_training() -> None:
+    """A click during training ends that script run; keep what it had learned as a stopped run."""
+    state = st.session_state
+    training = state.pop("training", None)
+    partial = state.pop("partial", None)
+    if training is not None and partial is not None and partial.epochs_trained:
+        record_run(partial, training["label"], training["signature"])
+        state.notice = f"Training stopped at epoch {partial.epochs_trained} of {partial.config.epochs}; the curve so far is kept."

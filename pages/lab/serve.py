@@ -1,0 +1,25 @@
+"""`make run`: start the training workers, then Streamlit, in one process, so the workers warm up while the page loads.
+
+Usage: python -m pages.lab.serve [streamlit options]   (the same options `streamlit run app.py` takes)
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+APP = Path(__file__).resolve().parents[2] / "app.py"
+
+
+def main(arguments: list[str]) -> None:
+    from streamlit.web import cli
+
+    from pages.lab import engine
+
+    engine.pool()  # spawns the workers now; each imports TensorFlow and compiles the notebook's model
+    sys.argv = ["streamlit", "run", str(APP), *arguments]
+    cli.main()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

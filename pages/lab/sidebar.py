@@ -1,0 +1,111 @@
+"""The settings sidebar, the same on every page, and what it reads: a `Settings`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+
+import pandas as pd
+import streamlit as st
+
+import seqcore
+from pages.lab import sources
+from pages.lab.runs import Signature, load_workspace, recover_interrupted_training
+from pages.lab.text import CELL_NAMES, LABELS, field_error
+from pages.lab.workspace import use_workspace
+
+# every widget's starting value: the notebook's config (TrainConfig's defaults), the first dataset at
+# get_dataset's defaults, and the pages' own display settings
+DEFAULTS = {
+    "data_source": sources.SOURCES[0],
+    "length": sources.DATASET_DEFAULTS["length"],
+    "noise": seqcore.DATASETS[sources.SOURCES[0]].noise,
+    "data_seed": sources.DATASET_DEFAULTS["seed"],
+    **{f.name: f.default for f in fields(seqcore.TrainConfig)},
+    "forecast_steps": 5,
+    "log_scale": True,
+    "smoothing": 0.0,
+}
+
+
+@dataclass
+class Settings:
+    """The sidebar's reading: the series and config to train, or what is wrong with them."""
+
+    series: pd.Series | None = None
+    label: str = ""
+    config: seqcore.TrainConfig | None = None
+    errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    signature: Signature = Signature("", None, None)
+
+    @property
+    def ready(self) -> bool:
+        return self.series is not None and self.config is not None and not self.errors
+
+
+def settings_sidebar() -> Settings:
+    """Draw the settings sidebar (same keys on every page, kept for the session) and read it."""
+    state = st.session_state
+    # streamlit forgets a widget's value when a page without it runs; assigning the key
+    # before the widget is drawn keeps settings across pages (the documented pattern)
+    for key, value in DEFAULTS.items():
+        state[key] = state.get(key, value)
+    for key in ("column", "predict_input"):
+        if key in state:
+            state[key] = state[key]
+    use_workspace(load_workspace)
+    recover_interrupted_training()
+    if "store_problem" in state:
+        st.warning(state.store_problem, icon=":material/cloud_off:")
+    out = Settings()
+    limits = seqcore.config
+    with st.sidebar:
+        st.subheader("Series")
+        source = st.selectbox("Data", sources.SOURCES, key="data_source", on_change=sources.on_source_change,
+                              format_func=lambda s: "Upload a CSV…" if s == "upload" else seqcore.DATASETS[s].label)  # fmt: skip
+        chosen = sources.series_widgets(source)
+        out.series, out.label = chosen.series, chosen.label
+        out.errors += [chosen.error] if chosen.error else []
+        out.notes += [chosen.note] if chosen.note else []
+        st.subheader("Model")
+        st.selectbox(LABELS["cell"], list(CELL_NAMES), key="cell", format_func=CELL_NAMES.get,
+                     help="LSTM and GRU have gates that decide what to remember; SimpleRNN has none.")  # fmt: skip
+        st.number_input(LABELS["window"], 1, limits.MAX_WINDOW, key="window",
+                        help="How many past values the model reads to predict the next one.")  # fmt: skip
+        st.number_input(LABELS["units"], 1, limits.MAX_UNITS, key="units", help="Size of the recurrent layer's memory.")
+        st.subheader("Training")
+        st.number_input(LABELS["epochs"], 1, limits.MAX_EPOCHS, step=50, key="epochs", help="Passes over all windows.")
+        st.number_input(LABELS["scale"], min_value=limits.MIN_SCALE, max_value=limits.MAX_SCALE, key="scale", format="%g",
+                        help="The series is divided by this before training, and predictions multiplied back.")  # fmt: skip
+        st.number_input(LABELS["learning_rate"], limits.MIN_LEARNING_RATE, limits.MAX_LEARNING_RATE, key="learning_rate",
+                        format="%g", step=0.001, help="Adam's step size.")  # fmt: skip
+        st.number_input(LABELS["seed"], 0, limits.MAX_SEED, key="seed", help="Decides the initial weights.")
+        with st.expander("More settings"):
+            st.selectbox(LABELS["activation"], list(limits.ACTIVATIONS), key="activation")
+            st.slider(LABELS["val_fraction"], 0.0, limits.MAX_VAL_FRACTION, step=0.05, key="val_fraction",
+                      help="The last share of windows is held out (in time order) to test on unseen data.")  # fmt: skip
+            st.number_input(LABELS["batch_size"], 1, limits.MAX_BATCH_SIZE, key="batch_size")
+            st.number_input(LABELS["layers"], 1, limits.MAX_LAYERS, key="layers", help="Stacked recurrent layers.")
+    try:
+        out.config = seqcore.TrainConfig(**{name: state[name] for name in LABELS})
+    except seqcore.InputError as exc:
+        out.errors.append(field_error(exc))
+    if out.series is not None and out.config is not None:
+        try:
+            from seqcore.windows import prepare_windows
+
+            prepare_windows(out.series, out.config)
+            advice = seqcore.scale_advice(out.series, out.config.scale)
+            if advice:
+                out.notes.append(f"**Scale**: {advice}")
+        except seqcore.InputError as exc:
+            out.errors.append(field_error(exc))
+    out.signature = Signature.of(out.label, out.series, out.config)
+    return out
+
+
+def show_problems(settings: Settings) -> None:
+    for error in settings.errors:
+        st.error(error, icon=":material/error:")
+    for note in settings.notes:
+        st.caption(note)

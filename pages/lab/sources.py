@@ -1,0 +1,108 @@
+"""The series a user trains on: built-in datasets (cached) and uploaded files (parsed once, when they arrive)."""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+import seqcore
+from pages.lab.text import plain
+
+SOURCES = [*seqcore.DATASETS, "upload"]
+# the sidebar's series boxes start at get_dataset's own defaults
+DATASET_DEFAULTS = {
+    name: parameter.default
+    for name, parameter in inspect.signature(seqcore.get_dataset).parameters.items()
+    if parameter.default is not inspect.Parameter.empty
+}
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def dataset(name: str, length: int, noise: float | None, seed: int) -> pd.Series:
+    return seqcore.get_dataset(name, length=length, noise=noise, seed=seed)
+
+
+@dataclass(frozen=True)
+class Upload:
+    """An uploaded file, parsed once when it arrives: its (shortened) name and its table, or what is wrong with it."""
+
+    name: str
+    table: seqcore.data.Table | None
+    error: str | None = None
+
+
+def on_source_change() -> None:
+    """A new series gets a scale and noise that suit it, so pressing Train just works."""
+    state = st.session_state
+    name = state.data_source
+    state.pop("column", None)
+    if name == "upload":
+        return
+    spec = seqcore.DATASETS[name]
+    state.noise = spec.noise
+    series = dataset(name, int(state.length), state.noise, int(state.data_seed))
+    state.scale = spec.scale or seqcore.suggest_scale(series)
+
+
+def on_upload() -> None:
+    """Parse a new file once, here; every rerun after it only picks a column from the parsed table."""
+    state = st.session_state
+    uploaded = state.get("upload_file")
+    if uploaded is None:
+        return
+    state.pop("column", None)
+    name = seqcore.data.short_name(uploaded.name)
+    try:
+        table = seqcore.data.read_table(uploaded.getvalue())
+    except seqcore.InputError as exc:
+        state.upload = Upload(name, None, str(exc))  # the sidebar shows it on this rerun
+        return
+    state.upload = Upload(name, table)
+    try:
+        state.scale = seqcore.suggest_scale(table.series())
+    except seqcore.InputError:
+        pass  # no usable column: the sidebar says why
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """The series the sidebar chose, its label for run lists, and what to tell the user about it."""
+
+    series: pd.Series | None
+    label: str = ""
+    error: str | None = None
+    note: str | None = None
+
+
+def series_widgets(source: str) -> Chosen:
+    """Draw the boxes for `source` (inside the sidebar) and read the series they choose."""
+    state = st.session_state
+    if source == "upload":
+        st.file_uploader("CSV file", type=["csv", "txt"], key="upload_file", on_change=on_upload,
+                         help="A header row and numeric columns, or one number per line.")  # fmt: skip
+        upload = state.get("upload")
+        if upload is None:
+            return Chosen(None, error="**Data**: choose a CSV file to upload, or pick a built-in series.")
+        try:
+            if upload.table is None:
+                raise seqcore.InputError(upload.error)
+            series = upload.table.series(state.get("column"))
+        except seqcore.InputError as exc:
+            return Chosen(None, error=f"**Data**: {plain(upload.name)}: {plain(exc)}")
+        columns = series.attrs["numeric_columns"]
+        if len(columns) > 1:
+            if state.get("column") not in columns:
+                state.column = series.name
+            st.selectbox("Column", columns, key="column")
+        return Chosen(series, f"{upload.name} · {series.name}", note=f"{plain(upload.name)}: {plain(series.attrs['note'])}")
+    if seqcore.DATASETS[source].generated:
+        st.number_input("Length", seqcore.datasets.MIN_LENGTH, seqcore.data.MAX_SERIES_LENGTH, key="length")
+        st.number_input("Noise", 0.0, seqcore.datasets.MAX_NOISE, key="noise", format="%g")
+        st.number_input("Series seed", 0, seqcore.datasets.MAX_DATA_SEED, key="data_seed")
+        series = dataset(source, int(state.length), float(state.noise), int(state.data_seed))
+        label = f"{seqcore.DATASETS[source].label} (length {state.length}, noise {state.noise:g}, seed {state.data_seed})"
+        return Chosen(series, label)
+    return Chosen(dataset(source, DATASET_DEFAULTS["length"], None, DATASET_DEFAULTS["seed"]), seqcore.DATASETS[source].label)

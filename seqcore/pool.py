@@ -1,0 +1,497 @@
+"""Training in worker processes, for a server that must stay responsive: the process that uses this never imports TensorFlow.
+
+`TrainingPool` starts `workers` processes (spawned; each imports TensorFlow once and compiles the notebook's
+model), and one thread per process here that feeds it jobs and relays what it reports. A training is a
+`Training` handle: its `events` queue receives `Queued`, `Preparing`, `Progress` and finally `Outcome`.
+
+- Stop: `Training.stop()` reaches the worker at its next progress report; a worker that has not
+  answered after `grace` seconds is killed and replaced, and the run keeps what it reported.
+- A worker that dies (killed, out of memory) is replaced; its training ends with a message and what it reported.
+- When every worker is busy, trainings wait in order and each knows how many are ahead of it.
+- A worker that has built too many architectures or holds too much memory is replaced after its job.
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import os
+import queue
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from . import messages
+from .config import InputError, TrainConfig
+from .machine import available_cores
+from .result import DivergedError, Progress, TrainResult
+from .windows import as_values, prepare_windows
+from .worker import Limits
+
+WORKERS_VARIABLE = "LAB_WORKERS"
+GRACE_SECONDS = 1.0  # a stopped training's worker must answer within this, or it is replaced
+START_SECONDS = 180.0  # a new worker that has not said Ready by then is given up and started again
+WORKER_ARCHITECTURES = 12  # a worker that has built more is replaced after its job (TensorFlow never frees them)
+WORKER_MEMORY_MIB = 1536.0  # likewise past this resident memory
+LOST = (
+    "the training process ended unexpectedly (it may have run out of memory), so this run stopped here; "
+    "a new one has been started, so press Train to try again, perhaps with fewer units, layers or a shorter window"
+)
+
+
+def worker_count() -> int:
+    """`LAB_WORKERS` if set (at least 1), else one per core."""
+    text = os.environ.get(WORKERS_VARIABLE, "").strip()
+    try:
+        return max(1, int(text)) if text else available_cores()
+    except ValueError:
+        return available_cores()
+
+
+@dataclass(frozen=True)
+class Queued:
+    """All workers are busy: `ahead` trainings will start before this one."""
+
+    ahead: int
+
+
+@dataclass(frozen=True)
+class Preparing:
+    """No worker has this model ready: `text` says what is being prepared."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The training's end: a result (finished or stopped), or an error to show (and a partial result, if any)."""
+
+    result: TrainResult | None
+    error: InputError | None = None
+    problem: str | None = None  # not the user's doing: a lost worker, or a bug in the worker
+
+
+@dataclass(frozen=True)
+class _Abandoned:
+    """The worker did not answer a stop request in time and was replaced."""
+
+
+@dataclass(frozen=True)
+class _Lost:
+    """The worker process died during the job."""
+
+
+@dataclass(eq=False)
+class _Task:
+    id: int
+    kind: str  # "train", "warm" or "export"
+    message: object
+    architecture: tuple | None
+    not_before: float = 0.0  # a warm-up waits until then
+    retried: bool = False  # given to a second worker once, after the first died before answering
+    events: queue.Queue = field(default_factory=queue.Queue)
+    stop_requested: threading.Event = field(default_factory=threading.Event)
+    done: threading.Event = field(default_factory=threading.Event)
+    answer: object = None
+
+
+class Training:
+    """One training in the pool: read `events`; `stop()` ends it and keeps what it learned."""
+
+    def __init__(self, pool: TrainingPool, task: _Task, series: pd.Series, config: TrainConfig, n_train: int):
+        self._pool, self._task = pool, task
+        self.series, self.config, self.n_train = series, config, n_train
+        self._losses: list[float] = []
+        self._val_losses: list[float] | None = [] if n_train < len(series) - config.window else None
+        self._weights: list[np.ndarray] | None = None
+        self._weights_epoch = 0
+        self._seconds = 0.0
+
+    def stop(self) -> None:
+        self._task.stop_requested.set()
+        self._pool._forget(self._task)  # a queued training never starts
+
+    @property
+    def finished(self) -> bool:
+        return self._task.done.is_set()
+
+    def next_event(self, timeout: float | None = None) -> Queued | Preparing | Progress | Outcome | None:
+        """The next thing to show: Queued, Preparing, Progress, and last an Outcome; None if nothing came in `timeout`."""
+        try:
+            event = self._task.events.get(timeout=timeout)
+        except queue.Empty:
+            return None
+        if isinstance(event, messages.Report):
+            return self._progress(event)
+        if isinstance(event, messages.Finished):
+            return self._finished(event)
+        if isinstance(event, messages.Failed):
+            return self._failed(event)
+        if isinstance(event, _Abandoned):
+            return Outcome(self._so_far())
+        if isinstance(event, _Lost):
+            return Outcome(self._so_far(), problem=LOST)
+        return event
+
+    def wait(self, timeout: float | None = None) -> Outcome | None:
+        """The outcome, once the worker has answered (None on timeout); other events before it are dropped."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            left = None if deadline is None else max(0.0, deadline - time.monotonic())
+            event = self.next_event(timeout=left)
+            if event is None or isinstance(event, Outcome):
+                return event
+
+    # ---- called by the pool's thread for this training ----
+
+    def _progress(self, report: messages.Report) -> Progress:
+        self._losses.extend(report.losses)
+        if self._val_losses is not None and report.val_losses is not None:
+            self._val_losses.extend(report.val_losses)
+        if report.weights is not None:
+            self._weights, self._weights_epoch = report.weights, report.epoch
+        self._seconds = report.seconds
+        return Progress(
+            epoch=len(self._losses),
+            total=self.config.epochs,
+            loss=self._losses[-1],
+            val_loss=self._val_losses[-1] if self._val_losses else None,
+            losses=tuple(self._losses),
+            val_losses=tuple(self._val_losses) if self._val_losses is not None else None,
+            seconds=report.seconds,
+            result=self._so_far(),
+        )
+
+    def _so_far(self) -> TrainResult | None:
+        """What was reported, cut to the epoch of the latest weights (a run's curve and weights always agree)."""
+        if self._weights is None:
+            return None
+        epochs = self._weights_epoch
+        val = self._val_losses[:epochs] if self._val_losses is not None else None
+        return TrainResult(self.config, self.series, self._losses[:epochs], val, self._weights, True, self._seconds, self.n_train)
+
+    def _finished(self, answer: messages.Finished) -> Outcome:
+        return Outcome(
+            TrainResult(
+                self.config,
+                self.series,
+                list(answer.losses),
+                answer.val_losses,
+                answer.weights,
+                answer.stopped,
+                answer.seconds,
+                self.n_train,
+            )
+        )
+
+    def _failed(self, answer: messages.Failed) -> Outcome:
+        if not answer.input_error:
+            return Outcome(self._so_far(), problem=f"training failed: {answer.message}")
+        if answer.diverged:
+            return Outcome(None, DivergedError(answer.message, answer.losses))
+        return Outcome(None, InputError(answer.message, answer.field_name))
+
+
+class TrainingPool:
+    """Worker processes that train, and the queue in front of them. Thread-safe; `close()` ends the workers."""
+
+    def __init__(self, workers: int | None = None, grace: float = GRACE_SECONDS, limits: Limits | None = None):
+        self.size = workers or worker_count()
+        self.grace = grace
+        self.limits = limits or Limits(WORKER_ARCHITECTURES, WORKER_MEMORY_MIB)
+        self._context = multiprocessing.get_context("spawn")
+        self._ids = itertools.count(1)
+        self._pending: deque[_Task] = deque()
+        self._warm: dict[object, _Task] = {}  # at most one pending warm-up per owner (a session)
+        self._cond = threading.Condition()
+        self._closed = False
+        self._slots = [_Slot(self, index) for index in range(self.size)]
+        self.replaced = 0  # workers replaced so far (lost, stopped by force, or retired)
+        for slot in self._slots:
+            slot.thread.start()
+
+    # ---- what a user of the pool calls ----
+
+    def train(self, series, config: TrainConfig) -> Training:
+        """Queue a training of `series` (values and a name) with `config`. Raises InputError at once for bad input."""
+        windows = prepare_windows(series, config)
+        values = pd.Series(as_values(series), name=getattr(series, "name", None))
+        task = _Task(next(self._ids), "train", None, config.architecture)
+        task.message = messages.TrainJob(task.id, values.to_numpy(), config)
+        training = Training(self, task, values, config, windows.n_train)
+        self._submit(task)
+        return training
+
+    def warm(self, owner, config: TrainConfig, series=None, delay: float = 0.0) -> None:
+        """Compile `config`'s model for `series` in an idle worker after `delay` s; replaces `owner`'s pending warm-up."""
+        task = _Task(next(self._ids), "warm", None, config.architecture, not_before=time.monotonic() + delay)
+        values = None if series is None else as_values(series)
+        task.message = messages.WarmJob(task.id, config, values)
+        with self._cond:
+            if self._closed:
+                return
+            self._warm[owner] = task
+            self._cond.notify_all()
+
+    def export(self, config: TrainConfig, weights, timeout: float = 120.0) -> bytes:
+        """A `.keras` file of `config`'s model with `weights`, written by a worker (ahead of queued trainings)."""
+        task = _Task(next(self._ids), "export", None, None)
+        task.message = messages.ExportJob(task.id, config, [np.asarray(w) for w in weights])
+        self._submit(task, first=True)
+        if not task.done.wait(timeout):
+            self._forget(task)
+            raise TimeoutError("no training process was free to write the model file; try again in a moment")
+        if not isinstance(task.answer, messages.Exported):
+            raise RuntimeError(getattr(task.answer, "message", None) or LOST)
+        return task.answer.data
+
+    def status(self) -> PoolStatus:
+        with self._cond:
+            return PoolStatus(
+                workers=self.size,
+                ready=sum(slot.ready for slot in self._slots),
+                busy=sum(slot.task is not None and slot.task.kind == "train" for slot in self._slots),
+                queued=len(self._pending),
+            )
+
+    def pids(self) -> list[int]:
+        return [slot.process.pid for slot in self._slots if slot.process is not None and slot.process.pid]
+
+    def wait_ready(self, timeout: float = START_SECONDS) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if all(slot.ready for slot in self._slots):
+                return True
+            time.sleep(0.05)
+        return False
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed = True
+            for task in self._pending:
+                task.events.put(Outcome(None, problem="the server is shutting down"))
+                task.done.set()
+            self._pending.clear()
+            self._cond.notify_all()
+        for slot in self._slots:
+            slot.end()
+        for slot in self._slots:
+            slot.thread.join(timeout=5)
+
+    # ---- the queue ----
+
+    def _submit(self, task: _Task, first: bool = False) -> None:
+        with self._cond:
+            if self._closed:
+                raise RuntimeError("the training pool is closed")
+            if first:
+                self._pending.appendleft(task)
+            else:
+                self._pending.append(task)
+            self._announce_positions()
+            self._cond.notify_all()
+
+    def _forget(self, task: _Task) -> None:
+        with self._cond:
+            if task in self._pending:
+                self._pending.remove(task)
+                task.events.put(Outcome(None))  # stopped before it started: nothing to keep
+                task.done.set()
+                self._announce_positions()
+
+    def _announce_positions(self) -> None:
+        """Tell each waiting training how many are ahead of it (only when every worker is busy; caller holds the lock)."""
+        idle = sum(slot.ready and slot.task is None for slot in self._slots)
+        for ahead, task in enumerate(t for t in self._pending if t.kind == "train"):
+            if ahead >= idle:
+                task.events.put(Queued(ahead))
+
+    def _next(self, slot: _Slot) -> _Task | None:
+        """The job for an idle worker: the oldest waiting, preferring one whose model this worker has; else a warm-up.
+
+        None when the pool closes, or when this worker's process has died while idle (the caller starts another).
+        """
+        with self._cond:
+            while not self._closed:
+                if slot.process is None or not slot.process.is_alive():
+                    slot.ready = False
+                    return None
+                if self._pending:
+                    mine = [t for t in self._pending if t.architecture is not None and t.architecture in slot.architectures]
+                    task = mine[0] if mine else self._pending[0]
+                    others = [s for s in self._slots if s is not slot and s.ready and s.task is None]
+                    if not mine and any(task.architecture in s.architectures for s in others if task.architecture):
+                        self._cond.wait(0.05)  # an idle worker that has this model ready takes it, sparing a compile
+                        continue
+                    self._pending.remove(task)
+                    slot.task = task
+                    self._announce_positions()
+                    return task
+                now = time.monotonic()
+                due = [owner for owner, task in self._warm.items() if task.not_before <= now]
+                if due:
+                    task = self._warm.pop(due[0])
+                    slot.task = task
+                    return task
+                soonest = min((task.not_before - now for task in self._warm.values()), default=0.5)
+                self._cond.wait(timeout=min(0.5, max(0.01, soonest)))  # and look again at whether this worker is alive
+            return None
+
+    def _done(self, slot: _Slot) -> None:
+        with self._cond:
+            slot.task = None
+            self._announce_positions()
+            self._cond.notify_all()
+
+
+@dataclass(frozen=True)
+class PoolStatus:
+    workers: int
+    ready: int  # workers started and warm
+    busy: int  # training now
+    queued: int  # waiting for a worker
+
+
+class _Slot:
+    """One worker process and the thread here that serves it, replacing the process whenever it is lost."""
+
+    def __init__(self, pool: TrainingPool, index: int):
+        self.pool, self.index = pool, index
+        self.process = None
+        self.conn = None
+        self.ready = False
+        self.architectures: frozenset = frozenset()
+        self.task: _Task | None = None
+        self.thread = threading.Thread(target=self._serve_forever, name=f"seqcore-worker-{index}", daemon=True)
+
+    def _serve_forever(self) -> None:
+        while not self.pool._closed:
+            if not self.ready and not self._start():
+                continue
+            task = self.pool._next(self)
+            if task is None:
+                if not self.ready and not self.pool._closed:
+                    self.pool.replaced += 1  # died while idle: start another
+                continue
+            handed_back = False
+            try:
+                handed_back = self._run(task)
+            finally:
+                if not handed_back:
+                    task.done.set()
+                self.pool._done(self)
+        self.end()
+
+    def _start(self) -> bool:
+        from . import worker
+
+        self.end()
+        parent, child = self.pool._context.Pipe()
+        process = self.pool._context.Process(
+            target=worker.main, args=(child, self.pool.limits), name=f"seqcore-worker-{self.index}", daemon=True
+        )
+        process.start()
+        child.close()
+        self.process, self.conn = process, parent
+        deadline = time.monotonic() + START_SECONDS
+        while not self.pool._closed and time.monotonic() < deadline:
+            try:
+                if parent.poll(0.1):
+                    ready = parent.recv()
+                    self.architectures = ready.architectures
+                    with self.pool._cond:
+                        self.ready = True
+                        self.pool._announce_positions()
+                        self.pool._cond.notify_all()
+                    return True
+            except (EOFError, OSError):
+                break
+            if not process.is_alive():
+                break
+        self.end()
+        time.sleep(1.0)  # a worker that cannot start: try again, without spinning
+        return False
+
+    def end(self) -> None:
+        """End this slot's process (politely, then by force) and forget it."""
+        with self.pool._cond:
+            self.ready = False
+        process, conn = self.process, self.conn
+        self.process = self.conn = None
+        if conn is not None:
+            try:
+                conn.send(None)
+            except (OSError, ValueError):
+                pass
+        if process is not None:
+            process.join(timeout=0.5)
+            if process.is_alive():
+                process.kill()
+                process.join(timeout=5)
+        if conn is not None:
+            conn.close()
+
+    def _replace(self) -> None:
+        self.pool.replaced += 1
+        process = self.process
+        if process is not None and process.is_alive():
+            process.kill()
+        self.end()
+
+    def _run(self, task: _Task) -> bool:
+        """Serve one job to its end; True if the worker died before taking it and the job went back to the queue."""
+        try:
+            if not self.process.is_alive():
+                raise OSError("the worker has died")
+            self.conn.send(task.message)
+        except (OSError, ValueError):
+            self._replace()  # it died before taking the job: the job goes back to the front of the queue
+            self.pool._submit(task, first=True)
+            return True
+        stop_sent, answered = None, False
+        while True:
+            if task.stop_requested.is_set() and stop_sent is None:
+                stop_sent = time.monotonic()
+                try:
+                    self.conn.send(messages.StopJob(task.id))
+                except (OSError, ValueError):
+                    pass
+            if stop_sent is not None and time.monotonic() - stop_sent > self.pool.grace:
+                self._replace()  # it did not answer: end it, keep what it reported
+                task.events.put(_Abandoned())
+                return False
+            try:
+                if not self.conn.poll(0.02):
+                    if not self.process.is_alive():
+                        return self._lose(task, answered)
+                    continue
+                answer = self.conn.recv()
+            except (EOFError, OSError):
+                return self._lose(task, answered)
+            answered = True
+            if isinstance(answer, messages.Preparing):
+                task.events.put(Preparing(answer.text))
+            elif isinstance(answer, messages.Report):
+                task.events.put(answer)
+            elif isinstance(answer, messages.Done):
+                task.answer = answer
+                self.architectures = answer.architectures
+                task.events.put(answer)
+                if answer.retire:
+                    self._replace()
+                return False
+
+    def _lose(self, task: _Task, answered: bool) -> bool:
+        """The worker died during `task`. One that died before answering (killed while idle, say) gets the job
+        back to the front of the queue, once; True then."""
+        self._replace()
+        if not answered and not task.retried and not task.stop_requested.is_set():
+            task.retried = True
+            self.pool._submit(task, first=True)
+            return True
+        task.events.put(_Lost())
+        return False

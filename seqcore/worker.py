@@ -1,0 +1,156 @@
+"""A training worker process: imports TensorFlow, compiles the notebook's model, then trains what the server sends.
+
+Started by `seqcore.pool` with the spawn method (TensorFlow is not safe in a forked child). It answers over
+one pipe (`seqcore.messages`). During a training it reads the pipe at every progress report, so a stop
+request ends the training within one report.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+import traceback
+from dataclasses import dataclass
+
+from . import messages
+from .config import CELLS, InputError, TrainConfig
+from .export import keras_bytes
+from .result import DivergedError
+
+WEIGHTS_SECONDS = 1.0  # weights large enough to be slow to send go with a report at most this often
+SMALL_WEIGHTS = 250_000  # up to this many numbers, weights go with every report
+
+
+@dataclass(frozen=True)
+class Limits:
+    """When a worker asks to be replaced after its current job."""
+
+    architectures: int
+    memory_mib: float
+
+
+def resident_mib() -> float:
+    """This process's resident memory in MiB (0 where it cannot be read)."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, AttributeError):
+        pass
+    try:
+        import resource
+
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # the peak: KiB on Linux, bytes on macOS
+        return peak / 2**20 if sys.platform == "darwin" else peak / 2**10
+    except (ImportError, OSError):
+        return 0.0
+
+
+def preparing_text(config: TrainConfig) -> str:
+    layers = f"{config.layers} layers of " if config.layers > 1 else ""
+    return f"Preparing an {CELLS[config.cell]} with {layers}{config.units} units (window {config.window})…"
+
+
+NICENESS = 5  # workers yield the CPU to the web server, which must stay responsive while they train
+
+
+def main(conn, limits: Limits) -> None:
+    if hasattr(os, "nice"):  # not on Windows
+        os.nice(NICENESS)
+    from . import trainers  # imports TensorFlow: here, in the worker, never in the server
+
+    trainers.warm_up(TrainConfig())
+    conn.send(messages.Ready(_architectures()))
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return  # the server went away
+        if job is None:
+            return
+        if isinstance(job, messages.StopJob):
+            continue  # for a training that has already ended
+        try:
+            final = _serve(conn, job)
+        except Exception as exc:  # a bug: reported to the server, which shows it; this worker is replaced
+            text = "".join(traceback.format_exception_only(exc)).strip()
+            final = dict(cls=messages.Failed, message=text, input_error=False, force_retire=True)
+        closing = final.pop("closing", False)
+        retire = final.pop("force_retire", False) or _should_retire(limits)
+        cls = final.pop("cls")
+        conn.send(cls(job=job.job, architectures=_architectures(), retire=retire, **final))
+        if retire or closing:
+            return
+
+
+def _architectures() -> frozenset:
+    from . import trainers
+
+    return frozenset(trainers._trainers)
+
+
+def _should_retire(limits: Limits) -> bool:
+    from . import trainers
+
+    return trainers.architectures() > limits.architectures or resident_mib() > limits.memory_mib
+
+
+def _serve(conn, job) -> dict:
+    from . import trainers
+    from .training import train
+
+    if isinstance(job, messages.WarmJob):
+        trainers.warm_up(job.config, job.values)
+        return dict(cls=messages.Warmed)
+    if isinstance(job, messages.ExportJob):
+        return dict(cls=messages.Exported, data=keras_bytes(job.config, job.weights))
+    config = job.config
+    try:
+        from .windows import prepare_windows
+
+        data = trainers.Padded.of(prepare_windows(job.values, config))
+        if not trainers.trainer_for(config).ready(data, config):
+            conn.send(messages.Preparing(job.job, preparing_text(config)))
+        sent = _Sender(conn, job.job)
+        result = train(job.values, config, on_progress=sent.report)
+    except InputError as exc:
+        diverged = isinstance(exc, DivergedError)
+        losses = list(exc.losses) if diverged else []
+        return dict(cls=messages.Failed, message=str(exc), field_name=exc.field, diverged=diverged, losses=losses)
+    return dict(
+        cls=messages.Finished,
+        losses=result.losses,
+        val_losses=result.val_losses,
+        weights=result.weights,
+        stopped=result.stopped,
+        seconds=result.seconds,
+        n_train=result.n_train,
+        closing=sent.closing,
+    )
+
+
+class _Sender:
+    """Sends each progress report and reads the pipe for a stop request; returns False to stop training."""
+
+    def __init__(self, conn, job: int):
+        self.conn, self.job = conn, job
+        self.sent_epochs = 0
+        self.weights_at = 0.0
+        self.stopped = False
+        self.closing = False  # the server asked this worker to end
+
+    def report(self, progress) -> bool:
+        new = slice(self.sent_epochs, progress.epoch)
+        weights = None
+        now = time.monotonic()
+        if sum(w.size for w in progress.result.weights) <= SMALL_WEIGHTS or now - self.weights_at >= WEIGHTS_SECONDS:
+            weights, self.weights_at = progress.result.weights, now
+        val = list(progress.val_losses[new]) if progress.val_losses is not None else None
+        self.conn.send(messages.Report(self.job, progress.epoch, list(progress.losses[new]), val, progress.seconds, weights))
+        self.sent_epochs = progress.epoch
+        while self.conn.poll():
+            request = self.conn.recv()
+            self.closing = self.closing or request is None
+            if request is None or (isinstance(request, messages.StopJob) and request.job == self.job):
+                self.stopped = True
+        return not self.stopped
