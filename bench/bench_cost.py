@@ -15,7 +15,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 import numpy as np  # noqa: E402
 
 import seqcore  # noqa: E402
-from seqcore import cost, trainers  # noqa: E402
+from seqcore import cost  # noqa: E402
 from seqcore.training import train  # noqa: E402
 
 CASES = [
@@ -28,6 +28,9 @@ CASES = [
     dict(units=64, window=200, length=2000, layers=3, cell="rnn"),
     dict(units=32, window=10, length=10000, layers=1, cell="lstm"),
     dict(units=256, window=100, length=2000, layers=2, cell="lstm"),
+    dict(units=16, window=200, length=10000, layers=1, cell="rnn"),
+    dict(units=512, window=3, length=7, layers=3, cell="lstm"),
+    dict(units=100, window=30, length=3000, layers=1, cell="gru", batch_size=256),
 ]
 
 
@@ -44,7 +47,7 @@ def main() -> None:
             cost.check(config, windows)
         except seqcore.InputError as exc:
             allowed = f"no: {exc}"[:90]
-        trainers.warm_up(config, series)
+        train(series, config, check_cost=False)  # compiles (one epoch)
         epochs = max(1, min(20, int(2.0 / max(estimate.epoch_seconds, 1e-4))))
         timed = seqcore.TrainConfig(**{**config.__dict__, "epochs": epochs})
         began = time.perf_counter()

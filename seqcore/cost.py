@@ -9,16 +9,22 @@ bench/bench_cost.py (figures in BENCHMARKS.md).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
-from .config import CELLS, InputError, TrainConfig
+from .config import InputError, TrainConfig
 
-MAX_EPOCH_SECONDS = 0.4
+# estimated seconds on the project's 2-core machine. The estimate was off by up to about 2x (stacked
+# SimpleRNNs cost more than it says), so an estimate of 0.25 s keeps a real epoch within 0.5 s
+MAX_EPOCH_SECONDS = 0.25
 MAX_TRAINING_SECONDS = 60.0
-SECONDS_PER_WEIGHT_STEP = 2.0e-9  # one recurrent weight, one timestep of one window, forward and backward
-SECONDS_PER_BATCH_STEP = 1.0e-5  # one timestep of one batch, whatever its size
-SECONDS_PER_EPOCH = 1.0e-4
+# least-squares fit to bench/bench_cost.py's measurements, rounded up (BENCHMARKS.md)
+SECONDS_PER_FIRST_LAYER_WEIGHT_STEP = 1.5e-10  # a first-layer weight, one timestep of one window, forward and back
+SECONDS_PER_DEEPER_LAYER_WEIGHT_STEP = 3.0e-10  # the same for a stacked layer's weight
+SECONDS_PER_BATCH_STEP = 1.0e-5  # one timestep of one batch in one layer, whatever the sizes
+SECONDS_PER_BATCH_WEIGHT = 1.0e-8  # Adam's update of one weight, once per batch
+SECONDS_PER_EPOCH = 5.0e-4
 
 _GATES = {"lstm": 4, "gru": 3, "rnn": 1}
 
@@ -29,20 +35,23 @@ class Estimate:
     seconds: float
 
 
-def recurrent_weights(config: TrainConfig) -> int:
-    total, inputs = 0, 1
-    for _ in range(config.layers):
-        total += _GATES[config.cell] * config.units * (inputs + config.units + 1)
-        inputs = config.units
-    return total
+def layer_weights(config: TrainConfig) -> tuple[int, int]:
+    """The recurrent weights of the first layer, and of all the stacked layers after it."""
+    gates, units = _GATES[config.cell], config.units
+    first = gates * units * (1 + units + 1)
+    return first, (config.layers - 1) * gates * units * (units + units + 1)
 
 
 def estimate(config: TrainConfig, windows: int) -> Estimate:
     """Seconds for one epoch and for the whole training of `config` on `windows` windows."""
+    first, deeper = layer_weights(config)
     batches = math.ceil(windows / config.batch_size)
+    steps = windows * config.window
     epoch = (
-        SECONDS_PER_WEIGHT_STEP * windows * config.window * recurrent_weights(config)
+        SECONDS_PER_FIRST_LAYER_WEIGHT_STEP * steps * first
+        + SECONDS_PER_DEEPER_LAYER_WEIGHT_STEP * steps * deeper
         + SECONDS_PER_BATCH_STEP * batches * config.window * config.layers
+        + SECONDS_PER_BATCH_WEIGHT * batches * (first + deeper)
         + SECONDS_PER_EPOCH
     )
     return Estimate(epoch, epoch * config.epochs)
@@ -54,34 +63,40 @@ def check(config: TrainConfig, windows: int) -> None:
     if guess.epoch_seconds > MAX_EPOCH_SECONDS:
         field, advice = _biggest_factor(config, windows)
         raise InputError(
-            f"one epoch of this training would take about {guess.epoch_seconds:.2g} s, and the limit is "
-            f"{MAX_EPOCH_SECONDS:g} s so that Stop and the live chart stay quick; {advice}",
+            f"one epoch would take about {guess.epoch_seconds:.2g} s, over the {MAX_EPOCH_SECONDS:g} s limit that keeps Stop "
+            f"and the live chart quick; {advice}",
             field,
         )
     if guess.seconds > MAX_TRAINING_SECONDS:
         most = max(1, int(MAX_TRAINING_SECONDS / guess.epoch_seconds))
         raise InputError(
-            f"{config.epochs:,} epochs would take about {guess.seconds:.0f} s, and the limit is {MAX_TRAINING_SECONDS:g} s: "
-            f"use at most {most:,} epochs with these settings, or fewer units or a shorter window",
+            f"{config.epochs:,} epochs would take about {guess.seconds:.0f} s, over the {MAX_TRAINING_SECONDS:g} s limit "
+            f"for one training: use at most {most:,} epochs with these settings, or fewer units or a shorter window",
             "epochs",
         )
 
 
 def _biggest_factor(config: TrainConfig, windows: int) -> tuple[str, str]:
-    """The setting that grew the cost most against the notebook's (units count twice: weights grow as units²)."""
+    """The model setting that grew the cost most against the notebook's (units count twice: weights grow as units²), and its limit."""
     notebook = TrainConfig()
     growth = {
         "units": (config.units / notebook.units) ** 2,
         "window": config.window / notebook.window,
         "layers": config.layers / notebook.layers,
     }
-    field = max(growth, key=growth.get)
-    if growth[field] <= 1 and windows > 4 * growth[field]:
-        return "window", f"the series has {windows:,} windows: use a shorter series, or fewer units or a shorter window"
-    for smaller in range(getattr(config, field) - 1, 0, -1):
-        trial = TrainConfig(**{**config.__dict__, field: smaller})
-        if estimate(trial, windows if field != "window" else windows).epoch_seconds <= MAX_EPOCH_SECONDS:
-            word = {"units": "units", "window": "a window of", "layers": "layers"}[field]
-            shown = f"at most {word} {smaller}" if field == "window" else f"at most {smaller} {word}"
-            return field, f"the biggest factor is {field} ({getattr(config, field)} {CELLS[config.cell]} {field}): use {shown}"
-    return field, f"the biggest factor is {field} ({getattr(config, field)}): lower it, or use a shorter series"
+    factor = max(growth, key=growth.get)
+    value = getattr(config, factor)
+    fits = next((n for n in range(value - 1, 0, -1) if _affordable(dataclasses.replace(config, **{factor: n}), windows)), None)
+    name = {"units": "Units", "window": "Window", "layers": "Layers"}[factor]
+    if fits is None:
+        others = " or ".join(f"{n.capitalize()} ({getattr(config, n):,})" for n in growth if n != factor and getattr(config, n) > 1)
+        return factor, (
+            f"the biggest factor is {name} ({value:,}), but lowering it alone is not enough: also lower "
+            + (f"{others}, or use a shorter series ({windows:,} windows)" if others else f"the series' length ({windows:,} windows)")
+        )
+    return factor, f"the biggest factor is {name} ({value:,}): at most {fits:,} fits with these settings"
+
+
+def _affordable(config: TrainConfig, windows: int) -> bool:
+    guess = estimate(config, windows)
+    return guess.epoch_seconds <= MAX_EPOCH_SECONDS and guess.seconds <= MAX_TRAINING_SECONDS
