@@ -32,8 +32,28 @@ CAPTION = re.compile(r"^Run (\d+) on .* seed (\d+) · (\d+) epochs in ([\d.]+) s
 
 
 def rss_mib(pid: int) -> float:
-    with open(f"/proc/{pid}/status") as status:
-        return next(int(line.split()[1]) / 1024 for line in status if line.startswith("VmRSS:"))
+    """Resident memory of the server `pid` and its training workers (every process descended from it), summed."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                parent = int(open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                continue
+            children.setdefault(parent, []).append(int(entry))
+    tree, todo = [pid], list(children.get(pid, []))
+    while todo:
+        tree.append(todo.pop())
+        todo.extend(children.get(tree[-1], []))
+    return sum(_rss(member) for member in tree)
+
+
+def _rss(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            return next(int(line.split()[1]) / 1024 for line in status if line.startswith("VmRSS:"))
+    except (OSError, StopIteration):
+        return 0.0
 
 
 def cpu_seconds(pid: int) -> float:
@@ -54,7 +74,7 @@ def chromium_cpu_seconds() -> float:
 
 
 class Monitor(threading.Thread):
-    """Samples the server's memory every 0.1 s."""
+    """Samples the memory of the server and its workers every 0.1 s."""
 
     def __init__(self, pid: int):
         super().__init__(daemon=True)
@@ -189,7 +209,7 @@ async def main(n: int, browsers: bool, profile: str | None) -> None:
     )
     print(f"{'browsers' if browsers else 'protocol clients'}: CPU during the class, {wall:.1f} s wall: "
           f"server {cpu_used:.1f} s ({cpu_used / wall:.0%} of one core), {clients}")  # fmt: skip
-    print(f"server memory: {idle_before:.0f} MiB idle before, peak {monitor.peak:.0f} MiB, {idle_after:.0f} MiB after "
+    print(f"server and workers, memory: {idle_before:.0f} MiB idle before, peak {monitor.peak:.0f} MiB, {idle_after:.0f} MiB after "
           f"({idle_after - idle_before:+.0f} MiB; target within 100 MiB)")  # fmt: skip
 
 

@@ -1,8 +1,10 @@
 """Dashboard timings in a real browser: first page usable, click-to-first-loss-point, 500 epochs drawn, redraw cost.
 
 Run: .venv/bin/python bench/bench_ui.py   (needs Debian's chromium; about a minute)
-Targets: page usable <= 3 s after the health check; first loss point <= 1.5 s after the click;
-the notebook's 500 epochs finished and drawn <= 3 s; live redraws slow training by <= 20 %.
+The server is started as `make run` starts it (training workers first), and the first click comes as soon
+as the page is usable, as a teacher's would. Targets: page usable <= 2 s after the health check; first
+loss point <= 1 s after that first click; the notebook's 500 epochs finished and drawn <= 3 s; live
+redraws (and training in a worker) slow a 6000-epoch training by <= 10 % against a bare one.
 """
 
 import os
@@ -53,24 +55,27 @@ def main() -> None:
         page.wait_for_selector(APP_IDLE, timeout=60_000)
         usable = time.perf_counter() - start
         print(f"server health ok after start:          {health:6.2f} s")
-        print(f"first page usable after health ok:     {usable:6.2f} s  (target <= 3 s)")
-        time.sleep(4)  # a user reading the page: the warm-up traces meanwhile
-        first, done, caption = train_and_time(page, 1)
+        print(f"first page usable after health ok:     {usable:6.2f} s  (target <= 2 s)")
+        first, done, caption = train_and_time(page, 1)  # at once: the workers may still be starting
         metric = page.locator('[data-testid="stMetric"]', has_text="Next value after [5, 6, 7]")
         prediction = metric.locator('[data-testid="stMetricValue"]').inner_text()
-        print(f"click -> first loss point on screen:   {first:6.2f} s  (target <= 1.5 s)")
-        print(f"click -> 500 epochs finished, drawn:   {done:6.2f} s  (target <= 3 s); prediction {prediction}")
+        print(f"first click -> first loss point:       {first:6.2f} s  (target <= 1 s)")
+        print(f"first click -> 500 epochs drawn:       {done:6.2f} s  (target <= 3 s); prediction {prediction}")
+        time.sleep(2)
+        first, done, caption = train_and_time(page, 2)
+        print(f"second click -> first loss point:      {first:6.2f} s")
+        print(f"second click -> 500 epochs drawn:      {done:6.2f} s")
         # redraw cost: the app's own training time (its run caption) against a bare seqcore.train
         # without callback in this process, measured while the browser stays open on the idle page
         set_number(page, "epochs", LONG_EPOCHS)
-        live = sorted(float(re.search(r"in ([\d.]+) s", train_and_time(page, run)[2]).group(1)) for run in range(2, 2 + REPEATS))
+        live = sorted(float(re.search(r"in ([\d.]+) s", train_and_time(page, run)[2]).group(1)) for run in range(3, 3 + REPEATS))
         series = seqcore.get_dataset("ramp")
         seqcore.train(series, seqcore.TrainConfig(epochs=10))  # trace outside the timing
         bare = sorted(timed(lambda: seqcore.train(series, seqcore.TrainConfig(epochs=LONG_EPOCHS))) for _ in range(REPEATS))
         browser.close()
     live_s, bare_s = live[REPEATS // 2], bare[REPEATS // 2]
     print(f"{LONG_EPOCHS} epochs, median of {REPEATS}: in the app with live redraws {live_s:.2f} s {live}; "
-          f"bare, no callback {bare_s:.2f} s {bare}; slowdown {100 * (live_s / bare_s - 1):+.0f} % (target <= +20 %)")  # fmt: skip
+          f"bare, no callback {bare_s:.2f} s {bare}; slowdown {100 * (live_s / bare_s - 1):+.0f} % (target <= +10 %)")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -33,6 +33,8 @@ def results(state, settings) -> None:
             f"Run {shown['run']} was not saved, so it stays in this tab only: {plain(shown['not_saved'])}",
             icon=":material/cloud_off:",
         )
+        if shown["full"]:
+            st.page_link("pages/compare.py", label="Delete old runs on the Compare page", icon=":material/delete:")
     final = result.losses[-1]
     state.setdefault("predict_input", ", ".join(f"{v:g}" for v in result.series.to_numpy()[-config.window :]))
     ask, answer, loss, error = st.columns([1.3, 1, 1, 1])
@@ -73,6 +75,14 @@ def results(state, settings) -> None:
                        help="Load it with keras.models.load_model; it expects inputs divided by the scale.")  # fmt: skip
 
 
+@st.fragment(run_every=1.0)
+def workers_starting() -> None:
+    """Says the model is being prepared while no training process is ready (just after the server starts)."""
+    if engine.pool().status().ready:
+        st.rerun()  # the whole page, once: the notice goes
+    st.caption("⏳ Preparing the model… the training processes are starting; Train works now and begins when one is ready.")
+
+
 def page() -> None:
     settings = settings_sidebar()
     state = st.session_state
@@ -85,6 +95,9 @@ def page() -> None:
     clicked = button.button("Train", key="train", type="primary", disabled=not settings.ready, width="stretch")
     next_run = " · ".join(plain(part) for part in (settings.label, describe(settings.config) if settings.config else "") if part)
     info.caption(f"Next run: {next_run}" if next_run else "")
+    if engine.pool().status().ready == 0:
+        with info:
+            workers_starting()
     if "notice" in state:
         st.info(state.pop("notice"), icon=":material/stop_circle:")
     progress_slot, chart_slot = st.empty(), st.empty()

@@ -444,20 +444,19 @@ class _Slot:
 
     def _run(self, task: _Task) -> bool:
         """Serve one job to its end; True if the worker died before taking it and the job went back to the queue."""
+        conn, process = self.conn, self.process  # end() (the pool closing) may clear them meanwhile
         try:
-            if not self.process.is_alive():
+            if conn is None or not process.is_alive():
                 raise OSError("the worker has died")
-            self.conn.send(task.message)
+            conn.send(task.message)
         except (OSError, ValueError):
-            self._replace()  # it died before taking the job: the job goes back to the front of the queue
-            self.pool._submit(task, first=True)
-            return True
+            return self._lose(task, answered=False)  # it died before taking the job: back to the front of the queue
         stop_sent, answered = None, False
         while True:
             if task.stop_requested.is_set() and stop_sent is None:
                 stop_sent = time.monotonic()
                 try:
-                    self.conn.send(messages.StopJob(task.id))
+                    conn.send(messages.StopJob(task.id))
                 except (OSError, ValueError):
                     pass
             if stop_sent is not None and time.monotonic() - stop_sent > self.pool.grace:
@@ -465,12 +464,12 @@ class _Slot:
                 task.events.put(_Abandoned())
                 return False
             try:
-                if not self.conn.poll(0.02):
-                    if not self.process.is_alive():
+                if not conn.poll(0.02):
+                    if not process.is_alive():
                         return self._lose(task, answered)
                     continue
-                answer = self.conn.recv()
-            except (EOFError, OSError):
+                answer = conn.recv()
+            except (EOFError, OSError, ValueError):
                 return self._lose(task, answered)
             answered = True
             if isinstance(answer, messages.Preparing):
@@ -489,7 +488,7 @@ class _Slot:
         """The worker died during `task`. One that died before answering (killed while idle, say) gets the job
         back to the front of the queue, once; True then."""
         self._replace()
-        if not answered and not task.retried and not task.stop_requested.is_set():
+        if not answered and not task.retried and not task.stop_requested.is_set() and not self.pool._closed:
             task.retried = True
             self.pool._submit(task, first=True)
             return True

@@ -21,6 +21,11 @@ from .config import TrainConfig
 SCHEMA_VERSION = 1
 DEFAULT_PATH = Path(__file__).resolve().parents[1] / "data" / "runs.sqlite3"
 PATH_VARIABLE = "LAB_DB_PATH"  # set it to keep runs elsewhere
+# what one workspace may keep: a class's laptops and a shared server's disk stay within bounds
+MAX_RUNS = 200
+MAX_RUN_BYTES = 32 * 2**20
+MAX_WORKSPACE_BYTES = 512 * 2**20
+_STORED_BYTES = "LENGTH(weights) + LENGTH(series) + LENGTH(losses) + COALESCE(LENGTH(val_losses), 0) + LENGTH(predictions)"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS workspaces (
@@ -51,6 +56,10 @@ CREATE INDEX IF NOT EXISTS runs_by_workspace ON runs(workspace, id);
 
 class StoreError(RuntimeError):
     """The database cannot be read or written (read-only folder, full disk, corrupt file)."""
+
+
+class StoreFull(StoreError):
+    """The run, or the workspace with it, would pass what a workspace may keep; older runs are never dropped to make room."""
 
 
 def default_path() -> Path:
@@ -129,8 +138,25 @@ class RunStore:
             json.dumps(list(predictions)), prediction, result.seconds, result.n_train, weights.getvalue(),
         )  # fmt: skip
 
+        size = len(row[7]) + len(row[8]) + len(row[9] or "") + len(row[10]) + len(row[14])
+        if size > MAX_RUN_BYTES:
+            raise StoreFull(
+                f"this run takes {size / 2**20:.0f} MB (its weights, mostly), more than the {MAX_RUN_BYTES / 2**20:.0f} MB "
+                "a saved run may take; fewer units or layers make a smaller model"
+            )
+
         def insert(db):
             db.execute("BEGIN IMMEDIATE")
+            runs, stored = db.execute(
+                f"SELECT COUNT(*), COALESCE(SUM({_STORED_BYTES}), 0) FROM runs WHERE workspace = ?", (workspace,)
+            ).fetchone()
+            if runs >= MAX_RUNS:
+                raise StoreFull(f"this workspace keeps {runs} runs, the most it may; delete old runs on the Compare page to save new ones")
+            if stored + size > MAX_WORKSPACE_BYTES:
+                raise StoreFull(
+                    f"this workspace's runs take {stored / 2**20:.0f} MB, and this one would pass the {MAX_WORKSPACE_BYTES / 2**20:.0f} MB "
+                    "a workspace may keep; delete old runs on the Compare page to save new ones"
+                )
             db.execute("INSERT OR IGNORE INTO workspaces VALUES (?, ?)", (workspace, time.time()))
             cursor = db.execute(
                 "INSERT INTO runs (workspace, created, status, label, config, series_name, series_hash, series, losses,"

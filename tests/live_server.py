@@ -41,7 +41,9 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def streamlit_server(port: int | None = None, timeout: float = 60, db_path=None):
-    """Start the dashboard as `make run` does (workers first, then Streamlit) on localhost; yields (url, process, seconds until /_stcore/health said ok).
+    """Start the dashboard as `make run` does (workers, then Streamlit) on localhost.
+
+    Yields (url, process, seconds until /_stcore/health said ok).
 
     Runs are kept in `db_path`, else in $LAB_DB_PATH, else in a throw-away database.
     """

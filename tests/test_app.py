@@ -270,3 +270,16 @@ def test_an_upload_is_parsed_once_whatever_is_changed_after_it(app, monkeypatch)
     assert not at.exception and not at.error, errors(at)
     assert at.session_state["result"].series.tolist()[:2] == [10, 11]
     assert len(calls) == 1
+
+
+def test_a_full_workspace_says_the_run_was_not_saved_and_points_to_where_old_runs_are_deleted(app, monkeypatch):
+    import seqcore.store
+
+    monkeypatch.setattr(seqcore.store, "MAX_RUNS", 1)
+    at = train(app, epochs=5)
+    assert not at.warning
+    at.button(key="train").click().run()
+    warnings = [w.value for w in at.warning]
+    assert any("was not saved, so it stays in this tab only" in w and "the most it may" in w for w in warnings), warnings
+    assert len(at.session_state.runs) == 2 and at.session_state.runs[-1]["full"]
+    assert not at.exception

@@ -19,12 +19,14 @@ if not shutil.which(CHROMIUM):
 playwright = pytest.importorskip("playwright.sync_api")
 SHOTS = ROOT / "artifacts"
 LOSS_CHART = ".st-key-loss_chart .main-svg >> nth=0"
+SERVER: dict = {}  # the module's server process, for tests that look inside it
 
 
 @pytest.fixture(scope="module")
 def browser_page():
     SHOTS.mkdir(exist_ok=True)
-    with streamlit_server() as (url, _, _), playwright.sync_playwright() as p:
+    with streamlit_server() as (url, server, _), playwright.sync_playwright() as p:
+        SERVER["process"] = server
         browser = launch_chromium(p)
         page = browser.new_page(viewport={"width": 1280, "height": 800})
         page.set_default_timeout(60_000)
@@ -142,8 +144,17 @@ def test_the_cell_experiment_in_the_browser(browser_page):
     shot(page, "9-runs")
 
 
+def train_briefly(page) -> None:
+    """A short training of the current settings, waited for to the end (so a test needs no earlier test's run)."""
+    set_number(page, "epochs", 20)
+    page.click(".st-key-train button")
+    page.wait_for_selector(".st-key-prediction_chart .main-svg")
+    page.wait_for_selector(APP_IDLE)
+
+
 def test_a_reload_brings_the_runs_back(browser_page):
     page = browser_page
+    train_briefly(page)
     url = page.url
     assert "ws=" in url  # the workspace is in the address, so it can be reloaded or shared
     page.reload()
@@ -155,3 +166,30 @@ def test_a_reload_brings_the_runs_back(browser_page):
     no_exception(page)
     page.locator(".st-key-download_runs").scroll_into_view_if_needed()
     shot(page, "10-workspace")
+
+
+def loaded_libraries(pid: int) -> str:
+    return Path(f"/proc/{pid}/maps").read_text()
+
+
+def parent_of(process: Path) -> int | None:
+    try:
+        return int((process / "stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="reads /proc/<pid>/maps, which only Linux has")
+def test_the_server_process_never_loads_tensorflow(browser_page):
+    """Serving pages, training, predicting and forecasting: TensorFlow lives only in the worker processes."""
+    page = browser_page
+    train_briefly(page)
+    page.locator(".st-key-forecast_steps input").fill("12")
+    page.locator(".st-key-forecast_steps input").press("Enter")
+    page.wait_for_selector(APP_IDLE)
+    no_exception(page)
+    server = SERVER["process"].pid
+    assert "tensorflow" not in loaded_libraries(server)
+    children = [d for d in Path("/proc").iterdir() if d.name.isdigit() and parent_of(d) == server]
+    workers = [int(d.name) for d in children if b"spawn_main" in (d / "cmdline").read_bytes()]  # not the resource tracker
+    assert workers and all("libtensorflow" in loaded_libraries(worker) for worker in workers)

@@ -66,7 +66,6 @@ def test_the_estimate_grows_with_every_factor():
 
 def test_the_dashboard_shows_a_refusal_before_train_is_pressed():
     from streamlit.testing.v1 import AppTest
-
     from test_app import APP
 
     at = AppTest.from_file(APP, default_timeout=120).run()

@@ -150,3 +150,32 @@ def test_no_file_stays_open_between_calls(tmp_path, result):
     save(store, workspace, result)
     store.runs(workspace)
     assert open_files() == []
+
+
+def test_a_full_workspace_refuses_a_new_run_and_keeps_every_old_one(store, result, monkeypatch):
+    from seqcore import store as store_module
+
+    monkeypatch.setattr(store_module, "MAX_RUNS", 3)
+    workspace = new_workspace_id()
+    kept = [save(store, workspace, result) for _ in range(3)]
+    with pytest.raises(store_module.StoreFull, match="keeps 3 runs, the most it may; delete old runs on the Compare page"):
+        save(store, workspace, result)
+    assert [r["id"] for r in store.runs(workspace)] == kept  # nothing dropped, nothing half-written
+    save(store, new_workspace_id(), result)  # another workspace is not affected
+    store.delete_run(workspace, kept[0])
+    save(store, workspace, result)  # room again
+
+
+def test_a_run_or_workspace_past_its_size_is_refused_with_its_size(store, result, monkeypatch):
+    from seqcore import store as store_module
+
+    workspace = new_workspace_id()
+    monkeypatch.setattr(store_module, "MAX_RUN_BYTES", 1000)
+    with pytest.raises(store_module.StoreFull, match=r"this run takes \d+ MB .*fewer units or layers"):
+        save(store, workspace, result)
+    monkeypatch.setattr(store_module, "MAX_RUN_BYTES", 2**30)
+    save(store, workspace, result)
+    monkeypatch.setattr(store_module, "MAX_WORKSPACE_BYTES", 1000)
+    with pytest.raises(store_module.StoreFull, match="delete old runs on the Compare page"):
+        save(store, workspace, result)
+    assert len(store.runs(workspace)) == 1

@@ -63,8 +63,10 @@ def load_workspace(workspace: str) -> None:
         store_problem(str(exc))
 
 
-def _record(number, label, config, losses, val_losses, prediction, seconds, status, not_saved: str | None = None) -> dict:
-    """A run as the Compare page lists it; `not_saved` says why it is not in the database, when it is not."""
+def _record(
+    number, label, config, losses, val_losses, prediction, seconds, status, not_saved: str | None = None, full: bool = False
+) -> dict:
+    """A run as the Compare page lists it; `not_saved` says why it is not in the database (`full`: the workspace is)."""
     return {
         "run": number,
         "data": label,
@@ -79,6 +81,7 @@ def _record(number, label, config, losses, val_losses, prediction, seconds, stat
         "seconds": seconds,
         "status": status,
         "not_saved": not_saved,
+        "full": full,
         "losses": losses,
     }
 
@@ -107,7 +110,7 @@ def record_run(result, label: str, signature: Signature) -> dict:
     state = st.session_state
     runs = state.setdefault("runs", [])
     prediction = seqcore.predict_next(result, result.series.to_numpy()[-result.config.window :])
-    number, not_saved = None, None
+    number, not_saved, full = None, None, False
     access = run_store()
     if access.store is None:
         not_saved = access.problem
@@ -116,7 +119,7 @@ def record_run(result, label: str, signature: Signature) -> dict:
             predictions = seqcore.one_step_predictions(result)["predicted"].tolist()
             number = access.store.save_run(state.workspace, result, label, predictions, prediction)
         except seqcore.store.StoreError as exc:
-            not_saved = str(exc)
+            not_saved, full = str(exc), isinstance(exc, seqcore.store.StoreFull)
     newest = max((r["run"] for r in runs), default=0)
     if number is None:
         number = newest + 1
@@ -128,10 +131,10 @@ def record_run(result, label: str, signature: Signature) -> dict:
                 run["not_saved"] = run["not_saved"] or "the database that held it was removed"
                 run["run"] = newest = max(newest, number) + 1
                 run["name"] = f"run {run['run']}" + run["name"][run["name"].index(" ·") :]
-    if not_saved is None:
-        store_problem(None)  # saving works (again): no more warning at the top of the page
+    if not_saved is None or full:
+        store_problem(None)  # the database works (again): no more warning at the top of the page
     status = "stopped" if result.stopped else "finished"
-    record = _record(number, label, result.config, result.losses, result.val_losses, prediction, result.seconds, status, not_saved)
+    record = _record(number, label, result.config, result.losses, result.val_losses, prediction, result.seconds, status, not_saved, full)
     runs.append(record)
     _show_result(result, label, number)
     state.result_signature = signature

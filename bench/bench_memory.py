@@ -1,0 +1,63 @@
+"""Memory of the server and its training workers while students try many model sizes, then a class trains at once.
+
+Run: .venv/bin/python bench/bench_memory.py   (about five minutes on a 2-core machine)
+Against one real server (started as `make run` does): 3 rounds in which 12 sessions each train a new size
+(units 31-42, 5 epochs), then a class of 30 sessions at once (bench_class.py's protocol clients). After each
+step it prints the resident memory of the server process and of its workers, summed (a worker replaced
+meanwhile counts as its replacement). Target: within 150 MiB of the figure after round 1, and no growth from
+round to round.
+"""
+
+import asyncio
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests"))
+sys.path.insert(0, os.path.dirname(__file__))
+
+from bench_class import _rss, protocol_session, rss_mib  # noqa: E402
+from live_server import streamlit_server  # noqa: E402
+from protocol_client import ProtocolSession  # noqa: E402
+
+ROUNDS = 3
+SIZES = range(31, 43)
+CLASS = 30
+
+
+async def train_size(url: str, units: int) -> None:
+    async with ProtocolSession(url) as tab:
+        await tab.rerun(units=units, epochs=5)
+        await tab.rerun(press="train")
+        assert any(text.startswith("Run ") for text in tab.texts()), tab.problems()
+
+
+def show(label: str, pid: int, start: float) -> float:
+    server, total = _rss(pid), rss_mib(pid)
+    print(f"{label:34} server {server:6.0f} MiB  workers {total - server:6.0f} MiB  total {total:6.0f} MiB  "
+          f"[{time.perf_counter() - start:5.0f} s]", flush=True)  # fmt: skip
+    return total
+
+
+async def main() -> None:
+    with streamlit_server() as (url, server, _):
+        start = time.perf_counter()
+        await protocol_session(url, seed=99, units=30)  # the first training: every worker up and warm
+        time.sleep(5)
+        show("started, one training done", server.pid, start)
+        totals = []
+        for round_ in range(1, ROUNDS + 1):
+            for units in SIZES:
+                await train_size(url, units)
+            await asyncio.sleep(5)
+            totals.append(show(f"after round {round_} of {len(SIZES)} sizes", server.pid, start))
+        results = await asyncio.gather(*(protocol_session(url, seed=i, units=30 if i % 2 == 0 else 20) for i in range(CLASS)))
+        assert all(r["errors"] == 0 for r in results)
+        await asyncio.sleep(15)  # sessions end and release their state
+        totals.append(show(f"after a class of {CLASS}", server.pid, start))
+    print(f"largest growth after round 1: {max(totals) - totals[0]:+.0f} MiB (target <= 150); "
+          f"round to round: {totals[1] - totals[0]:+.0f}, {totals[2] - totals[1]:+.0f} MiB")  # fmt: skip
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
