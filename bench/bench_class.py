@@ -23,6 +23,8 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests"))
+# compiled programs kept where `make run` keeps them, so the server starts as a restarted `make run` does
+os.environ.setdefault("LAB_XLA_CACHE", os.path.join(os.path.dirname(__file__), "..", "data", "xla-cache"))
 
 from live_server import APP_IDLE, CHROMIUM, CHROMIUM_ARGS, streamlit_server  # noqa: E402
 from playwright.async_api import async_playwright  # noqa: E402

@@ -26,7 +26,7 @@ SINE_10000 = np.sin(np.arange(10000) / 7) * 50 + 100
 CASES = {
     "LSTM 512 units x 3 layers, the notebook's 4 windows": (np.arange(1.0, 8.0), dict(units=512, layers=3, scale=100)),
     "LSTM 80 units, window 50, 950 windows": (SINE_1000, dict(units=80, window=50, scale=200)),
-    "GRU 64 x 2 layers, window 30, 970 windows": (SINE_1000, dict(cell="gru", units=64, layers=2, window=30, scale=200)),
+    "GRU 64 x 2 layers, window 20, 980 windows": (SINE_1000, dict(cell="gru", units=64, layers=2, window=20, scale=200)),
     "SimpleRNN 16 units, window 70, 9930 windows": (SINE_10000, dict(cell="rnn", units=16, window=70, scale=200)),
 }
 

@@ -13,6 +13,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests"))
+# compiled programs kept where `make run` keeps them, so the server starts as a restarted `make run` does
+os.environ.setdefault("LAB_XLA_CACHE", os.path.join(os.path.dirname(__file__), "..", "data", "xla-cache"))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
 from live_server import APP_IDLE, LOSS_CURVE_DRAWN, launch_chromium, set_number, streamlit_server  # noqa: E402

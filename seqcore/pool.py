@@ -36,7 +36,9 @@ WORKERS_VARIABLE = "LAB_WORKERS"
 GRACE_SECONDS = 1.0  # a stopped training's worker must answer within this, or it is replaced
 START_SECONDS = 180.0  # a new worker that has not said Ready by then is given up and started again
 WORKER_ARCHITECTURES = 12  # a worker that has built more is replaced after its job (TensorFlow never frees them)
-WORKER_MEMORY_MIB = 1536.0  # likewise past this resident memory
+# likewise once it holds this much more memory than when it was ready: what each new architecture's compiled
+# loop keeps is never given back (BENCHMARKS.md), and this bounds a class's server at a cost of a restart now and then
+WORKER_GROWTH_MIB = 75.0
 LOST = (
     "the training process ended unexpectedly (it may have run out of memory), so this run stopped here; "
     "a new one has been started, so press Train to try again, perhaps with fewer units, layers or a shorter window"
@@ -202,7 +204,7 @@ class TrainingPool:
     def __init__(self, workers: int | None = None, grace: float = GRACE_SECONDS, limits: Limits | None = None):
         self.size = workers or worker_count()
         self.grace = grace
-        self.limits = limits or Limits(WORKER_ARCHITECTURES, WORKER_MEMORY_MIB)
+        self.limits = limits or Limits(WORKER_ARCHITECTURES, WORKER_GROWTH_MIB)
         self._context = multiprocessing.get_context("spawn")
         self._ids = itertools.count(1)
         self._pending: deque[_Task] = deque()
@@ -311,7 +313,7 @@ class TrainingPool:
                 task.events.put(Queued(ahead))
 
     def _next(self, slot: _Slot) -> _Task | None:
-        """The job for an idle worker: the oldest waiting, preferring one whose model this worker has; else a warm-up.
+        """The job for an idle worker: the oldest waiting (left to another idle worker that has its model); else a warm-up.
 
         None when the pool closes, or when this worker's process has died while idle (the caller starts another).
         """
@@ -321,10 +323,10 @@ class TrainingPool:
                     slot.ready = False
                     return None
                 if self._pending:
-                    mine = [t for t in self._pending if t.architecture is not None and t.architecture in slot.architectures]
-                    task = mine[0] if mine else self._pending[0]
+                    task = self._pending[0]  # first come, first served: the queue positions users see stay true
                     others = [s for s in self._slots if s is not slot and s.ready and s.task is None]
-                    if not mine and any(task.architecture in s.architectures for s in others if task.architecture):
+                    known = task.architecture is not None and task.architecture in slot.architectures
+                    if not known and any(task.architecture in s.architectures for s in others if task.architecture):
                         self._cond.wait(0.05)  # an idle worker that has this model ready takes it, sparing a compile
                         continue
                     self._pending.remove(task)
@@ -369,6 +371,13 @@ class _Slot:
         self.thread = threading.Thread(target=self._serve_forever, name=f"seqcore-worker-{index}", daemon=True)
 
     def _serve_forever(self) -> None:
+        if self.index > 0:
+            # the first worker starts alone: on a 2-core laptop two TensorFlow imports at once would hold both
+            # cores while the first page loads, and the first worker is ready sooner
+            first = self.pool._slots[0]
+            deadline = time.monotonic() + START_SECONDS
+            while not first.ready and not self.pool._closed and time.monotonic() < deadline:
+                time.sleep(0.05)
         while not self.pool._closed:
             if not self.ready and not self._start():
                 continue

@@ -29,7 +29,8 @@ def train(
 ) -> TrainResult:
     """Train a fresh model (initial weights decided by `config.seed`) on `series`, shape `(length,)`.
 
-    `on_progress(Progress)` is called about every `report_every` seconds; returning False stops
+    `on_progress(Progress)` is called after the first epoch, then about every `report_every` seconds, and after
+    the last epoch; returning False stops
     training and returns what was learned so far with `stopped=True`. Exceptions it
     raises propagate unchanged. Raises `InputError` for a series that does not fit the
     config, or a training too costly to allow (`seqcore.cost`; `check_cost=False` lifts that
@@ -59,6 +60,7 @@ def train(
         )
 
     chunk = 1 if on_progress is not None else trainers.CHUNK  # a first report after one epoch, however large the model
+    reported = None  # when on_progress was last called: calls of the loop can be much shorter than report_every
     while len(losses) < config.epochs:
         n = min(chunk, config.epochs - len(losses), trainers.CHUNK)
         began = time.perf_counter()
@@ -76,7 +78,10 @@ def train(
             )
         losses.extend(chunk_losses.tolist())
         val_losses.extend(chunk_val.tolist())
-        if on_progress is not None:
+        now = time.perf_counter()
+        due = reported is None or now - reported >= report_every or len(losses) == config.epochs
+        if on_progress is not None and due:
+            reported = now
             snapshot = result(stopped=len(losses) < config.epochs)
             report = Progress(
                 epoch=len(losses),

@@ -27,7 +27,7 @@ class Limits:
     """When a worker asks to be replaced after its current job."""
 
     architectures: int
-    memory_mib: float
+    growth_mib: float  # resident memory gained since the worker was ready
 
 
 def resident_mib() -> float:
@@ -60,6 +60,7 @@ def main(conn, limits: Limits) -> None:
     from . import trainers  # imports TensorFlow: here, in the worker, never in the server
 
     trainers.warm_up(TrainConfig())
+    baseline = resident_mib()
     conn.send(messages.Ready(_architectures()))
     while True:
         try:
@@ -76,7 +77,7 @@ def main(conn, limits: Limits) -> None:
             text = "".join(traceback.format_exception_only(exc)).strip()
             final = dict(cls=messages.Failed, message=text, input_error=False, force_retire=True)
         closing = final.pop("closing", False)
-        retire = final.pop("force_retire", False) or _should_retire(limits)
+        retire = final.pop("force_retire", False) or _should_retire(limits, baseline)
         cls = final.pop("cls")
         conn.send(cls(job=job.job, architectures=_architectures(), retire=retire, **final))
         if retire or closing:
@@ -89,10 +90,10 @@ def _architectures() -> frozenset:
     return frozenset(trainers._trainers)
 
 
-def _should_retire(limits: Limits) -> bool:
+def _should_retire(limits: Limits, baseline: float) -> bool:
     from . import trainers
 
-    return trainers.architectures() > limits.architectures or resident_mib() > limits.memory_mib
+    return trainers.architectures() > limits.architectures or resident_mib() - baseline > limits.growth_mib
 
 
 def _serve(conn, job) -> dict:
@@ -100,7 +101,10 @@ def _serve(conn, job) -> dict:
     from .training import train
 
     if isinstance(job, messages.WarmJob):
-        trainers.warm_up(job.config, job.values)
+        try:
+            trainers.warm_up(job.config, job.values)
+        except InputError:
+            pass  # settings that cannot train: the page says why; there is nothing to compile
         return dict(cls=messages.Warmed)
     if isinstance(job, messages.ExportJob):
         return dict(cls=messages.Exported, data=keras_bytes(job.config, job.weights))

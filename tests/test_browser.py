@@ -146,6 +146,9 @@ def test_the_cell_experiment_in_the_browser(browser_page):
 
 def train_briefly(page) -> None:
     """A short training of the current settings, waited for to the end (so a test needs no earlier test's run)."""
+    page.locator('[data-testid="stSidebarNav"]').get_by_text("Train", exact=True).click()
+    page.wait_for_selector(".st-key-train button:not([disabled])")
+    page.wait_for_selector(APP_IDLE)
     set_number(page, "epochs", 20)
     page.click(".st-key-train button")
     page.wait_for_selector(".st-key-prediction_chart .main-svg")

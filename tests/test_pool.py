@@ -25,7 +25,9 @@ LONG = seqcore.TrainConfig(epochs=10_000, units=24)  # far longer than any test 
 
 @pytest.fixture(scope="module")
 def pool():
-    pool = TrainingPool(workers=1)
+    # no replacement for memory here (tests of that make their own pool): a replaced worker would make
+    # "which worker has which model" depend on the order the tests run in
+    pool = TrainingPool(workers=1, limits=Limits(architectures=1000, growth_mib=1e9))
     assert pool.wait_ready(), "the worker did not start"
     yield pool
     pool.close()
@@ -161,8 +163,20 @@ def test_the_keras_file_from_a_worker_predicts_what_the_numpy_forward_pass_does(
     assert keras_says == pytest.approx(seqcore.predict_next(result, [5, 6, 7]), abs=1e-4)
 
 
+def test_a_worker_past_its_memory_growth_limit_is_replaced_after_its_job():
+    pool = TrainingPool(workers=1, limits=Limits(architectures=100, growth_mib=0.0))  # any growth at all
+    try:
+        assert pool.wait_ready()
+        first = pool.pids()
+        outcome = pool.train(RAMP, seqcore.TrainConfig(epochs=5, units=33, layers=2)).wait(120)  # a new model: memory grows
+        assert outcome.result.epochs_trained == 5  # the job itself finishes normally
+        assert pool.wait_ready() and pool.replaced == 1 and pool.pids() != first
+    finally:
+        pool.close()
+
+
 def test_a_worker_past_its_architecture_limit_is_replaced_after_its_job():
-    pool = TrainingPool(workers=1, limits=Limits(architectures=2, memory_mib=1e9))
+    pool = TrainingPool(workers=1, limits=Limits(architectures=2, growth_mib=1e9))
     try:
         assert pool.wait_ready()
         first = pool.pids()
@@ -192,3 +206,24 @@ if __name__ == "__main__":
     out = subprocess.run([sys.executable, str(script)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]
     assert json.loads(out.stdout.strip().splitlines()[-1]) == {"epochs": 50, "tensorflow": False, "keras": False}
+
+
+def wait_for(condition, timeout=60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def test_a_warm_up_compiles_ahead_so_the_training_starts_without_preparing(pool):
+    config = seqcore.TrainConfig(units=13, epochs=30)
+    training = pool.train(RAMP, config)  # not warmed: it says it is preparing the model first
+    assert any(isinstance(e, Preparing) for e in events_until(training, lambda e: False))
+    warmed = seqcore.TrainConfig(units=14, epochs=30)
+    replaced = pool.replaced
+    pool.warm("a session", seqcore.TrainConfig(window=10), RAMP)  # settings that cannot train: nothing to do
+    pool.warm("a session", warmed, RAMP)  # replaces that session's pending warm-up
+    wait_for(lambda: warmed.architecture in pool._slots[0].architectures)
+    events = events_until(pool.train(RAMP, warmed), lambda e: False)
+    assert not any(isinstance(e, Preparing) for e in events) and events[-1].result.epochs_trained == 30
+    assert pool.replaced == replaced  # the refused warm-up cost no worker

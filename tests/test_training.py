@@ -59,7 +59,7 @@ def test_same_losses_in_a_fresh_process(ramp):
 
 def test_progress_reports_start_early_and_cover_every_epoch(ramp):
     reports = []
-    result = train(ramp, TrainConfig(epochs=300, units=8), on_progress=reports.append)
+    result = train(ramp, TrainConfig(epochs=300, units=8), on_progress=reports.append, report_every=0)  # a report per call
     assert reports[0].epoch <= 4  # a live chart gets its first point straight away
     assert len(reports) >= 3
     assert [r.epoch for r in reports] == sorted({r.epoch for r in reports})
@@ -68,7 +68,7 @@ def test_progress_reports_start_early_and_cover_every_epoch(ramp):
 
 
 def test_returning_false_stops_and_keeps_the_curve_so_far(ramp):
-    result = train(ramp, TrainConfig(epochs=5000, units=8), on_progress=lambda p: p.epoch < 40)
+    result = train(ramp, TrainConfig(epochs=5000, units=8), on_progress=lambda p: p.epoch < 40, report_every=0)
     assert result.stopped
     assert 40 <= result.epochs_trained < 5000
     assert np.isfinite(predict_next(result, [5, 6, 7]))
@@ -141,7 +141,7 @@ def test_result_model_is_a_standalone_keras_model(notebook_result):
 def test_each_progress_report_carries_a_usable_partial_result(ramp):
     """What a dashboard keeps when a click interrupts training: the curve and weights so far."""
     reports = []
-    train(ramp, TrainConfig(epochs=400, units=8), on_progress=lambda p: reports.append(p) or p.epoch < 50)
+    train(ramp, TrainConfig(epochs=400, units=8), on_progress=lambda p: reports.append(p) or p.epoch < 50, report_every=0)
     partial = reports[-1].result
     assert partial.stopped and partial.losses == list(reports[-1].losses) and partial.epochs_trained >= 50
     assert np.isfinite(predict_next(partial, [5, 6, 7]))
