@@ -5,7 +5,7 @@ Against one real server (started as `make run` does): 3 rounds in which 12 sessi
 (units 31-42, 5 epochs), then a class of 30 sessions at once (bench_class.py's protocol clients). After each
 step it prints the resident memory of the server process and of its workers, summed (a worker replaced
 meanwhile counts as its replacement). Target: within 150 MiB of the figure after round 1, and no growth from
-round to round.
+round to round. Each snapshot waits until both workers are up (none mid-replacement) and the total holds still.
 """
 
 import asyncio
@@ -34,7 +34,34 @@ async def train_size(url: str, units: int) -> None:
         assert any(text.startswith("Run ") for text in tab.texts()), tab.problems()
 
 
+def settle(pid: int, workers: int = 2) -> None:
+    """Wait until every worker is up (none mid-replacement) and the total holds still, so snapshots compare."""
+    previous = -1.0
+    for _ in range(120):
+        time.sleep(1.0)
+        spawned = sum(1 for entry in os.listdir("/proc") if entry.isdigit() and b"spawn_main" in _cmdline(entry) and _parent(entry) == pid)
+        total = rss_mib(pid)
+        if spawned == workers and abs(total - previous) < 5:
+            return
+        previous = total
+
+
+def _cmdline(entry: str) -> bytes:
+    try:
+        return open(f"/proc/{entry}/cmdline", "rb").read()
+    except OSError:
+        return b""
+
+
+def _parent(entry: str) -> int:
+    try:
+        return int(open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return -1
+
+
 def show(label: str, pid: int, start: float) -> float:
+    settle(pid)
     server, total = _rss(pid), rss_mib(pid)
     print(f"{label:34} server {server:6.0f} MiB  workers {total - server:6.0f} MiB  total {total:6.0f} MiB  "
           f"[{time.perf_counter() - start:5.0f} s]", flush=True)  # fmt: skip
@@ -45,18 +72,17 @@ async def main() -> None:
     with streamlit_server() as (url, server, _):
         start = time.perf_counter()
         await protocol_session(url, seed=99, units=30)  # the first training: every worker up and warm
-        time.sleep(5)
-        show("started, one training done", server.pid, start)
+        first = show("started, one training done", server.pid, start)
         totals = []
         for round_ in range(1, ROUNDS + 1):
             for units in SIZES:
                 await train_size(url, units)
-            await asyncio.sleep(5)
             totals.append(show(f"after round {round_} of {len(SIZES)} sizes", server.pid, start))
         results = await asyncio.gather(*(protocol_session(url, seed=i, units=30 if i % 2 == 0 else 20) for i in range(CLASS)))
         assert all(r["errors"] == 0 for r in results)
         await asyncio.sleep(15)  # sessions end and release their state
         totals.append(show(f"after a class of {CLASS}", server.pid, start))
+    print(f"started at {first:.0f} MiB; after round 1 {totals[0]:.0f} MiB; highest since {max(totals):.0f} MiB")
     print(f"largest growth after round 1: {max(totals) - totals[0]:+.0f} MiB (target <= 150); "
           f"round to round: {totals[1] - totals[0]:+.0f}, {totals[2] - totals[1]:+.0f} MiB")  # fmt: skip
 

@@ -74,7 +74,8 @@ class Done:
 
     job: int
     architectures: frozenset
-    retire: bool
+    retire: bool  # the worker is ending (a bug, too many architectures, or far past its memory limit)
+    growth_mib: float = 0.0  # resident memory gained since the worker was ready
 
 
 @dataclass(frozen=True)

@@ -36,8 +36,8 @@ WORKERS_VARIABLE = "LAB_WORKERS"
 GRACE_SECONDS = 1.0  # a stopped training's worker must answer within this, or it is replaced
 START_SECONDS = 180.0  # a new worker that has not said Ready by then is given up and started again
 WORKER_ARCHITECTURES = 12  # a worker that has built more is replaced after its job (TensorFlow never frees them)
-# likewise once it holds this much more memory than when it was ready: what each new architecture's compiled
-# loop keeps is never given back (BENCHMARKS.md), and this bounds a class's server at a cost of a restart now and then
+# likewise once it holds this much more memory than when it was ready (when no training is waiting; always
+# past twice this): what each new architecture's compiled loop keeps is never given back (BENCHMARKS.md)
 WORKER_GROWTH_MIB = 75.0
 LOST = (
     "the training process ended unexpectedly (it may have run out of memory), so this run stopped here; "
@@ -343,6 +343,10 @@ class TrainingPool:
                 self._cond.wait(timeout=min(0.5, max(0.01, soonest)))  # and look again at whether this worker is alive
             return None
 
+    def _trainings_waiting(self) -> bool:
+        with self._cond:
+            return any(task.kind == "train" for task in self._pending)
+
     def _done(self, slot: _Slot) -> None:
         with self._cond:
             slot.task = None
@@ -489,7 +493,7 @@ class _Slot:
                 task.answer = answer
                 self.architectures = answer.architectures
                 task.events.put(answer)
-                if answer.retire:
+                if answer.retire or (answer.growth_mib > self.pool.limits.growth_mib and not self.pool._trainings_waiting()):
                     self._replace()
                 return False
 

@@ -24,10 +24,15 @@ SMALL_WEIGHTS = 250_000  # up to this many numbers, weights go with every report
 
 @dataclass(frozen=True)
 class Limits:
-    """When a worker asks to be replaced after its current job."""
+    """When a worker is replaced after its current job.
+
+    Past `architectures` it ends itself, and past twice `growth_mib` (resident memory gained since it was
+    ready). Past `growth_mib` the pool replaces it, unless trainings are waiting: a class is not made to
+    wait for a restart, and the worker is replaced after a later job instead.
+    """
 
     architectures: int
-    growth_mib: float  # resident memory gained since the worker was ready
+    growth_mib: float
 
 
 def resident_mib() -> float:
@@ -77,9 +82,10 @@ def main(conn, limits: Limits) -> None:
             text = "".join(traceback.format_exception_only(exc)).strip()
             final = dict(cls=messages.Failed, message=text, input_error=False, force_retire=True)
         closing = final.pop("closing", False)
-        retire = final.pop("force_retire", False) or _should_retire(limits, baseline)
+        growth = resident_mib() - baseline
+        retire = final.pop("force_retire", False) or _must_retire(limits, growth)
         cls = final.pop("cls")
-        conn.send(cls(job=job.job, architectures=_architectures(), retire=retire, **final))
+        conn.send(cls(job=job.job, architectures=_architectures(), retire=retire, growth_mib=growth, **final))
         if retire or closing:
             return
 
@@ -90,10 +96,10 @@ def _architectures() -> frozenset:
     return frozenset(trainers._trainers)
 
 
-def _should_retire(limits: Limits, baseline: float) -> bool:
+def _must_retire(limits: Limits, growth: float) -> bool:
     from . import trainers
 
-    return trainers.architectures() > limits.architectures or resident_mib() - baseline > limits.growth_mib
+    return trainers.architectures() > limits.architectures or growth > 2 * limits.growth_mib
 
 
 def _serve(conn, job) -> dict:

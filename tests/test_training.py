@@ -213,3 +213,34 @@ def test_concurrent_trainings_share_one_trace_and_match_lone_ones(ramp):
     assert len(trainers.trainer_for(configs[0])._loops) == 1
     for config in configs:
         assert results[config.seed].losses == train(ramp, config).losses
+
+
+def test_without_xla_the_same_loop_trains_to_the_same_curve(ramp):
+    """SEQCORE_XLA=0 (or XLA failing) runs the same loop unjitted: the curve agrees to float32 rounding."""
+    config = TrainConfig(epochs=60, units=8, seed=5)
+    code = (
+        "import json, seqcore; "
+        "r = seqcore.train(seqcore.get_dataset('ramp'), seqcore.TrainConfig(epochs=60, units=8, seed=5)); "
+        "print(json.dumps(r.losses))"
+    )
+    env = {**__import__("os").environ, "SEQCORE_XLA": "0"}
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    np.testing.assert_allclose(json.loads(out.stdout.strip().splitlines()[-1]), train(ramp, config).losses, rtol=1e-4)
+
+
+def test_a_failing_xla_compile_falls_back_to_the_plain_loop(ramp, monkeypatch):
+    from seqcore import trainers
+    from seqcore._tf import tf
+
+    config = TrainConfig(epochs=30, units=19)
+    trainer = trainers.trainer_for(config)
+    real = trainer._loop
+
+    def refuse_xla(variant, xla):
+        if xla:
+            raise tf.errors.InvalidArgumentError(None, None, "XLA cannot compile this here")
+        return real(variant, xla)
+
+    monkeypatch.setattr(trainer, "_loop", refuse_xla)
+    result = train(ramp, config)
+    assert trainer.xla is False and result.epochs_trained == 30 and result.losses[-1] < result.losses[0]
