@@ -57,7 +57,8 @@ def results(state, settings) -> None:
                    f"typical error ±{math.sqrt(result.val_losses[-1]) * config.scale:.3g}.")  # fmt: skip
     st.caption(f"The loss is measured on values divided by the scale ({config.scale:g}); "
                "its square root times the scale is a typical error in the series' own units.")  # fmt: skip
-    st.plotly_chart(charts.loss_figure(result.losses, result.val_losses), width="stretch", key="loss_chart")
+    loss = charts.remembered("loss", (state.result_run, id(result)), lambda: charts.loss_figure(result.losses, result.val_losses))
+    st.plotly_chart(loss, width="stretch", key="loss_chart")
 
     _, steps_box = st.columns([3, 1], vertical_alignment="bottom")
     steps = steps_box.number_input("Forecast steps", 1, 200, key="forecast_steps",
@@ -67,12 +68,21 @@ def results(state, settings) -> None:
     if state.get("prediction_cache", (None,))[0] != key:
         state.prediction_cache = (key, seqcore.one_step_predictions(result), seqcore.forecast(result, result.series.to_numpy(), int(steps)))
     _, predictions, forecast = state.prediction_cache
-    st.plotly_chart(charts.prediction_figure(result.series, predictions, forecast), width="stretch", key="prediction_chart")
+    figure = charts.remembered(
+        "prediction", (state.result_run, id(result), int(steps)), lambda: charts.prediction_figure(result.series, predictions, forecast)
+    )
+    st.plotly_chart(figure, width="stretch", key="prediction_chart")
     st.caption("Dots: the model's guess for each value from the window before it. "
                "Dashed: the forecast, each step built on the previous guesses, so errors can grow.")  # fmt: skip
     st.download_button("Download the trained model (.keras)", lambda: engine.keras_file(result), file_name=f"run-{state.result_run}.keras",
                        mime="application/octet-stream", key="download_model", on_click="ignore",
                        help="Load it with keras.models.load_model; it expects inputs divided by the scale.")  # fmt: skip
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def shared_series_figure(label: str, series_hash: str, _series):
+    """The series before any training, built once for every session that shows it (a class opens the same one)."""
+    return charts.series_figure(_series, f"The series: {label}")
 
 
 @st.fragment(run_every=1.0)
@@ -113,7 +123,8 @@ def page() -> None:
         results(state, settings)
     elif not clicked:
         if settings.series is not None:
-            st.plotly_chart(charts.series_figure(settings.series, f"The series: {settings.label}"), width="stretch", key="series_chart")
+            figure = shared_series_figure(settings.signature.label, settings.signature.series_hash, settings.series)
+            st.plotly_chart(figure, width="stretch", key="series_chart")
         st.info("No training yet. With the defaults this is the reference notebook: the ramp 1..7, an LSTM with "
                 "30 units and 500 epochs; it should predict about 8.01 after 5, 6, 7.", icon=":material/arrow_forward:")  # fmt: skip
     engine.prepare_in_background(settings)

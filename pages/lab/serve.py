@@ -19,6 +19,7 @@ def main(arguments: list[str]) -> None:
     engine.pool()  # spawns the workers now; each imports TensorFlow and compiles the notebook's model
     # the pages' own imports (pandas, plotly, seqcore), done once here instead of in the first visitor's page load
     from pages.lab import charts, live, sidebar  # noqa: F401
+
     sys.argv = ["streamlit", "run", str(APP), *arguments]
     cli.main()
 
