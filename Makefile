@@ -36,7 +36,10 @@ test: lint chromium
 
 bench: $(STAMP) chromium
 	$(BIN)/python bench/bench_train.py
+	$(BIN)/python bench/bench_cost.py
+	$(BIN)/python bench/bench_stop.py
 	$(BIN)/python bench/bench_parse.py
 	$(BIN)/python bench/bench_interrupt.py
 	$(BIN)/python bench/bench_ui.py
-	$(BIN)/python bench/bench_class.py 10
+	$(BIN)/python bench/bench_memory.py
+	$(BIN)/python bench/bench_class.py 30

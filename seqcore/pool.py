@@ -492,8 +492,12 @@ class _Slot:
             elif isinstance(answer, messages.Done):
                 task.answer = answer
                 self.architectures = answer.architectures
+                replace = answer.retire or (answer.growth_mib > self.pool.limits.growth_mib and not self.pool._trainings_waiting())
+                if replace:
+                    with self.pool._cond:
+                        self.ready = False  # before the answer is out: nobody sees this worker as ready any more
                 task.events.put(answer)
-                if answer.retire or (answer.growth_mib > self.pool.limits.growth_mib and not self.pool._trainings_waiting()):
+                if replace:
                     self._replace()
                 return False
 
