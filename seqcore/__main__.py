@@ -166,8 +166,11 @@ class _ProgressBar:
 def _import_tensorflow_quietly() -> None:
     """Import TensorFlow with its C++ start-up notices (which ignore its log-level setting) off the terminal.
 
-    A Ctrl-C meanwhile ends the process from its signal handler: raised as a KeyboardInterrupt inside
-    the import, it was swallowed somewhere in TensorFlow's own imports and the training went ahead (seen here).
+    A Ctrl-C meanwhile must end the process with one line. Python's own handling of it is not enough here:
+    raised as a KeyboardInterrupt inside the import it was swallowed, and a signal arriving early in the
+    import was lost altogether (training went ahead: seen here with a Ctrl-C 0.2-0.5 s after start). So where
+    the system allows, SIGINT is blocked during the import, which keeps it pending whatever the import does,
+    and looked for afterwards; elsewhere a handler ends the process.
     """
     saved = os.dup(2)
 
@@ -175,14 +178,21 @@ def _import_tensorflow_quietly() -> None:
         os.write(saved, f"{PROG}: interrupted (Ctrl-C) before training started; nothing was trained\n".encode())
         os._exit(INTERRUPTED)
 
+    blocking = hasattr(signal, "pthread_sigmask")
+    if blocking:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     previous = signal.signal(signal.SIGINT, leave)
     try:
         with open(os.devnull, "w") as devnull:
             os.dup2(devnull.fileno(), 2)
             from . import _tf  # noqa: F401
     finally:
-        signal.signal(signal.SIGINT, previous)
         os.dup2(saved, 2)
+        if blocking and signal.SIGINT in signal.sigpending():
+            leave()
+        signal.signal(signal.SIGINT, previous)
+        if blocking:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
         os.close(saved)
 
 
