@@ -90,7 +90,7 @@ def workers_starting() -> None:
     """Says the model is being prepared while no training process is ready (just after the server starts)."""
     if engine.pool().status().ready:
         st.rerun()  # the whole page, once: the notice goes
-    st.caption("⏳ Preparing the model… the training processes are starting; Train works now and begins when one is ready.")
+    st.caption("Preparing the model… the training processes are starting; Train works now and begins when one is ready.")
 
 
 def page() -> None:

@@ -93,5 +93,5 @@ def train_live(series, config, label: str, signature, slots: LiveSlots):
 
 def queued_text(ahead: int) -> str:
     if ahead == 0:
-        return "Every training process is busy: yours starts next."
+        return "Waiting for a free training process: yours starts next."
     return f"Every training process is busy: {ahead} training{'s' if ahead > 1 else ''} ahead of yours."
