@@ -112,7 +112,11 @@ def test_a_folder_as_csv_is_named(tmp_path):
 
 
 def start(*args) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "seqcore", *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    """The command line as a user's terminal starts it: with Ctrl-C live, even when this suite runs as a background
+    job (whose children inherit an ignored SIGINT, and Python then never turns it into KeyboardInterrupt)."""
+    live_ctrl_c = (lambda: signal.signal(signal.SIGINT, signal.SIG_DFL)) if sys.platform != "win32" else None
+    command = [sys.executable, "-m", "seqcore", *args]
+    return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=live_ctrl_c)
 
 
 def wait_for_line(process: subprocess.Popen, words: str) -> None:
