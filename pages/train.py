@@ -105,7 +105,7 @@ def page() -> None:
     clicked = button.button("Train", key="train", type="primary", disabled=not settings.ready, width="stretch")
     next_run = " · ".join(plain(part) for part in (settings.label, describe(settings.config) if settings.config else "") if part)
     info.caption(f"Next run: {next_run}" if next_run else "")
-    if engine.pool().status().ready == 0:
+    if not clicked and engine.pool().status().ready == 0:  # after a click the progress bar says it instead
         with info:
             workers_starting()
     if "notice" in state:
