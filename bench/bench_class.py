@@ -38,16 +38,20 @@ def rss_mib(pid: int) -> float:
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
-            try:
-                parent = int(open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()[1])
-            except OSError:
-                continue
-            children.setdefault(parent, []).append(int(entry))
+            children.setdefault(parent_of(entry), []).append(int(entry))
     tree, todo = [pid], list(children.get(pid, []))
     while todo:
         tree.append(todo.pop())
         todo.extend(children.get(tree[-1], []))
     return sum(_rss(member) for member in tree)
+
+
+def parent_of(entry: str) -> int:
+    """The parent process id of /proc/<entry> (-1 once it has gone)."""
+    try:
+        return int(open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return -1
 
 
 def _rss(pid: int) -> float:

@@ -18,7 +18,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests"))
 os.environ.setdefault("LAB_XLA_CACHE", os.path.join(os.path.dirname(__file__), "..", "data", "xla-cache"))
 sys.path.insert(0, os.path.dirname(__file__))
 
-from bench_class import _rss, protocol_session, rss_mib  # noqa: E402
+from bench_class import _rss, parent_of, protocol_session, rss_mib  # noqa: E402
 from live_server import streamlit_server  # noqa: E402
 from protocol_client import ProtocolSession  # noqa: E402
 
@@ -39,7 +39,9 @@ def settle(pid: int, workers: int = 2) -> None:
     previous = -1.0
     for _ in range(120):
         time.sleep(1.0)
-        spawned = sum(1 for entry in os.listdir("/proc") if entry.isdigit() and b"spawn_main" in _cmdline(entry) and _parent(entry) == pid)
+        spawned = sum(
+            1 for entry in os.listdir("/proc") if entry.isdigit() and b"spawn_main" in _cmdline(entry) and parent_of(entry) == pid
+        )
         total = rss_mib(pid)
         if spawned == workers and abs(total - previous) < 5:
             return
@@ -51,13 +53,6 @@ def _cmdline(entry: str) -> bytes:
         return open(f"/proc/{entry}/cmdline", "rb").read()
     except OSError:
         return b""
-
-
-def _parent(entry: str) -> int:
-    try:
-        return int(open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()[1])
-    except (OSError, ValueError, IndexError):
-        return -1
 
 
 def show(label: str, pid: int, start: float) -> float:

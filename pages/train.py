@@ -9,7 +9,7 @@ import streamlit as st
 import seqcore
 from pages.lab import charts, engine
 from pages.lab.live import LiveSlots, train_live
-from pages.lab.runs import record_run
+from pages.lab.runs import record_run, remembered
 from pages.lab.sidebar import settings_sidebar, show_problems
 from pages.lab.text import describe, plain
 
@@ -57,7 +57,7 @@ def results(state, settings) -> None:
                    f"typical error ±{math.sqrt(result.val_losses[-1]) * config.scale:.3g}.")  # fmt: skip
     st.caption(f"The loss is measured on values divided by the scale ({config.scale:g}); "
                "its square root times the scale is a typical error in the series' own units.")  # fmt: skip
-    loss = charts.remembered("loss", (state.result_run, id(result)), lambda: charts.loss_figure(result.losses, result.val_losses))
+    loss = remembered("loss", (state.result_run, id(result)), lambda: charts.loss_figure(result.losses, result.val_losses))
     st.plotly_chart(loss, width="stretch", key="loss_chart")
 
     _, steps_box = st.columns([3, 1], vertical_alignment="bottom")
@@ -68,7 +68,7 @@ def results(state, settings) -> None:
     if state.get("prediction_cache", (None,))[0] != key:
         state.prediction_cache = (key, seqcore.one_step_predictions(result), seqcore.forecast(result, result.series.to_numpy(), int(steps)))
     _, predictions, forecast = state.prediction_cache
-    figure = charts.remembered(
+    figure = remembered(
         "prediction", (state.result_run, id(result), int(steps)), lambda: charts.prediction_figure(result.series, predictions, forecast)
     )
     st.plotly_chart(figure, width="stretch", key="prediction_chart")

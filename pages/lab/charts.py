@@ -36,17 +36,6 @@ def _layout(fig: go.Figure, title: str, x: str, y: str, log: bool = False, heigh
     return fig
 
 
-def remembered(name: str, key, build):
-    """The figure `build()` makes, built once per `key` in this session: every widget change reruns the page, and
-    building a figure is most of a rerun's cost (py-spy under bench/bench_class.py), so unchanged ones are reused."""
-    import streamlit as st
-
-    memo = st.session_state.setdefault("figures", {})
-    if memo.get(name, (None,))[0] != key:
-        memo[name] = (key, build())
-    return memo[name][1]
-
-
 LIVE_POINTS = 150  # a live redraw ships at most this many points per curve; the final chart has every epoch
 
 

@@ -61,10 +61,8 @@ def train_live(series, config, label: str, signature, slots: LiveSlots):
                 elif isinstance(event, Preparing) and latest is None:
                     slots.progress.progress(0.0, text=event.text)
                 event = training.next_event(timeout=0)
-            if latest is not None and latest.result is not None:
-                state.partial = latest.result  # touching session state is where a click ends this run
-            else:
-                state.partial = state.get("partial")
+            # touching session state is where a click ends this run
+            state.partial = latest.result if latest is not None and latest.result is not None else state.get("partial")
             if latest is not None and latest is not drawn and (time.monotonic() >= next_draw or outcome is not None):
                 drawn, next_draw = latest, time.monotonic() + REDRAW_SECONDS
                 text = f"Epoch {latest.epoch} of {latest.total} · loss {latest.loss:.3g}"

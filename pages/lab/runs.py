@@ -149,3 +149,12 @@ def recover_interrupted_training() -> None:
     if training is not None and partial is not None and partial.epochs_trained:
         record_run(partial, training["label"], training["signature"])
         state.notice = f"Training stopped at epoch {partial.epochs_trained} of {partial.config.epochs}; the curve so far is kept."
+
+
+def remembered(name: str, key, build):
+    """The figure `build()` makes, built once per `key` in this session: every widget change reruns the page, and
+    building a figure is most of a rerun's cost (py-spy under bench/bench_class.py), so unchanged ones are reused."""
+    memo = st.session_state.setdefault("figures", {})
+    if memo.get(name, (None,))[0] != key:
+        memo[name] = (key, build())
+    return memo[name][1]
