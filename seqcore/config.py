@@ -23,6 +23,7 @@ MAX_SEED = 2**31 - 1
 # series a user may give (data.MAX_MAGNITUDE) down to 1; a dashboard's Scale box offers exactly this range
 MIN_SCALE = 1e-12
 MAX_SCALE = 1e15
+MAX_OFFSET = 1e15  # the largest series value a user may give (data.MAX_MAGNITUDE)
 MIN_LEARNING_RATE = 1e-6  # three orders of magnitude below Adam's usual 1e-3
 MAX_LEARNING_RATE = 1.0
 MAX_VAL_FRACTION = 0.5
@@ -49,6 +50,7 @@ class TrainConfig:
     epochs: int = 500  # notebook: fit(..., epochs=500)
     window: int = 3  # notebook: [1,2,3] -> 4, i.e. three values in, one out
     scale: float = 100.0  # notebook: x / 100 and y / 100
+    offset: float = 0.0  # subtracted before dividing by scale; the notebook has none
     learning_rate: float = 0.001  # keras Adam's default, which the notebook uses
     cell: str = "lstm"  # "gru" and "rnn" (SimpleRNN) let students test the notebook's claim
     activation: str = "tanh"  # notebook: activation="tanh"
@@ -79,6 +81,11 @@ class TrainConfig:
         if not MIN_SCALE <= self.scale <= MAX_SCALE:
             raise InputError(
                 f"scale must be between {MIN_SCALE:g} and {MAX_SCALE:g} (the series is divided by it), got {self.scale:g}", "scale"
+            )
+        if not abs(self.offset) <= MAX_OFFSET:
+            raise InputError(
+                f"offset must be between {-MAX_OFFSET:g} and {MAX_OFFSET:g} (it is subtracted from the series), got {self.offset:g}",
+                "offset",
             )
         if not MIN_LEARNING_RATE <= self.learning_rate <= MAX_LEARNING_RATE:
             raise InputError(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import os
 import re
@@ -12,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .config import InputError, quote
+from .timeaxis import time_index, with_time
 
 MAX_FILE_BYTES = 2_000_000  # a 10,000-value series with a date column is ~200 kB
 MAX_SERIES_LENGTH = 10_000  # one full-batch epoch over this many windows stays fast
@@ -41,6 +43,7 @@ class Column:
     problem: str | None  # the message for its first unusable cell, naming the line
     share: float  # the share of cells that are numbers (decimal-comma numbers count)
     note: str = ""  # how its cells were read, when that needs saying
+    text: list[str] | None = None  # the cells as written, kept for a column named like a time axis (dates)
 
 
 @dataclass(frozen=True)
@@ -61,10 +64,23 @@ class Table:
         if chosen.problem:
             raise InputError(chosen.problem)
         series = pd.Series(chosen.numbers, name=name, dtype=float)
+        time = self._time_axis(name)
+        if time is not None:
+            series = with_time(series, *time)
+            note += f"; {time[0]!r} on the time axis"
         series.attrs["column"] = name
         series.attrs["note"] = note + (f"; {chosen.note}" if chosen.note else "")
         series.attrs["numeric_columns"] = [n for n in self.columns if n == name or self.columns[n].share >= 0.5]
         return series
+
+    def _time_axis(self, chosen: str) -> tuple[str, pd.Index] | None:
+        """The first other column named like a time axis whose cells are increasing years or dates."""
+        for column in self.columns.values():
+            if column.name != chosen and _INDEX_NAMES.match(column.name.strip()):
+                index = time_index(column.numbers, column.text)
+                if index is not None:
+                    return column.name, index
+        return None
 
     def _choose(self, column: str | None) -> tuple[str, str]:
         names = list(self.columns)
@@ -150,6 +166,10 @@ def read_table(source) -> Table:
         raise InputError("the file has a header row but no numbers below it")
     first_line += has_header
     columns = [_column(name, frame[i], first_line, delimiter) for i, name in zip(frame.columns, names, strict=True)]
+    columns = [
+        dataclasses.replace(c, text=frame[i].str.strip(_BLANKS_AND_QUOTES).tolist()) if _INDEX_NAMES.match(c.name.strip()) else c
+        for i, c in zip(frame.columns, columns, strict=True)
+    ]
     return Table({c.name: c for c in columns})
 
 

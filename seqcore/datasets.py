@@ -10,11 +10,13 @@ import pandas as pd
 
 from .config import InputError, as_float, as_int, check_range, quote
 from .data import MAX_SERIES_LENGTH, load_series
+from .timeaxis import with_time
 
 _HERE = Path(__file__).parent / "datasets"
 MIN_LENGTH = 4  # the shortest generated series that still gives a few windows
 MAX_NOISE = 1000.0
-MAX_DATA_SEED = 2**32 - 1  # numpy's default_rng takes any; this keeps the box's number short
+MAX_DATA_SEED = 2**32 - 1
+SINE_PERIOD = 20  # steps per cycle of the generated sine series  # numpy's default_rng takes any; this keeps the box's number short
 
 
 @dataclass(frozen=True)
@@ -57,9 +59,14 @@ def get_dataset(name: str, length: int = 60, noise: float | None = None, seed: i
     elif dataset.generated:
         values = _generate(name, length, noise, seed)
     else:
-        values = load_series(_HERE / f"{name}.csv").to_numpy()
+        loaded = load_series(_HERE / f"{name}.csv")
+        values = loaded.to_numpy()
     series = pd.Series(values, name=name, dtype=float)
+    if not dataset.generated and name != "ramp":
+        series = with_time(series, "year", loaded.index)  # the shipped files are yearly
     series.attrs["label"] = dataset.label
+    if name in ("sine", "noisy_sine"):
+        series.attrs["period"] = SINE_PERIOD
     return series
 
 
@@ -76,6 +83,6 @@ def _generate(name: str, length: int, noise: float | None, seed: int) -> np.ndar
     if name == "arithmetic":
         return 1.0 + 2.0 * steps + noise * rng.standard_normal(length)
     if name in ("sine", "noisy_sine"):
-        return 50.0 + 40.0 * np.sin(2 * np.pi * steps / 20.0) + noise * rng.standard_normal(length)
+        return 50.0 + 40.0 * np.sin(2 * np.pi * steps / SINE_PERIOD) + noise * rng.standard_normal(length)
     # random walk: a cumulative sum of gaussian steps
     return 100.0 + np.cumsum(noise * rng.standard_normal(length))

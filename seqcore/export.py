@@ -32,13 +32,13 @@ import keras
 keras.utils.set_random_seed({config.seed})
 
 series = np.array([{shown}])
-window, scale = {config.window}, {config.scale:g}
+window, scale, offset = {config.window}, {config.scale:g}, {config.offset:g}
 
 # every run of `window` values is an input; the value after it is the target
 x = np.array([series[i : i + window] for i in range(len(series) - window)])
 y = series[window:]
-x = x.reshape(len(x), window, 1) / scale  # (samples, timesteps, features)
-y = y / scale
+x = (x.reshape(len(x), window, 1) - offset) / scale  # (samples, timesteps, features)
+y = (y - offset) / scale
 {split}
 model = keras.Sequential([
     keras.Input(shape=(window, 1)),
@@ -48,9 +48,9 @@ model = keras.Sequential([
 model.compile(optimizer=keras.optimizers.Adam(learning_rate={config.learning_rate:g}), loss="mse")
 history = model.fit(x_train, y_train, epochs={config.epochs}, batch_size={config.batch_size}{validation}, verbose=0)
 
-last = series[-window:].reshape(1, window, 1) / scale
+last = (series[-window:].reshape(1, window, 1) - offset) / scale
 print("final loss:", history.history["loss"][-1])
-print("next value:", float(model.predict(last, verbose=0)[0, 0]) * scale)
+print("next value:", float(model.predict(last, verbose=0)[0, 0]) * scale + offset)
 """
 
 

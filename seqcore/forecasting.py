@@ -10,7 +10,7 @@ import pandas as pd
 from .config import InputError, as_int, check_range, quote
 from .data import MAX_MAGNITUDE
 from .forward import predict
-from .windows import make_windows
+from .windows import make_windows, scaled, unscaled
 
 if TYPE_CHECKING:  # only for annotations: predicting needs NumPy and the run's weights, not TensorFlow
     from .result import TrainResult
@@ -25,18 +25,22 @@ def predict_next(result: TrainResult, recent) -> float:
 
 def forecast(result: TrainResult, recent, steps: int) -> np.ndarray:
     """`steps` values after `recent`, shape `(steps,)`, each prediction fed back in as the newest input."""
-    window, scale = result.config.window, result.config.scale
+    window = result.config.window
     values = _recent_values(recent, window)
     steps = as_int("steps", steps)
     check_range("steps", steps, 1, MAX_FORECAST_STEPS)
-    history = list(values[-window:] / scale)
-    out = []
-    for _ in range(steps):
-        x = np.asarray(history[-window:], dtype=np.float32).reshape(1, window, 1)
-        step = float(predict(result.config, result.weights, x)[0])
-        out.append(step)
-        history.append(step)
-    return np.asarray(out) * scale
+    return forecast_many(result, values[-window:].reshape(1, window), steps)[0]
+
+
+def forecast_many(result: TrainResult, windows: np.ndarray, steps: int) -> np.ndarray:
+    """`steps` values after each of `windows` `(origins, window)` (series units), all at once: `(origins, steps)`."""
+    config = result.config
+    history = scaled(windows, config).astype(np.float32)
+    out = np.empty((len(history), steps))
+    for step in range(steps):
+        out[:, step] = predict(config, result.weights, history[:, -config.window :, None])
+        history = np.concatenate([history, out[:, step : step + 1].astype(np.float32)], axis=1)
+    return unscaled(out, config)
 
 
 def one_step_predictions(result: TrainResult) -> pd.DataFrame:
@@ -44,11 +48,17 @@ def one_step_predictions(result: TrainResult) -> pd.DataFrame:
 
     Returns a frame with one row per window, `(samples, 4)`: `position` (index in the
     series of the predicted value), `actual`, `predicted` (series units) and `part`
-    ("train" or "validation", in time order).
+    ("train" or "validation", in time order). Computed once per run (a run's weights never change).
     """
+    if "_one_step" not in result.__dict__:
+        result.__dict__["_one_step"] = _one_step(result)
+    return result.__dict__["_one_step"].copy()
+
+
+def _one_step(result: TrainResult) -> pd.DataFrame:
     config = result.config
     x, y = make_windows(result.series.to_numpy(), config.window)
-    predicted = predict(config, result.weights, x / config.scale) * config.scale
+    predicted = unscaled(predict(config, result.weights, scaled(x, config)), config)
     parts = np.where(np.arange(len(y)) < result.n_train, "train", "validation")
     return pd.DataFrame({"position": np.arange(config.window, config.window + len(y)), "actual": y, "predicted": predicted, "part": parts})
 

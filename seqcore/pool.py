@@ -29,6 +29,7 @@ from . import messages
 from .config import InputError, TrainConfig
 from .machine import available_cores
 from .result import DivergedError, Progress, TrainResult
+from .timeaxis import as_series
 from .windows import as_values, prepare_windows
 from .worker import Limits
 
@@ -221,7 +222,7 @@ class TrainingPool:
     def train(self, series, config: TrainConfig) -> Training:
         """Queue a training of `series` (values and a name) with `config`. Raises InputError at once for bad input."""
         windows = prepare_windows(series, config)
-        values = pd.Series(as_values(series), name=getattr(series, "name", None))
+        values = as_series(series, as_values(series))
         task = _Task(next(self._ids), "train", None, config.architecture)
         task.message = messages.TrainJob(task.id, values.to_numpy(), config)
         training = Training(self, task, values, config, windows.n_train)

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from .config import TrainConfig
+from .timeaxis import from_json, to_json
 
 SCHEMA_VERSION = 1
 DEFAULT_PATH = Path(__file__).resolve().parents[1] / "data" / "runs.sqlite3"
@@ -133,7 +134,7 @@ class RunStore:
         values = result.series.to_numpy()
         row = (
             workspace, time.time(), "stopped" if result.stopped else "finished", label,
-            json.dumps(asdict(result.config)), result.series.name, series_hash(values), json.dumps(values.tolist()),
+            json.dumps(asdict(result.config)), result.series.name, series_hash(values), json.dumps(to_json(result.series)),
             json.dumps(result.losses), json.dumps(result.val_losses) if result.val_losses is not None else None,
             json.dumps(list(predictions)), prediction, result.seconds, result.n_train, weights.getvalue(),
         )  # fmt: skip
@@ -191,8 +192,6 @@ class RunStore:
 
     def load_result(self, workspace: str, run_id: int):
         """The stored run as a `TrainResult` (weights included), or None if it is not in this workspace."""
-        import pandas as pd
-
         from .result import TrainResult
 
         def select(db):
@@ -209,7 +208,7 @@ class RunStore:
         arrays = np.load(io.BytesIO(weights))
         return TrainResult(
             config=TrainConfig(**json.loads(config)),
-            series=pd.Series(json.loads(series), name=name, dtype=float),
+            series=from_json(json.loads(series), name),
             losses=json.loads(losses),
             val_losses=json.loads(val_losses) if val_losses else None,
             weights=[arrays[f"arr_{i}"] for i in range(len(arrays.files))],

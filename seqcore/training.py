@@ -6,11 +6,11 @@ import time
 from collections.abc import Callable
 
 import numpy as np
-import pandas as pd
 
 from . import trainers
 from .config import TrainConfig
 from .result import DivergedError, Progress, TrainResult
+from .timeaxis import as_series
 from .windows import as_values, prepare_windows
 
 # one call of the traced loop aims to take this long: short enough for a live
@@ -37,7 +37,7 @@ def train(
     limit, for benchmarks), and `DivergedError` if the loss stops being finite.
     """
     windows = prepare_windows(series, config, check_cost)
-    values = pd.Series(as_values(series), name=getattr(series, "name", None))
+    values = as_series(series, as_values(series))
     target = report_every if on_progress is not None else QUIET_SECONDS
     losses: list[float] = []
     val_losses: list[float] = []

@@ -24,7 +24,7 @@ def test_generated_code_follows_the_settings():
     config = seqcore.TrainConfig(cell="gru", layers=2, units=4, epochs=2, window=2, val_fraction=0.25, scale=10)
     code = keras_code(config, range(1, 12))
     assert "keras.layers.GRU(4, activation='tanh', return_sequences=True)" in code
-    assert "validation_data=(x_val, y_val)" in code and "window, scale = 2, 10" in code
+    assert "validation_data=(x_val, y_val)" in code and "window, scale, offset = 2, 10, 0" in code
     assert "next value:" in run_code(code)
 
 

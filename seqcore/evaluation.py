@@ -1,0 +1,211 @@
+"""Is the model any good? Its errors beside the simple rules', in the series' units, on the windows it trained on and
+on the ones held out; where its training data ends; how its error grows with steps ahead."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .baselines import NAIVE, baselines, detect_period
+from .config import CELLS
+from .forecasting import forecast_many, one_step_predictions
+from .timeaxis import unit
+from .windows import training_values
+
+if TYPE_CHECKING:
+    from .result import TrainResult
+
+MODEL = "model"
+HORIZON = 10  # steps ahead in the rolling-origin check
+
+
+@dataclass(frozen=True)
+class Errors:
+    """Mean absolute and root-mean-square error over `count` windows, in the series' units."""
+
+    mae: float
+    rmse: float
+    count: int
+
+
+def errors(actual, predicted) -> Errors | None:
+    """The errors of `predicted` against `actual` (both `(samples,)`), skipping NaN guesses; None if none is left."""
+    actual, predicted = np.asarray(actual, dtype=float), np.asarray(predicted, dtype=float)
+    known = np.isfinite(predicted)
+    if not known.any():
+        return None
+    miss = predicted[known] - actual[known]
+    miss[np.abs(miss) <= 1e-9 * np.abs(actual).max()] = 0.0  # float rounding, not an error anyone could see
+    return Errors(float(np.mean(np.abs(miss))), float(np.sqrt(np.mean(miss**2))), int(known.sum()))
+
+
+@dataclass(frozen=True)
+class Score:
+    """One predictor (the model or a rule) on the training windows and on the held-out ones (None: none held out)."""
+
+    name: str
+    description: str
+    train: Errors | None
+    held_out: Errors | None
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """The model and every simple rule on the same windows. `scores[0]` is the model."""
+
+    model: str  # the cell's name, as sentences use it
+    scores: tuple[Score, ...]
+    n_train: int
+    n_held_out: int
+    period: int | None
+    unit: str  # what one value is: "year" or "value"
+
+    @property
+    def part(self) -> str:
+        """The part a verdict judges: the held-out one whenever there is one."""
+        return "held_out" if self.n_held_out else "train"
+
+    def score(self, name: str) -> Score:
+        return next(s for s in self.scores if s.name == name)
+
+    def judged(self, name: str) -> Errors | None:
+        return getattr(self.score(name), self.part)
+
+    @property
+    def mase(self) -> float:
+        """The model's MAE over the last-value rule's, on the judged part (below 1: the model is better)."""
+        model, naive = self.judged(MODEL), self.judged(NAIVE)
+        return model.mae / naive.mae if naive.mae > 0 else float("inf") if model.mae > 0 else 1.0
+
+    def best_rule(self) -> Score:
+        """The simple rule with the lowest MAE on the judged part."""
+        rules = [s for s in self.scores[1:] if self.judged(s.name) is not None]
+        return min(rules, key=lambda s: self.judged(s.name).mae)
+
+
+def series_period(result: TrainResult) -> int | None:
+    """The series' period: known for a generated sine, else detected on the training part (None when it has none)."""
+    if "period" in result.series.attrs:
+        return int(result.series.attrs["period"])
+    config = result.config
+    return detect_period(training_values(result.series, config.window, config.val_fraction))
+
+
+def evaluate(result: TrainResult, period: int | None = None) -> Evaluation:
+    """Score the model and the simple rules (`period`: for the seasonal rule; None detects it)."""
+    period = period or series_period(result)
+    frame = one_step_predictions(result)
+    actual, train = frame["actual"].to_numpy(), np.arange(len(frame)) < result.n_train
+    guesses = [(MODEL, f"the trained {CELLS[result.config.cell]}", frame["predicted"].to_numpy())]
+    guesses += [(b.name, b.description, b.predicted) for b in baselines(result.series, result.config.window, result.n_train, period)]
+    scores = tuple(
+        Score(name, text, errors(actual[train], guess[train]), errors(actual[~train], guess[~train]) if (~train).any() else None)
+        for name, text, guess in guesses
+    )
+    return Evaluation(CELLS[result.config.cell], scores, result.n_train, int((~train).sum()), period, unit(result.series))
+
+
+@dataclass(frozen=True)
+class LossLevels:
+    """The last-value rule's loss as training measures it (MSE on scaled values): on the training and held-out windows."""
+
+    train: float
+    held_out: float | None
+
+
+def baseline_losses(result: TrainResult) -> LossLevels:
+    frame = one_step_predictions(result)
+    miss = ((frame["actual"] - result.series.to_numpy()[frame["position"] - 1]) / result.config.scale).to_numpy() ** 2
+    train = np.arange(len(frame)) < result.n_train
+    return LossLevels(float(miss[train].mean()), float(miss[~train].mean()) if (~train).any() else None)
+
+
+def beats_from(losses, level: float) -> int | None:
+    """The epoch (from 1) from which every loss is below `level`; None if the last one is not."""
+    losses = np.asarray(losses, dtype=float)
+    if not len(losses) or losses[-1] >= level:
+        return None
+    above = np.flatnonzero(losses >= level)
+    return int(above[-1]) + 2 if len(above) else 1
+
+
+@dataclass(frozen=True)
+class Copying:
+    """How far the model's guesses are from the window's last value, and from the value they should predict (MAE)."""
+
+    to_last: float
+    to_actual: float
+
+
+def copying(result: TrainResult) -> Copying | None:
+    """A Copying when the model's guesses sit closer to the last value it saw than to the truth, else None.
+
+    Judged on the held-out windows when there are any. A one-step chart of such a model looks good,
+    because it draws the series shifted by one step.
+    """
+    frame = one_step_predictions(result)
+    part = frame[frame["part"] == ("validation" if (frame["part"] == "validation").any() else "train")]
+    last = result.series.to_numpy()[part["position"] - 1]
+    to_last = float(np.mean(np.abs(part["predicted"] - last)))
+    to_actual = float(np.mean(np.abs(part["predicted"] - part["actual"])))
+    return Copying(to_last, to_actual) if to_last < to_actual else None
+
+
+@dataclass(frozen=True)
+class ValueRange:
+    """The lowest and highest values the model trained on (inputs and targets)."""
+
+    low: float
+    high: float
+
+    def beyond(self, values) -> str | None:
+        """A short note when any of `values` lies outside the range, else None."""
+        values = np.asarray(values, dtype=float)
+        above, below = values.max() > self.high, values.min() < self.low
+        if not (above or below):
+            return None
+        side = "above" if above and not below else "below" if below and not above else "outside"
+        edge = f"{self.high:.4g}" if side == "above" else f"{self.low:.4g}" if side == "below" else f"{self.low:.4g} to {self.high:.4g}"
+        return (
+            f"the model has never seen values {side} {edge}: it trained on values from {self.low:.4g} to {self.high:.4g}, "
+            "so here it can only guess"
+        )
+
+
+def trained_range(result: TrainResult) -> ValueRange:
+    train = result.series.to_numpy()[: result.n_train + result.config.window]
+    return ValueRange(float(train.min()), float(train.max()))
+
+
+@dataclass(frozen=True)
+class StepErrors:
+    """MAE at 1, 2, … steps ahead over `origins` forecasts on the held-out part: the model's and the last value's."""
+
+    model: np.ndarray  # (horizon,)
+    naive: np.ndarray  # (horizon,)
+    origins: int
+
+    @property
+    def steps(self) -> np.ndarray:
+        return np.arange(1, len(self.model) + 1)
+
+
+def errors_by_steps_ahead(result: TrainResult, horizon: int = HORIZON) -> StepErrors | None:
+    """Rolling origin: forecast from every start whose next `horizon` values are all held out, feeding each guess back.
+
+    None when nothing is held out. The horizon shrinks to the held-out length when that is shorter.
+    """
+    values, window = result.series.to_numpy(), result.config.window
+    first = result.n_train + window  # the first held-out position
+    held_out = len(values) - first
+    if held_out < 1:
+        return None
+    horizon = min(horizon, held_out)
+    origins = np.arange(first, len(values) - horizon + 1)
+    windows = np.stack([values[o - window : o] for o in origins])
+    guesses = forecast_many(result, windows, horizon)
+    truth = np.stack([values[o : o + horizon] for o in origins])
+    naive = np.abs(truth - values[origins - 1][:, None])
+    return StepErrors(np.abs(guesses - truth).mean(axis=0), naive.mean(axis=0), len(origins))

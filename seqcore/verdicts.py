@@ -1,0 +1,114 @@
+"""Plain sentences that judge a model against the simplest rules: one number per idea, and never more than the
+numbers support."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .baselines import NAIVE
+from .evaluation import MODEL, Copying, Errors, Evaluation
+
+# within this share of the last value's error, the model and the rule are called even
+EVEN = 0.1
+# a winner among cells must be ahead by at least this share of the last-value rule's error: smaller gaps
+# (the ramp's 0.001 against 0.01) are real but too small to matter to anyone predicting the series
+MATTERS = 0.05
+
+BETTER, WORSE, EVEN_OUTCOME = "better", "worse", "even"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A sentence and which way it went: "better", "worse" or "even" (a page colours it)."""
+
+    text: str
+    outcome: str
+
+
+def number(value: float) -> str:
+    """A value in a sentence: 3 significant digits, no exponent for everyday sizes."""
+    return f"{value:.3g}" if value == 0 or 1e-3 <= abs(value) < 1e6 else f"{value:.2e}"
+
+
+def times(ratio: float) -> str:
+    """A ratio as "1.7×" or "585×": one decimal only where it still means something."""
+    return f"{ratio:.1f}×" if ratio < 10 else f"{ratio:,.0f}×"
+
+
+def count(n: int, unit: str) -> str:
+    return f"{n:,} {unit}{'' if n == 1 else 's'}"
+
+
+def verdict(evaluation: Evaluation) -> Verdict:
+    """The model against copying the last value, on the held-out windows when there are any.
+
+    "On the 12 years it never trained on, the LSTM is off by 14.2 on average; copying the last value is off by 24:
+    the LSTM is 1.7× better."
+    """
+    model, naive = evaluation.judged(MODEL), evaluation.judged(NAIVE)
+    name = evaluation.model
+    if evaluation.n_held_out:
+        where = f"On the {count(model.count, evaluation.unit)} it never trained on"
+    else:
+        where = f"On the {count(model.count, evaluation.unit)} it trained on (none are held out, so this flatters it)"
+    said = f"{where}, the {name} is off by {number(model.mae)} on average; copying the last value is off by {number(naive.mae)}"
+    ratio = evaluation.mase
+    if naive.mae == 0 and model.mae == 0:
+        text, outcome = f"{said}: both are exact.", EVEN_OUTCOME
+    elif abs(model.mae - naive.mae) <= EVEN * naive.mae:
+        text, outcome = f"{said}: the {name} is no better than copying.", EVEN_OUTCOME
+    elif ratio < 1:
+        text, outcome = f"{said}: the {name} is {times(1 / ratio)} better.", BETTER
+    else:
+        worse = f"{times(ratio)} worse" if np.isfinite(ratio) else "worse"
+        text, outcome = f"{said}: the {name} is {worse} than copying the last value.", WORSE
+    best = evaluation.best_rule()
+    best_errors = evaluation.judged(best.name)
+    if best.name != NAIVE and best_errors.mae < min(model.mae, naive.mae) * (1 - EVEN):
+        text += f" A simpler rule does better still: {best.name} ({best.description}) is off by {number(best_errors.mae)}."
+        if outcome == BETTER:
+            outcome = EVEN_OUTCOME  # better than copying, but not better than doing something simple
+    return Verdict(text, outcome)
+
+
+def copying_note(copy: Copying) -> str:
+    return (
+        f"Your model mostly repeats the last value it saw: its guesses are closer to the previous value (off by "
+        f"{number(copy.to_last)}) than to the value they should predict (off by {number(copy.to_actual)}). "
+        "A chart of such guesses looks good, because it draws the series shifted one step later."
+    )
+
+
+@dataclass(frozen=True)
+class Spread:
+    """Held-out (or training) MAE of several seeds of one setting, `(seeds,)`."""
+
+    name: str
+    maes: np.ndarray
+
+
+def compare(spreads: list[Spread], naive: Errors, held_out: bool) -> Verdict:
+    """Name a winner only when its seeds' errors all sit below every other's and the gap matters; else a tie, and why."""
+    part = "held-out" if held_out else "training (none held out)"
+    ranked = sorted(spreads, key=lambda s: float(np.median(s.maes)))
+    best, rest = ranked[0], ranked[1:]
+    medians = ", ".join(f"{s.name} {number(float(np.median(s.maes)))}" for s in ranked)
+    said = f"Median {part} error over {len(best.maes)} seeds: {medians}; copying the last value: {number(naive.mae)}."
+    if all(float(np.median(s.maes)) >= naive.mae * (1 - EVEN) for s in spreads):
+        return Verdict(f"{said} None of them beats copying the last value, so none wins.", WORSE)
+    if not rest:
+        return Verdict(said, EVEN_OUTCOME)
+    runner = rest[0]
+    separate = best.maes.max() < min(s.maes.min() for s in rest)
+    gap = float(np.median(runner.maes) - np.median(best.maes))
+    if not separate:
+        return Verdict(f"{said} A tie: their errors overlap from seed to seed, so the order is luck.", EVEN_OUTCOME)
+    if gap < MATTERS * naive.mae:
+        return Verdict(
+            f"{said} A tie: {best.name} is ahead on every seed, but by {number(gap)}, less than {MATTERS:.0%} of what "
+            "copying the last value is off by: too small to matter.",
+            EVEN_OUTCOME,
+        )
+    return Verdict(f"{said} {best.name} wins: every one of its seeds beats every seed of the others.", BETTER)

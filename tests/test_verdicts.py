@@ -1,0 +1,86 @@
+import numpy as np
+import pytest
+
+from seqcore.baselines import MEAN, NAIVE
+from seqcore.evaluation import MODEL, Errors, Evaluation, Score
+from seqcore.verdicts import BETTER, EVEN_OUTCOME, WORSE, Spread, compare, verdict
+
+
+def evaluation(model: float, naive: float, mean: float = 1e9, held_out: int = 12, unit: str = "year") -> Evaluation:
+    def score(name, mae):
+        e = Errors(mae, mae, held_out or 4)
+        return Score(name, name, e, e if held_out else None)
+
+    return Evaluation("LSTM", (score(MODEL, model), score(NAIVE, naive), score(MEAN, mean)), 40, held_out, None, unit)
+
+
+def test_the_verdict_in_the_series_units():
+    said = verdict(evaluation(14.2, 24.0))
+    assert said.text == (
+        "On the 12 years it never trained on, the LSTM is off by 14.2 on average; copying the last value is off by 24: "
+        "the LSTM is 1.7× better."
+    )
+    assert said.outcome == BETTER
+
+
+def test_a_model_that_loses_says_so():
+    said = verdict(evaluation(3.3, 0.9, unit="value"))
+    assert "the LSTM is 3.7× worse than copying the last value" in said.text
+    assert said.outcome == WORSE
+
+
+def test_close_errors_are_called_even():
+    assert verdict(evaluation(0.95, 1.0)).outcome == EVEN_OUTCOME
+
+
+def test_training_errors_are_flagged_as_flattering():
+    said = verdict(evaluation(0.0017, 1.0, held_out=0, unit="value"))
+    assert said.text.startswith("On the 4 values it trained on (none are held out, so this flatters it)")
+    assert "588× better" in said.text
+
+
+def test_a_simpler_rule_that_wins_is_named():
+    said = verdict(evaluation(5.0, 10.0, mean=2.0))
+    assert "A simpler rule does better still: training mean" in said.text
+    assert said.outcome == EVEN_OUTCOME
+
+
+NAIVE_ERRORS = Errors(1.0, 1.0, 4)
+
+
+def test_overlapping_seeds_are_a_tie():
+    said = compare([Spread("LSTM", np.array([0.2, 0.5])), Spread("GRU", np.array([0.3, 0.6]))], NAIVE_ERRORS, True)
+    assert "A tie" in said.text and said.outcome == EVEN_OUTCOME
+
+
+def test_a_separate_but_tiny_gap_is_a_tie():
+    said = compare([Spread("SimpleRNN", np.array([0.001, 0.002])), Spread("LSTM", np.array([0.01, 0.02]))], NAIVE_ERRORS, False)
+    assert "A tie" in said.text and "too small to matter" in said.text
+
+
+def test_a_clear_winner_is_named():
+    said = compare([Spread("GRU", np.array([0.1, 0.2])), Spread("LSTM", np.array([0.5, 0.7]))], NAIVE_ERRORS, True)
+    assert said.outcome == BETTER and "GRU wins" in said.text
+
+
+def test_nobody_wins_when_all_lose_to_copying():
+    said = compare([Spread("GRU", np.array([1.5, 2.0])), Spread("LSTM", np.array([3.0, 4.0]))], NAIVE_ERRORS, True)
+    assert said.outcome == WORSE and "none wins" in said.text
+
+
+@pytest.mark.parametrize("model", [0.5, 2.0])
+def test_the_verdict_never_claims_more_than_the_ratio(model):
+    said = verdict(evaluation(model, 1.0, unit="value"))
+    assert "2.0×" in said.text
+
+
+def test_the_three_cells_tie_on_the_notebook_ramp(ramp):
+    import seqcore
+    from seqcore.evaluation import evaluate
+
+    spreads = []
+    for cell in ("lstm", "gru", "rnn"):
+        scores = [evaluate(seqcore.train(ramp, seqcore.TrainConfig(cell=cell, seed=seed))) for seed in range(3)]
+        spreads.append(Spread(cell, np.array([s.judged(MODEL).mae for s in scores])))
+    said = compare(spreads, scores[0].judged(NAIVE), held_out=False)
+    assert "A tie" in said.text, said.text
