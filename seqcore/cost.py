@@ -100,3 +100,14 @@ def _biggest_factor(config: TrainConfig, windows: int) -> tuple[str, str]:
 def _affordable(config: TrainConfig, windows: int) -> bool:
     guess = estimate(config, windows)
     return guess.epoch_seconds <= MAX_EPOCH_SECONDS and guess.seconds <= MAX_TRAINING_SECONDS
+
+
+def check_many(config: TrainConfig, windows: int, trainings: int) -> None:
+    """Refuse `trainings` runs of `config` (several seeds) whose estimated total passes MAX_TRAINING_SECONDS."""
+    total = estimate(config, windows).seconds * trainings
+    if total > MAX_TRAINING_SECONDS:
+        raise InputError(
+            f"{trainings} trainings with these settings would take about {total:.0f} s together, over the "
+            f"{MAX_TRAINING_SECONDS:g} s limit; use fewer epochs or units, or a shorter window",
+            "epochs",
+        )

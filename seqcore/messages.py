@@ -1,7 +1,7 @@
 """What the server and a training worker process say to each other over their pipe: small picklable records.
 
-Server to worker: `TrainJob`, `StopJob`, `WarmJob`, `ExportJob`, and None to end the worker.
-Worker to server: `Ready` once, then for each job some `Preparing` and `Report` records and one final record
+Server to worker: `TrainJob`, `SeedsJob`, `StopJob`, `WarmJob`, `ExportJob`, and None to end the worker.
+Worker to server: `Ready` once, then for each job some `Preparing`, `Report` (or `SeedDone`) records and one final record
 (`Finished`, `Failed`, `Warmed` or `Exported`) that says which architectures the worker holds and whether it
 should be replaced (it built too many, or passed its memory ceiling).
 """
@@ -20,6 +20,15 @@ class TrainJob:
     job: int
     values: np.ndarray
     config: TrainConfig
+
+
+@dataclass(frozen=True)
+class SeedsJob:
+    """Train `configs` (the same settings with different seeds) one after another, without tracing again."""
+
+    job: int
+    values: np.ndarray
+    configs: list[TrainConfig]
 
 
 @dataclass(frozen=True)
@@ -66,6 +75,19 @@ class Report:
     val_losses: list[float] | None
     seconds: float
     weights: list[np.ndarray] | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class SeedDone:
+    """One training of a `SeedsJob` has ended: `index` into its configs."""
+
+    job: int
+    index: int
+    losses: list[float]
+    val_losses: list[float] | None
+    weights: list[np.ndarray] = field(repr=False)
+    stopped: bool
+    seconds: float
 
 
 @dataclass(frozen=True)

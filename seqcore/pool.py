@@ -13,6 +13,7 @@ model), and one thread per process here that feeds it jobs and relays what it re
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import multiprocessing
 import os
@@ -25,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from . import messages
+from . import cost, messages
 from .config import InputError, TrainConfig
 from .machine import available_cores
 from .result import DivergedError, Progress, TrainResult
@@ -199,6 +200,69 @@ class Training:
         return Outcome(None, InputError(answer.message, answer.field_name))
 
 
+@dataclass(frozen=True)
+class SeedRun:
+    """One of several seeds has finished: `index` into the seeds asked for."""
+
+    index: int
+    result: TrainResult
+
+
+@dataclass(frozen=True)
+class SeedsOutcome:
+    """The end of a `Seeds` job: every seed's result that finished (in order), and an error or problem if it ended early."""
+
+    results: list[TrainResult]
+    error: InputError | None = None
+    problem: str | None = None
+
+
+class Seeds:
+    """The same settings trained with several seeds, one after another in one worker: read `next_event()`; `stop()`."""
+
+    def __init__(self, pool: TrainingPool, task: _Task, series: pd.Series, configs: list[TrainConfig], n_train: int):
+        self._pool, self._task = pool, task
+        self.series, self.configs, self.n_train = series, configs, n_train
+        self.results: list[TrainResult] = []
+
+    def stop(self) -> None:
+        self._task.stop_requested.set()
+        self._pool._forget(self._task)
+
+    def next_event(self, timeout: float | None = None) -> Queued | Preparing | SeedRun | SeedsOutcome | None:
+        try:
+            event = self._task.events.get(timeout=timeout)
+        except queue.Empty:
+            return None
+        if isinstance(event, messages.SeedDone):
+            result = TrainResult(
+                self.configs[event.index], self.series, list(event.losses), event.val_losses, event.weights, event.stopped,
+                event.seconds, self.n_train,
+            )  # fmt: skip
+            self.results.append(result)
+            return SeedRun(event.index, result)
+        if isinstance(event, messages.Failed):
+            if not event.input_error:
+                return SeedsOutcome(self.results, problem=f"training failed: {event.message}")
+            error = DivergedError(event.message, []) if event.diverged else InputError(event.message, event.field_name)
+            return SeedsOutcome(self.results, error)
+        if isinstance(event, (messages.Finished, _Abandoned)):
+            return SeedsOutcome(self.results)
+        if isinstance(event, _Lost):
+            return SeedsOutcome(self.results, problem=LOST)
+        if isinstance(event, Outcome):  # stopped before it started
+            return SeedsOutcome(self.results)
+        return event
+
+    def wait(self, timeout: float | None = None) -> SeedsOutcome | None:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            left = None if deadline is None else max(0.0, deadline - time.monotonic())
+            event = self.next_event(timeout=left)
+            if event is None or isinstance(event, SeedsOutcome):
+                return event
+
+
 class TrainingPool:
     """Worker processes that train, and the queue in front of them. Thread-safe; `close()` ends the workers."""
 
@@ -228,6 +292,19 @@ class TrainingPool:
         training = Training(self, task, values, config, windows.n_train)
         self._submit(task)
         return training
+
+    def train_seeds(self, series, config: TrainConfig, seeds) -> Seeds:
+        """Queue `config` trained once per seed in `seeds`, in one worker. InputError at once for bad input, or when
+        all of them together would pass the cost limit."""
+        windows = prepare_windows(series, config)
+        configs = [dataclasses.replace(config, seed=seed) for seed in seeds]
+        cost.check_many(config, len(windows.y_train) + len(windows.y_val), len(configs))
+        values = as_series(series, as_values(series))
+        task = _Task(next(self._ids), "train", None, config.architecture)
+        task.message = messages.SeedsJob(task.id, values.to_numpy(), configs)
+        handle = Seeds(self, task, values, configs, windows.n_train)
+        self._submit(task)
+        return handle
 
     def warm(self, owner, config: TrainConfig, series=None, delay: float = 0.0) -> None:
         """Compile `config`'s model for `series` in an idle worker after `delay` s; replaces `owner`'s pending warm-up."""
@@ -488,7 +565,7 @@ class _Slot:
             answered = True
             if isinstance(answer, messages.Preparing):
                 task.events.put(Preparing(answer.text))
-            elif isinstance(answer, messages.Report):
+            elif isinstance(answer, (messages.Report, messages.SeedDone)):
                 task.events.put(answer)
             elif isinstance(answer, messages.Done):
                 task.answer = answer

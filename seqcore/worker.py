@@ -17,9 +17,11 @@ from . import messages
 from .config import CELLS, InputError, TrainConfig
 from .export import keras_bytes
 from .result import DivergedError
+from .windows import prepare_windows
 
 WEIGHTS_SECONDS = 1.0  # weights large enough to be slow to send go with a report at most this often
 SMALL_WEIGHTS = 250_000  # up to this many numbers, weights go with every report
+STOP_CHECK_SECONDS = 0.1  # while training seeds (no reports), how often the pipe is read for a stop
 
 
 @dataclass(frozen=True)
@@ -114,10 +116,10 @@ def _serve(conn, job) -> dict:
         return dict(cls=messages.Warmed)
     if isinstance(job, messages.ExportJob):
         return dict(cls=messages.Exported, data=keras_bytes(job.config, job.weights))
+    if isinstance(job, messages.SeedsJob):
+        return _serve_seeds(conn, job)
     config = job.config
     try:
-        from .windows import prepare_windows
-
         data = trainers.Padded.of(prepare_windows(job.values, config))
         if not trainers.trainer_for(config).ready(data, config):
             conn.send(messages.Preparing(job.job, preparing_text(config)))
@@ -139,6 +141,27 @@ def _serve(conn, job) -> dict:
     )
 
 
+def _serve_seeds(conn, job: messages.SeedsJob) -> dict:
+    """Each seed in turn, on one traced trainer; a stop request ends the current seed at its next check."""
+    from . import trainers
+    from .training import train
+
+    sent = _Sender(conn, job.job)
+    try:
+        data = trainers.Padded.of(prepare_windows(job.values, job.configs[0]))
+        if not trainers.trainer_for(job.configs[0]).ready(data, job.configs[0]):
+            conn.send(messages.Preparing(job.job, preparing_text(job.configs[0])))
+        for index, config in enumerate(job.configs):
+            result = train(job.values, config, on_progress=lambda _: not sent.stop_requested(), report_every=STOP_CHECK_SECONDS)
+            conn.send(messages.SeedDone(job.job, index, result.losses, result.val_losses, result.weights, result.stopped, result.seconds))
+            if sent.stopped or sent.stop_requested():
+                break
+    except InputError as exc:
+        diverged = isinstance(exc, DivergedError)
+        return dict(cls=messages.Failed, message=str(exc), field_name=exc.field, diverged=diverged)
+    return dict(cls=messages.Finished, stopped=sent.stopped, closing=sent.closing)
+
+
 class _Sender:
     """Sends each progress report and reads the pipe for a stop request; returns False to stop training."""
 
@@ -158,9 +181,13 @@ class _Sender:
         val = list(progress.val_losses[new]) if progress.val_losses is not None else None
         self.conn.send(messages.Report(self.job, progress.epoch, list(progress.losses[new]), val, progress.seconds, weights))
         self.sent_epochs = progress.epoch
+        return not self.stop_requested()
+
+    def stop_requested(self) -> bool:
+        """Reads every request that came in; True once this job was asked to stop (or the worker to end)."""
         while self.conn.poll():
             request = self.conn.recv()
             self.closing = self.closing or request is None
             if request is None or (isinstance(request, messages.StopJob) and request.job == self.job):
                 self.stopped = True
-        return not self.stopped
+        return self.stopped

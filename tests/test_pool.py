@@ -227,3 +227,35 @@ def test_a_warm_up_compiles_ahead_so_the_training_starts_without_preparing(pool)
     events = events_until(pool.train(RAMP, warmed), lambda e: False)
     assert not any(isinstance(e, Preparing) for e in events) and events[-1].result.epochs_trained == 30
     assert pool.replaced == replaced  # the refused warm-up cost no worker
+
+
+def test_ten_seeds_give_distinct_results_each_the_same_as_a_lone_training(pool):
+    from seqcore.pool import SeedRun, SeedsOutcome
+
+    seeds = pool.train_seeds(RAMP, seqcore.TrainConfig(), range(10))
+    events = events_until(seeds, lambda e: isinstance(e, SeedsOutcome))
+    assert [e.index for e in events if isinstance(e, SeedRun)] == list(range(10))
+    outcome = events[-1]
+    assert outcome.error is None and [r.config.seed for r in outcome.results] == list(range(10))
+    predictions = [seqcore.predict_next(r, [5, 6, 7]) for r in outcome.results]
+    assert len({round(p, 6) for p in predictions}) == 10  # every seed starts from other weights
+    assert f"{predictions[0]:.2f}" == "8.01"
+    again = pool.train(RAMP, seqcore.TrainConfig(seed=7)).wait(60).result
+    np.testing.assert_allclose(outcome.results[7].losses, again.losses, rtol=1e-5)
+
+
+def test_seeds_stop_and_keep_the_finished_ones(pool):
+    from seqcore.pool import SeedRun, SeedsOutcome
+
+    seeds = pool.train_seeds(RAMP, seqcore.TrainConfig(epochs=3000, units=24), range(10))
+    events_until(seeds, lambda e: isinstance(e, SeedRun))
+    seeds.stop()
+    outcome = seeds.wait(10)
+    assert isinstance(outcome, SeedsOutcome) and 1 <= len(outcome.results) < 10
+
+
+def test_too_many_seeds_for_the_cost_limit_are_refused_at_once(pool):
+    costly = seqcore.TrainConfig(units=32, window=10, epochs=3000)  # about 15 s alone, allowed (BENCHMARKS.md)
+    series = seqcore.get_dataset("sine", length=400)
+    with pytest.raises(seqcore.InputError, match="10 trainings with these settings would take about"):
+        pool.train_seeds(series, costly, range(10))
