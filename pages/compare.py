@@ -3,53 +3,99 @@
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 import seqcore.store
 from pages.lab import charts
-from pages.lab.live import LiveSlots, train_live
 from pages.lab.runs import forget_result, record_run
+from pages.lab.seeds import run_seeds
 from pages.lab.sidebar import settings_sidebar, show_problems
-from pages.lab.text import CELL_NAMES
+from pages.lab.text import CELL_NAMES, differences, plain, setting
 from pages.lab.workspace import run_store, store_problem
+from seqcore.baselines import NAIVE
+from seqcore.evaluation import MODEL, evaluate
+from seqcore.verdicts import BETTER, WORSE, Spread, Verdict, compare
 
 TABLE_COLUMNS = ["run", "status", "saved", "final loss", "final val loss", "prediction", "seconds", "epochs trained", "settings", "data"]
 
 
+EXPERIMENT_SEEDS = 5  # seeds per cell: enough to see whether the cells' errors overlap
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """The three cells, each trained with several seeds, judged on the same windows in the series' units."""
+
+    runs: list[int]  # the recorded run of each cell (its first seed)
+    spreads: dict[str, np.ndarray]  # cell name -> MAE of each seed (judged part)
+    rules: dict[str, float]  # the simple rules' MAE on the same part: the last value's first
+    verdict: Verdict
+    held_out: bool
+
+
 def experiment(settings) -> None:
-    """Train the three cells with otherwise equal settings and say which reached the lowest loss."""
-    progress_slot, chart_slot = st.empty(), st.empty()
-    rows = []
-    status = st.empty()
-    for cell in CELL_NAMES:
+    """Train the three cells with several seeds and otherwise equal settings, then judge them honestly."""
+    progress_slot, status = st.empty(), st.empty()
+    period = int(st.session_state.get("period", 0)) or None
+    seeds = range(settings.config.seed, settings.config.seed + EXPERIMENT_SEEDS)
+    runs, spreads, first = [], {}, None
+    for i, cell in enumerate(CELL_NAMES):
         config = dataclasses.replace(settings.config, cell=cell)
-        signature = dataclasses.replace(settings.signature, config=config)
-        status.caption(f"Training {CELL_NAMES[cell]} ({len(rows) + 1} of {len(CELL_NAMES)})…")
-        result = train_live(settings.series, config, settings.label, signature, LiveSlots(progress_slot, chart_slot))
-        if result is None:
+        status.caption(f"Training {CELL_NAMES[cell]} ({i + 1} of {len(CELL_NAMES)})…")
+        results = run_seeds(settings.series, config, seeds, progress_slot, f"{CELL_NAMES[cell]}: ")
+        if results is None:
             return
-        rows.append(record_run(result, settings.label, signature))
+        record = record_run(results[0], settings.label, dataclasses.replace(settings.signature, config=config))
+        record["colour_by_cell"] = True
+        runs.append(record["run"])
+        evaluations = [evaluate(r, period) for r in results]
+        first = first or evaluations[0]
+        spreads[CELL_NAMES[cell]] = np.array([e.judged(MODEL).mae for e in evaluations])
     status.empty()
-    progress_slot.empty()
-    chart_slot.empty()
-    st.session_state.experiment = [r["run"] for r in rows]
+    rules = {"copying the last value": first.judged(NAIVE).mae}
+    best = first.best_rule()
+    if best.name != NAIVE:
+        rules[best.name] = first.judged(best.name).mae
+    spread_list = [Spread(name, maes) for name, maes in spreads.items()]
+    said = compare(spread_list, first.judged(NAIVE), held_out=bool(first.n_held_out))
+    st.session_state.experiment = Experiment(runs, spreads, rules, said, bool(first.n_held_out))
 
 
 def show_experiment(runs: list[dict]) -> None:
-    rows = pd.DataFrame([r for r in runs if r["run"] in st.session_state.get("experiment", [])])
-    if len(rows) != len(CELL_NAMES):
-        return
-    judged = "final val loss" if rows["final val loss"].notna().all() else "final loss"
-    best = rows.loc[rows[judged].idxmin()]
+    done = st.session_state.get("experiment")
+    if done is None or not all(any(r["run"] == n for r in runs) for n in done.runs):
+        return  # not run yet, or one of its runs was deleted
     st.subheader("LSTM vs GRU vs SimpleRNN")
-    st.plotly_chart(charts.comparison_figure(rows, judged), width="stretch", key="experiment_chart")
-    worst = rows[judged].max()
-    st.success(f"**{best['cell']}** learned best here: {judged} {best[judged]:.3g}, "
-               f"{worst / best[judged]:.1f}× lower than the worst. Same series, seed, units, window and epochs; "
-               "only the cell differs. Try other seeds or a longer window before you trust one run.",
-               icon=":material/emoji_events:")  # fmt: skip
+    part = "held-out error" if done.held_out else "training error (nothing held out)"
+    colour, icon, headline = {
+        BETTER: ("green", ":material/emoji_events:", "A clear winner"),
+        WORSE: ("red", ":material/thumb_down:", "None beats copying the last value"),
+    }.get(done.verdict.outcome, ("orange", ":material/balance:", "A tie"))
+    with st.container(border=True, key="experiment_verdict"):
+        st.markdown(f"#### :{colour}[{icon} {headline}]\n{plain(done.verdict.text)}")
+    st.plotly_chart(
+        charts.comparison_figure(done.spreads, done.rules, f"{part}, series units (MAE)"), width="stretch", key="experiment_chart"
+    )
+    st.caption(
+        f"Same series, window, units and epochs; only the cell differs, and each cell trains with {EXPERIMENT_SEEDS} seeds. "
+        "Flat lines: simple rules on the same windows."
+    )
+
+
+def legend_names(runs: list[dict]) -> list[dict]:
+    """Runs whose legend names say the settings that differ between them ("run 3 · Units 16"), not only the cell."""
+    changing = differences([r["config"] for r in runs])
+    labels = len({r["data"] for r in runs}) > 1
+    named = []
+    for r in runs:
+        parts = [setting(r["config"], name) for name in changing[:3]] + ([r["data"]] if labels else [])
+        stopped = " (stopped)" if r["status"] == "stopped" else ""
+        named.append({**r, "name": f"run {r['run']} · " + (", ".join(parts) or CELL_NAMES[r["config"].cell]) + stopped})
+    return named
 
 
 def page() -> None:
@@ -57,8 +103,13 @@ def page() -> None:
     st.title("Compare runs")
     st.caption("Every training of this session. Hover a curve to see its settings.")
     show_problems(settings)
-    clicked = st.button("Train LSTM, GRU and SimpleRNN on the current series", key="experiment_button", type="primary",
-                        disabled=not settings.ready, help="Same settings for all three; only the cell type changes.")  # fmt: skip
+    clicked = st.button(
+        "Train LSTM, GRU and SimpleRNN on the current series",
+        key="experiment_button",
+        type="primary",
+        disabled=not settings.ready,
+        help=f"Same settings for all three, {EXPERIMENT_SEEDS} seeds each; only the cell type changes.",
+    )
     if clicked and settings.ready:
         experiment(settings)
     runs = st.session_state.get("runs", [])
@@ -67,20 +118,32 @@ def page() -> None:
         return
     show_experiment(runs)
     st.subheader("All runs")
-    left, right = st.columns(2)
-    log = left.toggle("Log-scale loss axis", key="log_scale")
+    left, middle, right = st.columns(3)
+    log = left.toggle("Log-scale axis", key="log_scale")
+    units = middle.toggle(
+        "Typical error in series units",
+        key="series_units",
+        help="√loss × scale: runs trained with different scales compare fairly.",
+    )
     smoothing = right.slider("Smoothing", 0.0, 0.99, step=0.01, key="smoothing", help="Exponential moving average of each curve.")
-    st.plotly_chart(charts.runs_figure(runs, log=log, smoothing=smoothing), width="stretch", key="runs_chart")
+    figure = charts.runs_figure(legend_names(runs), log=log, smoothing=smoothing, series_units=units)
+    st.plotly_chart(figure, width="stretch", key="runs_chart")
     table = pd.DataFrame(runs).assign(saved=lambda runs: runs["not_saved"].isna().map({True: "yes", False: "no"}))[TABLE_COLUMNS]
     if table["final val loss"].isna().all():
         table = table.drop(columns="final val loss")  # no run held data out: an empty column only confuses
     if (table["saved"] == "yes").all():
         table = table.drop(columns="saved")  # only worth a column when some run could not be saved
-    st.dataframe(table, hide_index=True, width="stretch",
-                 column_config={"final loss": st.column_config.NumberColumn(format="%.3g"),
-                                "final val loss": st.column_config.NumberColumn(format="%.3g"),
-                                "prediction": st.column_config.NumberColumn("next value (after the last window)", format="%.2f"),
-                                "seconds": st.column_config.NumberColumn(format="%.2f")})  # fmt: skip
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "final loss": st.column_config.NumberColumn(format="%.3g"),
+            "final val loss": st.column_config.NumberColumn("final held-out loss", format="%.3g"),
+            "prediction": st.column_config.NumberColumn("next value (after the last window)", format="%.2f"),
+            "seconds": st.column_config.NumberColumn(format="%.2f"),
+        },
+    )
     manage(runs)
 
 
@@ -89,15 +152,22 @@ def manage(runs: list[dict]) -> None:
     state = st.session_state
     store = run_store().store
     st.subheader("This workspace")
-    st.caption("Runs are saved on this computer under the workspace named in the page address (`?ws=…`). "
-               "Reloading, or reopening the address after a restart, brings them back; sharing the address shares them.")  # fmt: skip
+    st.caption(
+        "Runs are saved on this computer under the workspace named in the page address (`?ws=…`). "
+        "Reloading, or reopening the address after a restart, brings them back; sharing the address shares them."
+    )
     download, delete, clear = st.columns(3)
     if store is not None:
         workspace = state.workspace
-        download.download_button("Download runs (CSV)", lambda: store.runs_csv(workspace), file_name="runs.csv",
-                                 mime="text/csv", key="download_runs", on_click="ignore")  # fmt: skip
-    delete.selectbox("Run", [r["run"] for r in runs], key="delete_choice", label_visibility="collapsed",
-                              format_func=lambda n: f"run {n}")  # fmt: skip
+        download.download_button(
+            "Download runs (CSV)",
+            lambda: store.runs_csv(workspace),
+            file_name="runs.csv",
+            mime="text/csv",
+            key="download_runs",
+            on_click="ignore",
+        )
+    delete.selectbox("Run", [r["run"] for r in runs], key="delete_choice", label_visibility="collapsed", format_func=lambda n: f"run {n}")
     # the choice is read when the click arrives: args bound at drawing time can lag behind the box
     delete.button("Delete this run", key="delete_run", on_click=lambda: forget(st.session_state.delete_choice))
     sure = clear.checkbox("Yes, delete every run here", key="clear_confirm")

@@ -8,6 +8,21 @@ from pages.lab import charts
 from pages.lab.sidebar import settings_sidebar, show_problems
 from pages.lab.text import CELL_NAMES
 from seqcore.export import keras_code, parameter_count
+from seqcore.windows import FLAT_BEYOND, SQUEEZED, scaled, training_values
+
+
+def scaling_in_words(values, config) -> str:
+    """Where the training part lands after scaling, read from the real numbers."""
+    train = scaled(training_values(values, config.window, config.val_fraction), config)
+    low, high = float(train.min()), float(train.max())
+    where = f"With your settings the training values become **{low:.3g} to {high:.3g}**"
+    if config.activation in ("linear", "relu"):
+        return f"{where}. `{config.activation}` has no flat ends to the right, but small numbers still keep Adam's steps in proportion."
+    if max(abs(low), abs(high)) > FLAT_BEYOND:
+        return f"{where}: far out on the flat ends of `{config.activation}`, where it hardly changes. Raise the scale."
+    if high - low < SQUEEZED:
+        return f"{where}: a band only {high - low:.2g} wide, which the network can hardly tell apart. Use an offset and a smaller scale."
+    return f"{where}: on the steep middle part of `{config.activation}`, where different values give clearly different outputs."
 
 
 def page() -> None:
@@ -30,11 +45,12 @@ def page() -> None:
     st.header("2 · Scaling: keep the numbers small")
     st.markdown(
         f"Inside the network, values pass through squashing functions like `{config.activation}`. Large inputs land on the "
-        f"flat part of the curve, where a change in the input barely changes the output, so learning stalls. "
-        f"Dividing by the **scale** ({config.scale:g}) keeps them on the steep part; predictions are multiplied back."
+        "flat ends of the curve, where a change in the input barely changes the output, so learning stalls. Values squeezed "
+        "into a narrow band look almost the same to the network. So each value is shifted by the **offset** and divided by "
+        f"the **scale**: the network sees (value − {config.offset:g}) ÷ {config.scale:g}, and its answers are turned back the same way."
     )
-    st.plotly_chart(charts.squash_figure(values[:50], config.scale, config.activation), width="stretch", key="squash_chart")
-
+    st.markdown(scaling_in_words(values, config))
+    st.plotly_chart(charts.squash_figure(values[:50], config.scale, config.offset, config.activation), width="stretch", key="squash_chart")
     st.header(f"3 · The {CELL_NAMES[config.cell]} layer: units and gates")
     gates = {
         "lstm": "An LSTM unit keeps a *cell state*, a running memory. Three gates, each a small learned layer with outputs "

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import math
-
 import streamlit as st
 
 import seqcore
-from pages.lab import charts, engine
+from pages.lab import charts, engine, judge
 from pages.lab.live import LiveSlots, train_live
 from pages.lab.runs import record_run, remembered
+from pages.lab.seeds import seeds_section
 from pages.lab.sidebar import settings_sidebar, show_problems
 from pages.lab.text import describe, plain
+from seqcore import evaluation as scoring
+from seqcore.baselines import NAIVE
+from seqcore.verdicts import number
 
 
 def readable(value: float) -> str:
@@ -21,62 +23,113 @@ def readable(value: float) -> str:
 
 def results(state, settings) -> None:
     result = state.result
-    config = result.config
+    config, run = result.config, state.result_run
     if state.result_signature != settings.signature:
-        st.warning(f"These results are from earlier settings ({plain(state.result_signature.changes(settings.signature))}). "
-                   "Press **Train** to see the new ones.", icon=":material/history:")  # fmt: skip
+        changes = plain(state.result_signature.changes(settings.signature))
+        st.warning(f"These results are from earlier settings ({changes}). Press **Train** to see the new ones.", icon=":material/history:")
     status = f"stopped at epoch {result.epochs_trained} of {config.epochs}" if result.stopped else f"{result.epochs_trained} epochs"
-    st.caption(f"Run {state.result_run} on {plain(state.result_label)} · {plain(describe(config))} · {status} in {result.seconds:.2f} s")
-    shown = next((r for r in state.get("runs", []) if r["run"] == state.result_run), None)
-    if shown is not None and shown["not_saved"]:
-        st.warning(
-            f"Run {shown['run']} was not saved, so it stays in this tab only: {plain(shown['not_saved'])}",
-            icon=":material/cloud_off:",
-        )
-        if shown["full"]:
-            st.page_link("pages/compare.py", label="Delete old runs on the Compare page", icon=":material/delete:")
-    final = result.losses[-1]
+    st.caption(f"Run {run} on {plain(state.result_label)} · {plain(describe(config))} · {status} in {result.seconds:.2f} s")
+    saved_or_not(state)
+    evaluation = judge.evaluation_of(result, run, int(state.period))
+    seen = remembered("seen", (run, id(result)), lambda: scoring.trained_range(result))
     state.setdefault("predict_input", ", ".join(f"{v:g}" for v in result.series.to_numpy()[-config.window :]))
-    ask, answer, loss, error = st.columns([1.3, 1, 1, 1])
-    text = ask.text_input(f"Predict after these {config.window} values", key="predict_input",
-                          help="Edit the numbers (comma-separated) to ask the model about any window.")  # fmt: skip
+    ask, answer, model_error, naive_error = st.columns([1.3, 1, 1, 1])
+    text = ask.text_input(
+        f"Predict after these {config.window} values",
+        key="predict_input",
+        help="Edit the numbers (comma-separated) to ask about any window.",
+    )
+    ask.button("Ask about values it never saw (the last window × 10)", key="unseen_button", on_click=ask_unseen, args=(result,))
+    beyond = None
     try:
         recent = seqcore.parse_values(text)
         prediction = seqcore.predict_next(result, recent)
         shown = ", ".join(f"{v:g}" for v in recent[-config.window :])
         answer.metric(f"Next value after [{shown}]", readable(prediction))
+        beyond = seen.beyond(recent[-config.window :])
     except seqcore.InputError as exc:
         answer.error(f"**Prediction input**: {plain(exc)}", icon=":material/error:")
-    loss.metric("Final loss (MSE, scaled)", f"{final:.3g}",
-                help="Mean squared error on the values divided by the scale." + (
-                    f" Validation: {result.val_losses[-1]:.3g}." if result.val_losses else ""))  # fmt: skip
-    error.metric("Typical error, series units", f"±{math.sqrt(final) * config.scale:.3g}",
-                 help="Square root of the loss times the scale: an error in the series' own units.")  # fmt: skip
-    if result.val_losses:
-        st.caption(f"Validation loss (windows the model never trained on): **{result.val_losses[-1]:.3g}**, "
-                   f"typical error ±{math.sqrt(result.val_losses[-1]) * config.scale:.3g}.")  # fmt: skip
-    st.caption(f"The loss is measured on values divided by the scale ({config.scale:g}); "
-               "its square root times the scale is a typical error in the series' own units.")  # fmt: skip
-    loss = remembered("loss", (state.result_run, id(result)), lambda: charts.loss_figure(result.losses, result.val_losses))
-    st.plotly_chart(loss, width="stretch", key="loss_chart")
+    part = judge.PART_WORDS[evaluation.part]
+    model, naive = evaluation.judged(scoring.MODEL), evaluation.judged(NAIVE)
+    model_error.metric(
+        f"{evaluation.model}'s error {part}",
+        f"±{number(model.mae)}",
+        help=f"Mean absolute error of its one-step guesses over {model.count} values, in the series' units.",
+    )
+    naive_error.metric(
+        f"Copying the last value {part}",
+        f"±{number(naive.mae)}",
+        help="The simplest rule: guess that the next value equals the last one. A model must beat this to be worth anything.",
+    )
+    if beyond:
+        st.warning(plain(beyond[:1].upper() + beyond[1:]) + ".", icon=":material/explore_off:")
+    judge.show_verdict(evaluation)
+    judge.show_copying(result, run)
 
-    _, steps_box = st.columns([3, 1], vertical_alignment="bottom")
-    steps = steps_box.number_input("Forecast steps", 1, 200, key="forecast_steps",
-                                   help="Values after the series, each prediction fed back in as the newest input.")  # fmt: skip
+    levels = remembered("levels", (run, id(result)), lambda: scoring.baseline_losses(result))
+    judged_curve, judged_level = (result.val_losses, levels.held_out) if result.val_losses else (result.losses, levels.train)
+    beats = scoring.beats_from(judged_curve, judged_level) if judged_level else None
+    loss = remembered("loss", (run, id(result)), lambda: charts.loss_figure(result.losses, result.val_losses, levels=levels, beats=beats))
+    st.plotly_chart(loss, width="stretch", key="loss_chart")
+    final = f"Final training loss {result.losses[-1]:.3g}" + (f", held-out loss {result.val_losses[-1]:.3g}" if result.val_losses else "")
+    st.caption(
+        f"{final} (mean squared error on the scaled values). Dashed: the same loss for copying the last value; "
+        + (f"the model stays below it from epoch {beats}." if beats else "the model never got below it.")
+    )
+
+    naive_box, _, steps_box = st.columns([1.2, 1.8, 1], vertical_alignment="bottom")
+    show_naive = naive_box.toggle("Show copying the last value", key="show_naive")
+    steps = steps_box.number_input(
+        "Forecast steps", 1, 200, key="forecast_steps", help="Values after the series, each prediction fed back in as the newest input."
+    )
     # every widget change reruns this page: compute the run's predictions once, not on each rerun
-    key = (state.result_run, int(steps))
+    key = (run, int(steps))
     if state.get("prediction_cache", (None,))[0] != key:
         state.prediction_cache = (key, seqcore.one_step_predictions(result), seqcore.forecast(result, result.series.to_numpy(), int(steps)))
     _, predictions, forecast = state.prediction_cache
     figure = remembered(
-        "prediction", (state.result_run, id(result), int(steps)), lambda: charts.prediction_figure(result.series, predictions, forecast)
+        "prediction",
+        (run, id(result), int(steps), show_naive),
+        lambda: charts.prediction_figure(result.series, predictions, forecast, seen, show_naive),
     )
     st.plotly_chart(figure, width="stretch", key="prediction_chart")
-    st.caption("Dots: the model's guess for each value from the window before it. "
-               "Dashed: the forecast, each step built on the previous guesses, so errors can grow.")  # fmt: skip
-    st.download_button("Download the trained model (.keras)", lambda: engine.keras_file(result), file_name=f"run-{state.result_run}.keras",
-                       mime="application/octet-stream", key="download_model", on_click="ignore",
-                       help="Load it with keras.models.load_model; it expects inputs divided by the scale.")  # fmt: skip
+    leaves = seen.beyond(forecast)
+    st.caption(
+        "Dots: the model's guess for each value from the window before it. "
+        "Dashed pink: the forecast, each step built on the previous guesses, so errors can grow."
+        + (f" The forecast leaves what the model trained on: {plain(leaves)}." if leaves else "")
+    )
+    errors_tab, steps_tab = st.tabs(["Errors: the model and the simple rules", "Error by steps ahead"])
+    with errors_tab:
+        judge.show_errors(evaluation)
+    with steps_tab:
+        judge.show_steps_ahead(result, run)
+    seeds_section(result)
+    st.download_button(
+        "Download the trained model (.keras)",
+        lambda: engine.keras_file(result),
+        file_name=f"run-{run}.keras",
+        mime="application/octet-stream",
+        key="download_model",
+        on_click="ignore",
+        help="Load it with keras.models.load_model; it expects (value − offset) ÷ scale as input.",
+    )
+
+
+def saved_or_not(state) -> None:
+    shown = next((r for r in state.get("runs", []) if r["run"] == state.result_run), None)
+    if shown is not None and shown["not_saved"]:
+        st.warning(
+            f"Run {shown['run']} was not saved, so it stays in this tab only: {plain(shown['not_saved'])}", icon=":material/cloud_off:"
+        )
+        if shown["full"]:
+            st.page_link("pages/compare.py", label="Delete old runs on the Compare page", icon=":material/delete:")
+
+
+def ask_unseen(result) -> None:
+    """The prediction box gets the last window times ten: for the notebook's ramp, 50, 60, 70."""
+    window = result.series.to_numpy()[-result.config.window :] * 10
+    st.session_state.predict_input = ", ".join(f"{v:g}" for v in window)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -97,8 +150,9 @@ def page() -> None:
     settings = settings_sidebar()
     state = st.session_state
     st.title("Train an LSTM to predict the next value")
-    st.caption("Pick a series and settings in the sidebar, press **Train**, and watch the loss fall. "
-               "Changing a setting never retrains by itself.")  # fmt: skip
+    st.caption(
+        "Pick a series and settings in the sidebar, press **Train**, and watch the loss fall. Changing a setting never retrains by itself."
+    )
     show_problems(settings)
     button, stop_column, info = st.columns([1, 1, 4], vertical_alignment="center")
     stop_slot = stop_column.empty()
@@ -125,8 +179,11 @@ def page() -> None:
         if settings.series is not None:
             figure = shared_series_figure(settings.signature.label, settings.signature.series_hash, settings.series)
             st.plotly_chart(figure, width="stretch", key="series_chart")
-        st.info("No training yet. With the defaults this is the reference notebook: the ramp 1..7, an LSTM with "
-                "30 units and 500 epochs; it should predict about 8.01 after 5, 6, 7.", icon=":material/arrow_forward:")  # fmt: skip
+        st.info(
+            "No training yet. With the defaults this is the reference notebook: the ramp 1..7, an LSTM with "
+            "30 units and 500 epochs; it should predict about 8.01 after 5, 6, 7.",
+            icon=":material/arrow_forward:",
+        )
     engine.prepare_in_background(settings)
 
 

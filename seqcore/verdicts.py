@@ -11,12 +11,12 @@ from .baselines import NAIVE
 from .evaluation import MODEL, Copying, Errors, Evaluation
 
 # within this share of the last value's error, the model and the rule are called even
-EVEN = 0.1
+EVEN_SHARE = 0.1
 # a winner among cells must be ahead by at least this share of the last-value rule's error: smaller gaps
 # (the ramp's 0.001 against 0.01) are real but too small to matter to anyone predicting the series
 MATTERS = 0.05
 
-BETTER, WORSE, EVEN_OUTCOME = "better", "worse", "even"
+BETTER, WORSE, EVEN = "better", "worse", "even"
 
 
 @dataclass(frozen=True)
@@ -56,9 +56,9 @@ def verdict(evaluation: Evaluation) -> Verdict:
     said = f"{where}, the {name} is off by {number(model.mae)} on average; copying the last value is off by {number(naive.mae)}"
     ratio = evaluation.mase
     if naive.mae == 0 and model.mae == 0:
-        text, outcome = f"{said}: both are exact.", EVEN_OUTCOME
-    elif abs(model.mae - naive.mae) <= EVEN * naive.mae:
-        text, outcome = f"{said}: the {name} is no better than copying.", EVEN_OUTCOME
+        text, outcome = f"{said}: both are exact.", EVEN
+    elif abs(model.mae - naive.mae) <= EVEN_SHARE * naive.mae:
+        text, outcome = f"{said}: the {name} is no better than copying.", EVEN
     elif ratio < 1:
         text, outcome = f"{said}: the {name} is {times(1 / ratio)} better.", BETTER
     else:
@@ -66,10 +66,10 @@ def verdict(evaluation: Evaluation) -> Verdict:
         text, outcome = f"{said}: the {name} is {worse} than copying the last value.", WORSE
     best = evaluation.best_rule()
     best_errors = evaluation.judged(best.name)
-    if best.name != NAIVE and best_errors.mae < min(model.mae, naive.mae) * (1 - EVEN):
+    if best.name != NAIVE and best_errors.mae < min(model.mae, naive.mae) * (1 - EVEN_SHARE):
         text += f" A simpler rule does better still: {best.name} ({best.description}) is off by {number(best_errors.mae)}."
         if outcome == BETTER:
-            outcome = EVEN_OUTCOME  # better than copying, but not better than doing something simple
+            outcome = EVEN  # better than copying, but not better than doing something simple
     return Verdict(text, outcome)
 
 
@@ -91,24 +91,24 @@ class Spread:
 
 def compare(spreads: list[Spread], naive: Errors, held_out: bool) -> Verdict:
     """Name a winner only when its seeds' errors all sit below every other's and the gap matters; else a tie, and why."""
-    part = "held-out" if held_out else "training (none held out)"
+    part = "held-out windows" if held_out else "training windows (none are held out)"
     ranked = sorted(spreads, key=lambda s: float(np.median(s.maes)))
     best, rest = ranked[0], ranked[1:]
     medians = ", ".join(f"{s.name} {number(float(np.median(s.maes)))}" for s in ranked)
-    said = f"Median {part} error over {len(best.maes)} seeds: {medians}; copying the last value: {number(naive.mae)}."
-    if all(float(np.median(s.maes)) >= naive.mae * (1 - EVEN) for s in spreads):
+    said = f"Median error over {len(best.maes)} seeds on the {part}: {medians}; copying the last value: {number(naive.mae)}."
+    if all(float(np.median(s.maes)) >= naive.mae * (1 - EVEN_SHARE) for s in spreads):
         return Verdict(f"{said} None of them beats copying the last value, so none wins.", WORSE)
     if not rest:
-        return Verdict(said, EVEN_OUTCOME)
+        return Verdict(said, EVEN)
     runner = rest[0]
     separate = best.maes.max() < min(s.maes.min() for s in rest)
     gap = float(np.median(runner.maes) - np.median(best.maes))
     if not separate:
-        return Verdict(f"{said} A tie: their errors overlap from seed to seed, so the order is luck.", EVEN_OUTCOME)
+        return Verdict(f"{said} A tie: their errors overlap from seed to seed, so the order is luck.", EVEN)
     if gap < MATTERS * naive.mae:
         return Verdict(
             f"{said} A tie: {best.name} is ahead on every seed, but by {number(gap)}, less than {MATTERS:.0%} of what "
             "copying the last value is off by: too small to matter.",
-            EVEN_OUTCOME,
+            EVEN,
         )
     return Verdict(f"{said} {best.name} wins: every one of its seeds beats every seed of the others.", BETTER)

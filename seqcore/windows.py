@@ -138,6 +138,15 @@ def _power_of_ten(largest: float) -> float:
     return float(min(max(10.0 ** max(exponent, -300), MIN_SCALE), MAX_SCALE))
 
 
+HOLD_OUT = 0.2  # the share held out by default, to judge a model on values it never trained on
+MIN_WINDOWS_TO_HOLD_OUT = 20  # fewer windows than this (the notebook's 4) keep them all for training
+
+
+def default_val_fraction(series, window: int) -> float:
+    """HOLD_OUT when the series gives at least MIN_WINDOWS_TO_HOLD_OUT windows, else 0 (the notebook's ramp)."""
+    return HOLD_OUT if len(series) - window >= MIN_WINDOWS_TO_HOLD_OUT else 0.0
+
+
 @dataclass(frozen=True)
 class Scaling:
     """An offset and a scale: the network sees `(value - offset) / scale`."""

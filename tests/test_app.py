@@ -7,6 +7,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import seqcore
+
 APP = str(__import__("pathlib").Path(__file__).resolve().parents[1] / "app.py")
 PREDICTION = "Predicted vs actual: dots one step ahead, dashed a forecast"
 PAGES = ["pages/train.py", "pages/data.py", "pages/compare.py", "pages/learn.py"]
@@ -26,6 +28,12 @@ def figures(at) -> dict:
         spec = json.loads(chart.proto.spec)
         out[spec["layout"].get("title", {}).get("text", "")] = spec
     return out
+
+
+def runs_colours() -> dict:
+    from pages.lab import charts
+
+    return charts.CELL_COLOURS
 
 
 def errors(at) -> str:
@@ -68,7 +76,7 @@ def test_training_draws_one_loss_point_per_epoch_and_a_prediction(app):
     assert len(values(loss["data"][0]["y"])) == 25
     assert PREDICTION in charts
     names = [trace["name"] for trace in charts[PREDICTION]["data"]]
-    assert names == ["actual", "predicted (train)", "forecast"]
+    assert names == ["actual", "copying the last value", "predicted (trained on)", "forecast"]
     assert at.session_state["predict_input"] == "5, 6, 7"
 
 
@@ -87,19 +95,65 @@ def test_results_stay_and_say_they_are_stale_when_settings_change(app):
     assert len(at.session_state["runs"]) == 1
 
 
-def test_validation_split_is_drawn_apart(app):
+def test_a_long_series_holds_data_out_and_judges_the_model_on_it(app):
     app.sidebar.selectbox(key="data_source").set_value("sine").run()
-    app.sidebar.slider(key="val_fraction").set_value(0.2)
+    assert app.session_state["val_fraction"] == 0.2  # 57 windows: enough to hold a fifth out
     at = train(app, epochs=10)
     prediction = figures(at)[PREDICTION]
-    assert [t["name"] for t in prediction["data"]][:3] == ["actual", "predicted (train)", "predicted (validation)"]
-    assert len(figures(at)["Loss per epoch (MSE on scaled values)"]["data"]) == 2
+    assert [t["name"] for t in prediction["data"]][:4] == [
+        "actual",
+        "copying the last value",
+        "predicted (trained on)",
+        "predicted (held out)",
+    ]
+    loss = figures(at)["Loss per epoch (MSE on scaled values)"]
+    assert [t["name"] for t in loss["data"]] == [
+        "training loss",
+        "held-out loss",
+        "copying the last value (training)",
+        "copying the last value (held-out)",
+    ]
+    big = [m.label for m in at.metric]
+    assert "LSTM's error on held-out data" in big and "Copying the last value on held-out data" in big
+    verdict = at.get("markdown")
+    assert any("On the 11 values it never trained on, the LSTM is off by" in m.value for m in verdict)
 
 
-def test_choosing_a_series_sets_a_scale_that_suits_it(app):
+def test_the_notebook_ramp_holds_nothing_out_and_says_its_errors_flatter_it(app):
+    assert app.session_state["val_fraction"] == 0
+    at = train(app, epochs=10)
+    assert "LSTM's error on its training data" in [m.label for m in at.metric]
+    assert any("none are held out, so this flatters it" in m.value for m in at.markdown)
+
+
+def test_choosing_a_series_sets_a_scaling_fitted_on_its_training_part(app):
+    from seqcore.windows import fit_scaling
+
     app.sidebar.selectbox(key="data_source").set_value("nile").run()
-    assert app.session_state["scale"] == 10_000
+    fit = fit_scaling(seqcore.get_dataset("nile"), 3, 0.2)
+    assert (app.session_state["scale"], app.session_state["offset"], app.session_state["val_fraction"]) == (fit.scale, fit.offset, 0.2)
     assert not app.error
+    app.sidebar.selectbox(key="data_source").set_value("ramp").run()
+    assert (app.session_state["scale"], app.session_state["offset"], app.session_state["val_fraction"]) == (100, 0, 0)
+
+
+def test_the_fit_button_spreads_the_training_values(app):
+    app.sidebar.selectbox(key="data_source").set_value("random_walk").run()
+    app.sidebar.number_input(key="scale").set_value(1000).run()
+    app.sidebar.number_input(key="offset").set_value(0).run()
+    assert any("the network can hardly tell them apart" in c.value for c in app.caption)
+    app.sidebar.button(key="fit_scaling").click().run()
+    assert app.session_state["offset"] != 0 and app.session_state["scale"] < 1000
+    assert not any("hardly tell them apart" in c.value for c in app.caption)
+
+
+def test_a_window_beyond_what_the_model_saw_gets_a_note_in_one_click(app):
+    at = train(app, epochs=10)
+    assert not any("never seen" in w.value for w in at.warning)
+    at.button(key="unseen_button").click().run()
+    assert at.session_state["predict_input"] == "50, 60, 70"
+    assert any("never seen values above 7" in w.value for w in at.warning)
+    assert any(m.label == "Next value after [50, 60, 70]" for m in at.metric)
 
 
 @pytest.mark.parametrize(
@@ -140,12 +194,17 @@ def test_uploading_a_good_csv_trains_on_it(app):
     rows = "".join(f"{1900 + i},{100 + 3 * i}\n" for i in range(30))
     at = upload(app, "flow.csv", f"year,flow\n{rows}".encode())
     assert not at.error, errors(at)
-    assert at.session_state["scale"] == 1000
-    assert any("using column 'flow'" in c.value.replace("\\", "") for c in at.caption)
+    assert (at.session_state["offset"], at.session_state["scale"], at.session_state["val_fraction"]) == (136, 50, 0.2)
+    assert any(
+        "using column 'flow'" in c.value.replace("\\", "") and "'year' on the time axis" in c.value.replace("\\", "") for c in at.caption
+    )
     at.sidebar.number_input(key="epochs").set_value(10).run()
     at.button(key="train").click().run()
     assert not at.exception and not at.error
-    assert len(values(figures(at)[PREDICTION]["data"][0]["y"])) == 30
+    prediction = figures(at)[PREDICTION]
+    assert len(values(prediction["data"][0]["y"])) == 30
+    assert values(prediction["data"][0]["x"])[0] == 1900 and prediction["layout"]["xaxis"]["title"]["text"] == "year"
+    assert any("years it never trained on" in m.value for m in at.markdown)
 
 
 @pytest.mark.parametrize(
@@ -187,11 +246,20 @@ def test_compare_page_lists_runs_and_runs_the_cell_experiment(app):
     assert not at.exception and not at.error
     table = at.dataframe[0].value
     assert table["settings"].str.split("(").str[0].tolist() == ["LSTM", "LSTM", "GRU", "SimpleRNN"]
-    assert any("learned best here" in s.value for s in at.success)
-    runs = figures(at)["Training loss of each run (dotted: stopped early)"]
-    assert len(runs["data"]) == 4 and "window 3" in runs["data"][2]["hovertemplate"]
+    verdict = next(m.value.replace("\\", "") for m in at.markdown if "Median error over 5 seeds" in m.value.replace("\\", ""))
+    assert "copying the last value" in verdict
+    spread = figures(at)["Error of each cell, one dot per seed (lower is better)"]
+    assert [t["name"] for t in spread["data"]] == ["LSTM", "GRU", "SimpleRNN"] and all(len(values(t["y"])) == 5 for t in spread["data"])
+    runs = figures(at)["Training curve of each run (dotted: stopped early)"]
+    assert [t["name"] for t in runs["data"]] == ["run 1 · Cell LSTM", "run 2 · Cell LSTM", "run 3 · Cell GRU", "run 4 · Cell SimpleRNN"]
+    assert "window 3" in runs["data"][2]["hovertemplate"]
+    assert runs["data"][2]["line"]["color"] == runs_colours()["GRU"]
     at.toggle(key="log_scale").set_value(False).run()
-    assert figures(at)["Training loss of each run (dotted: stopped early)"]["layout"]["yaxis"].get("type") != "log"
+    assert figures(at)["Training curve of each run (dotted: stopped early)"]["layout"]["yaxis"].get("type") != "log"
+    at.toggle(key="series_units").set_value(True).run()
+    curve = figures(at)["Training curve of each run (dotted: stopped early)"]["data"][0]
+    loss = at.session_state["runs"][0]["losses"][-1]
+    assert values(curve["y"])[-1] == pytest.approx(np.sqrt(loss) * 100)
 
 
 def test_learn_page_gives_keras_code_for_the_current_settings(app):
@@ -277,9 +345,38 @@ def test_a_full_workspace_says_the_run_was_not_saved_and_points_to_where_old_run
 
     monkeypatch.setattr(seqcore.store, "MAX_RUNS", 1)
     at = train(app, epochs=5)
-    assert not at.warning
+    assert not any("not saved" in w.value for w in at.warning)
     at.button(key="train").click().run()
     warnings = [w.value for w in at.warning]
     assert any("was not saved, so it stays in this tab only" in w and "the most it may" in w for w in warnings), warnings
     assert len(at.session_state.runs) == 2 and at.session_state.runs[-1]["full"]
     assert not at.exception
+
+
+def test_ten_seeds_show_their_spread_beside_copying_the_last_value(app):
+    at = train(app)
+    at.button(key="seeds_button").click().run()
+    assert not at.exception and not at.error, errors(at)
+    spread = at.session_state["seed_spread"]
+    assert len(spread.errors) == 10 and len(set(np.round(spread.predictions, 6))) == 10
+    assert 7.9 < spread.predictions.min() <= spread.predictions.max() < 8.1
+    chart = figures(at)["Next value after [5, 6, 7] of each seed"]
+    assert len(values(chart["data"][0]["y"])) == 10
+    errors_chart = figures(at)["Training error of each seed (MAE)"]
+    assert any("copying the last value: 1" in shape["text"] for shape in errors_chart["layout"]["annotations"])
+    assert any("Over **10 seeds**" in m.value for m in at.markdown)
+    at.sidebar.number_input(key="units").set_value(12).run()  # new settings: the old spread is not theirs
+    assert "Next value after [5, 6, 7] of each seed" in figures(at)  # the shown run is still the same run
+    at.button(key="train").click().run()
+    assert "Next value after [5, 6, 7] of each seed" not in figures(at)
+
+
+def test_the_copying_rule_can_be_hidden_and_the_seasonal_period_set_by_hand(app):
+    app.sidebar.selectbox(key="data_source").set_value("sine").run()
+    at = train(app, epochs=10)
+    at.toggle(key="show_naive").set_value(False).run()
+    assert "copying the last value" not in [t["name"] for t in figures(at)[PREDICTION]["data"]]
+    table = at.dataframe[0].value
+    assert "the value one period (20 steps) earlier" in table["what it does"].tolist()
+    at.sidebar.number_input(key="period").set_value(7).run()
+    assert "the value one period (7 steps) earlier" in at.dataframe[0].value["what it does"].tolist()

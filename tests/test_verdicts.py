@@ -3,7 +3,7 @@ import pytest
 
 from seqcore.baselines import MEAN, NAIVE
 from seqcore.evaluation import MODEL, Errors, Evaluation, Score
-from seqcore.verdicts import BETTER, EVEN_OUTCOME, WORSE, Spread, compare, verdict
+from seqcore.verdicts import BETTER, EVEN, WORSE, Spread, compare, verdict
 
 
 def evaluation(model: float, naive: float, mean: float = 1e9, held_out: int = 12, unit: str = "year") -> Evaluation:
@@ -30,7 +30,7 @@ def test_a_model_that_loses_says_so():
 
 
 def test_close_errors_are_called_even():
-    assert verdict(evaluation(0.95, 1.0)).outcome == EVEN_OUTCOME
+    assert verdict(evaluation(0.95, 1.0)).outcome == EVEN
 
 
 def test_training_errors_are_flagged_as_flattering():
@@ -42,7 +42,7 @@ def test_training_errors_are_flagged_as_flattering():
 def test_a_simpler_rule_that_wins_is_named():
     said = verdict(evaluation(5.0, 10.0, mean=2.0))
     assert "A simpler rule does better still: training mean" in said.text
-    assert said.outcome == EVEN_OUTCOME
+    assert said.outcome == EVEN
 
 
 NAIVE_ERRORS = Errors(1.0, 1.0, 4)
@@ -50,7 +50,7 @@ NAIVE_ERRORS = Errors(1.0, 1.0, 4)
 
 def test_overlapping_seeds_are_a_tie():
     said = compare([Spread("LSTM", np.array([0.2, 0.5])), Spread("GRU", np.array([0.3, 0.6]))], NAIVE_ERRORS, True)
-    assert "A tie" in said.text and said.outcome == EVEN_OUTCOME
+    assert "A tie" in said.text and said.outcome == EVEN
 
 
 def test_a_separate_but_tiny_gap_is_a_tie():

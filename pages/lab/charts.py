@@ -8,12 +8,18 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from seqcore.timeaxis import after_end, axis_title, times
+
 # colour-blind-safe (Okabe-Ito) and legible on a projector, on light and dark themes alike
 TRAIN = "#0072B2"
 VALIDATION = "#E69F00"
 ACTUAL = "#7F7F7F"
 FORECAST = "#CC79A7"
 RUN_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000"]
+CELL_COLOURS = {"LSTM": "#0072B2", "GRU": "#009E73", "SimpleRNN": "#D55E00"}  # one colour per cell on every chart
+NAIVE = "#444444"  # the last-value rule: dark grey, dashed, wherever it is drawn
+RULE = "#999999"  # any other simple rule
+OUTSIDE = "#D55E00"  # values the model never trained on
 
 
 def _layout(fig: go.Figure, title: str, x: str, y: str, log: bool = False, height: int = 340) -> go.Figure:
@@ -39,16 +45,31 @@ def _layout(fig: go.Figure, title: str, x: str, y: str, log: bool = False, heigh
 LIVE_POINTS = 150  # a live redraw ships at most this many points per curve; the final chart has every epoch
 
 
-def loss_figure(losses, val_losses=None, total_epochs: int | None = None, log: bool = True, live: bool = False) -> go.Figure:
-    """Training (and validation) MSE per epoch; the x axis spans all planned epochs so the curve grows into it."""
+def loss_figure(
+    losses, val_losses=None, total_epochs: int | None = None, log: bool = True, live: bool = False, levels=None, beats: int | None = None
+) -> go.Figure:
+    """Training (and held-out) MSE per epoch; the x axis spans all planned epochs so the curve grows into it.
+
+    `levels` (`seqcore.evaluation.LossLevels`): the last-value rule's loss, drawn as flat dashed lines;
+    `beats`: the epoch from which the judged curve stays below its line, marked.
+    """
     fig = go.Figure()
     epochs, keep = _points(losses, live)
     fig.add_trace(go.Scatter(x=epochs, y=np.asarray(losses)[keep], name="training loss", mode="lines", line={"color": TRAIN, "width": 3}))
     if val_losses is not None:
-        fig.add_trace(
-            go.Scatter(x=epochs, y=np.asarray(val_losses)[keep], name="validation loss", mode="lines",
-                       line={"color": VALIDATION, "width": 3})
-        )  # fmt: skip
+        held = np.asarray(val_losses)[keep]
+        fig.add_trace(go.Scatter(x=epochs, y=held, name="held-out loss", mode="lines", line={"color": VALIDATION, "width": 3}))
+    if levels is not None:
+        for level, colour, part in ((levels.train, TRAIN, "training"), (levels.held_out, VALIDATION, "held-out")):
+            if level is not None and level > 0:
+                fig.add_hline(y=level, line={"color": colour, "width": 2, "dash": "dash"}, opacity=0.8)
+                name = f"copying the last value ({part})"
+                fig.add_trace(go.Scatter(x=[None], y=[None], name=name, mode="lines", line={"color": colour, "width": 2, "dash": "dash"}))
+    if beats is not None:
+        fig.add_vline(x=beats, line={"color": NAIVE, "width": 1.5, "dash": "dot"})
+        fig.add_annotation(
+            x=beats, y=1, yref="paper", text=f"beats copying from epoch {beats}", showarrow=False, xanchor="left", font={"size": 15}
+        )
     if total_epochs:
         fig.update_xaxes(range=[0, total_epochs + 1])
     return _layout(fig, "Loss per epoch (MSE on scaled values)", "epoch", "loss", log=log)
@@ -73,50 +94,127 @@ def _points(losses, live: bool) -> tuple[np.ndarray, slice | np.ndarray]:
     return epochs[keep], keep
 
 
+def _mode(length: int) -> str:
+    return "lines+markers" if length <= DOTS_UP_TO else "lines"  # beyond that, markers merge into a solid block
+
+
+DOTS_UP_TO = 150
+
+
 def series_figure(series: pd.Series, title: str) -> go.Figure:
     """The series as a line; `title` may come from a user's file name, so it is escaped (plotly renders some HTML)."""
-    fig = go.Figure(go.Scatter(x=np.arange(len(series)), y=series.to_numpy(), mode="lines+markers", line={"color": TRAIN, "width": 2}))
-    return _layout(fig, html.escape(title), "position in the series", "value")
+    fig = go.Figure(go.Scatter(x=times(series), y=series.to_numpy(), mode=_mode(len(series)), line={"color": TRAIN, "width": 2}))
+    return _layout(fig, html.escape(title), html.escape(axis_title(series)), "value")
 
 
-def prediction_figure(series: pd.Series, predictions: pd.DataFrame, forecast=None) -> go.Figure:
-    """The whole series, the model's one-step predictions (train and validation apart), and a forecast after the end.
+def prediction_figure(series: pd.Series, predictions: pd.DataFrame, forecast=None, seen=None, show_naive: bool = False) -> go.Figure:
+    """The whole series, the model's one-step predictions (train and held out apart), and a forecast after the end.
 
-    `predictions`: the frame of `seqcore.one_step_predictions`; `forecast`: values `(steps,)` that follow the series.
+    `predictions`: the frame of `seqcore.one_step_predictions`; `forecast`: values `(steps,)` that follow the series;
+    `seen` (`seqcore.evaluation.ValueRange`): the values the model trained on, with what lies beyond them shaded
+    when anything drawn goes there; `show_naive`: also draw the last-value rule's guesses.
     """
     fig = go.Figure()
     values = series.to_numpy()
-    fig.add_trace(go.Scatter(x=np.arange(len(values)), y=values, name="actual", mode="lines+markers", line={"color": ACTUAL, "width": 2}))
-    for part, colour, symbol in (("train", TRAIN, "circle"), ("validation", VALIDATION, "diamond")):
+    dots = len(values) <= DOTS_UP_TO
+    fig.add_trace(go.Scatter(x=times(series), y=values, name="actual", mode=_mode(len(values)), line={"color": ACTUAL, "width": 2}))
+    if show_naive:
+        fig.add_trace(
+            go.Scatter(
+                x=times(series, predictions["position"]),
+                y=values[predictions["position"] - 1],
+                name="copying the last value",
+                mode="lines",
+                line={"color": NAIVE, "width": 2, "dash": "dash", "shape": "hv"},
+            )
+        )
+    for part, colour, symbol, name in (
+        ("train", TRAIN, "circle", "predicted (trained on)"),
+        ("validation", VALIDATION, "diamond", "predicted (held out)"),
+    ):
         rows = predictions[predictions["part"] == part]
         if len(rows):
             fig.add_trace(
                 go.Scatter(
-                    x=rows["position"],
+                    x=times(series, rows["position"]),
                     y=rows["predicted"],
-                    name=f"predicted ({part})",
-                    mode="markers",
+                    name=name,
+                    mode="markers" if dots else "lines",
                     marker={"color": colour, "size": 10, "symbol": symbol, "line": {"width": 1, "color": "white"}},
+                    line={"color": colour, "width": 2},
                 )
             )
     validation = predictions[predictions["part"] == "validation"]
     if len(validation):
+        first, last = times(series, [validation["position"].min(), validation["position"].max()])
         fig.add_vrect(
-            x0=validation["position"].min() - 0.5,
-            x1=validation["position"].max() + 0.5,
-            fillcolor=VALIDATION,
-            opacity=0.12,
-            line_width=0,
-            annotation_text="validation",
-            annotation_position="top left",
+            x0=first, x1=last, fillcolor=VALIDATION, opacity=0.12, line_width=0, annotation_text="held out", annotation_position="top left"
         )
+    drawn = [values, predictions["predicted"].to_numpy()]
     if forecast is not None and len(forecast):
         # the dashed line starts at the last actual value, so it reads as a continuation
-        xs = np.arange(len(values) - 1, len(values) + len(forecast))
+        xs = np.concatenate([times(series, [len(values) - 1]), after_end(series, len(forecast))])
         ys = np.concatenate([[values[-1]], np.asarray(forecast)])
         fig.add_trace(go.Scatter(x=xs, y=ys, name="forecast", mode="lines+markers", line={"color": FORECAST, "width": 3, "dash": "dash"}))
+        drawn.append(np.asarray(forecast))
+    if seen is not None:
+        _shade_unseen(fig, seen, np.concatenate(drawn))
     title = "Predicted vs actual: dots one step ahead" + (", dashed a forecast" if forecast is not None and len(forecast) else "")
-    return _layout(fig, title, "position in the series", "value", height=380)
+    return _layout(fig, title, html.escape(axis_title(series)), "value", height=400)
+
+
+def _shade_unseen(fig: go.Figure, seen, drawn: np.ndarray) -> None:
+    """Shade the values above and below what the model trained on, where anything drawn reaches them."""
+    low, high = float(np.min(drawn)), float(np.max(drawn))
+    margin = 0.05 * max(high - low, 1e-12)
+    if high > seen.high:
+        fig.add_hrect(
+            y0=seen.high,
+            y1=high + margin,
+            fillcolor=OUTSIDE,
+            opacity=0.1,
+            line_width=0,
+            annotation_text=f"never seen in training (above {seen.high:.4g})",
+            annotation_position="top right",
+        )
+    if low < seen.low:
+        fig.add_hrect(
+            y0=low - margin,
+            y1=seen.low,
+            fillcolor=OUTSIDE,
+            opacity=0.1,
+            line_width=0,
+            annotation_text=f"never seen in training (below {seen.low:.4g})",
+            annotation_position="bottom right",
+        )
+
+
+def steps_figure(steps) -> go.Figure:
+    """Error by steps ahead (`seqcore.evaluation.StepErrors`): the model's forecast against copying the last value."""
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=steps.steps,
+            y=steps.model,
+            name="the model, feeding on its own guesses",
+            mode="lines+markers",
+            line={"color": TRAIN, "width": 3},
+            marker={"size": 9},
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=steps.steps,
+            y=steps.naive,
+            name="copying the last value",
+            mode="lines+markers",
+            line={"color": NAIVE, "width": 2, "dash": "dash"},
+            marker={"size": 8},
+        )
+    )
+    fig.update_xaxes(dtick=1)
+    fig.update_yaxes(rangemode="tozero")
+    return _layout(fig, f"Held-out error by steps ahead ({steps.origins} forecasts)", "steps ahead", "mean absolute error (series units)")
 
 
 def smooth(values, weight: float) -> np.ndarray:
@@ -130,54 +228,95 @@ def smooth(values, weight: float) -> np.ndarray:
     return out
 
 
-def runs_figure(runs: list[dict], log: bool = True, smoothing: float = 0.0) -> go.Figure:
-    """Loss curves of several runs overlaid; hovering a curve shows that run's settings."""
+def runs_figure(runs: list[dict], log: bool = True, smoothing: float = 0.0, series_units: bool = False) -> go.Figure:
+    """Loss curves of several runs overlaid; hovering a curve shows that run's settings.
+
+    With `series_units`, each curve is the root of its loss times its run's scale: a typical error in the series'
+    own units, which runs with different scales share. Runs with `colour_by_cell` take their cell's colour.
+    """
     fig = go.Figure()
     for i, run in enumerate(runs):
         settings = run["settings"]
+        losses = np.asarray(run["losses"], dtype=float)
+        curve = np.sqrt(losses) * run["config"].scale if series_units else losses
+        colour = CELL_COLOURS[run["cell"]] if run.get("colour_by_cell") else RUN_COLOURS[i % len(RUN_COLOURS)]
         fig.add_trace(
             go.Scatter(
-                x=np.arange(1, len(run["losses"]) + 1),
-                y=smooth(run["losses"], smoothing),
+                x=np.arange(1, len(curve) + 1),
+                y=smooth(curve, smoothing),
                 name=run["name"],
                 mode="lines",
-                line={"color": RUN_COLOURS[i % len(RUN_COLOURS)], "width": 2.5, "dash": "dot" if run["status"] == "stopped" else "solid"},
-                hovertemplate=f"run {run['run']}<br>{settings}<br>epoch %{{x}}: loss %{{y:.3g}}<extra></extra>",
+                line={"color": colour, "width": 2.5, "dash": "dot" if run["status"] == "stopped" else "solid"},
+                hovertemplate=f"run {run['run']}<br>{settings}<br>epoch %{{x}}: %{{y:.3g}}<extra></extra>",
             )
         )
-    fig = _layout(fig, "Training loss of each run (dotted: stopped early)", "epoch", "loss (MSE, scaled)", log=log, height=460)
+    y_title = "typical training error (series units)" if series_units else "loss (MSE, scaled)"
+    fig = _layout(fig, "Training curve of each run (dotted: stopped early)", "epoch", y_title, log=log, height=460)
     # many runs make a long legend: below the plot it cannot cover the title
     fig.update_layout(hovermode="closest", legend={"orientation": "h", "yanchor": "top", "y": -0.18, "xanchor": "left", "x": 0})
     return fig
 
 
-def comparison_figure(rows: pd.DataFrame, judged: str) -> go.Figure:
-    """One dot per cell type at its final loss, on a log axis (bars would mislead there)."""
-    fig = go.Figure(
-        go.Scatter(
-            x=rows["cell"],
-            y=rows[judged],
-            mode="markers+text",
-            marker={"color": RUN_COLOURS[: len(rows)], "size": 22},
-            text=[f"{v:.2g}" for v in rows[judged]],
-            textposition="top center",
+def _rule_lines(fig: go.Figure, rules: dict[str, float]) -> None:
+    """Simple rules' errors as labelled flat lines: the last value's dark and dashed, any other light and dotted."""
+    for i, (name, value) in enumerate(rules.items()):
+        naive = i == 0
+        fig.add_hline(
+            y=value,
+            line={"color": NAIVE if naive else RULE, "width": 2, "dash": "dash" if naive else "dot"},
+            annotation_text=f"{name}: {value:.3g}",
+            annotation_position="top left" if naive else "bottom left",
+            annotation_font={"size": 15},
         )
-    )
-    fig = _layout(fig, f"{judged.capitalize()} by cell type (lower = closer fit)", "cell", f"{judged} (MSE, scaled)", log=True)
-    fig.update_yaxes(range=[np.log10(rows[judged].min()) - 0.6, np.log10(rows[judged].max()) + 0.6])  # room for the labels
-    return fig
 
 
-def squash_figure(raw, scale: float, activation: str = "tanh") -> go.Figure:
+def _log_if_wide(fig: go.Figure, values) -> None:
+    values = np.asarray([v for v in values if v > 0])
+    if len(values) and values.max() / values.min() > 100:
+        fig.update_yaxes(type="log", exponentformat="power")
+
+
+def seeds_figure(numbers, title: str, y_title: str, rules: dict[str, float] | None = None) -> go.Figure:
+    """One dot per seed (x: the seed), with simple rules' values as flat lines (first: the last-value rule)."""
+    numbers = np.asarray(numbers, dtype=float)
+    fig = go.Figure(go.Scatter(x=np.arange(len(numbers)), y=numbers, mode="markers", name="one seed", marker={"color": TRAIN, "size": 14}))
+    _rule_lines(fig, rules or {})
+    _log_if_wide(fig, [*numbers, *(rules or {}).values()])
+    fig.update_xaxes(dtick=1)
+    fig.update_layout(showlegend=False, hovermode="closest")
+    return _layout(fig, title, "seed", y_title, height=320)
+
+
+def comparison_figure(spreads: dict[str, np.ndarray], rules: dict[str, float], y_title: str) -> go.Figure:
+    """Each cell's error over several seeds (one dot per seed, in the cell's own colour) beside the simple rules."""
+    fig = go.Figure()
+    for cell, values in spreads.items():
+        fig.add_trace(
+            go.Scatter(
+                x=[cell] * len(values),
+                y=values,
+                mode="markers",
+                name=cell,
+                marker={"color": CELL_COLOURS.get(cell, TRAIN), "size": 16, "opacity": 0.8, "line": {"width": 1, "color": "white"}},
+                hovertemplate=f"{cell}: %{{y:.3g}}<extra></extra>",
+            )
+        )
+    _rule_lines(fig, rules)
+    _log_if_wide(fig, [*np.concatenate(list(spreads.values())), *rules.values()])
+    fig.update_layout(showlegend=False, hovermode="closest")
+    return _layout(fig, "Error of each cell, one dot per seed (lower is better)", "cell", y_title, height=400)
+
+
+def squash_figure(raw, scale: float, offset: float = 0.0, activation: str = "tanh") -> go.Figure:
     """The activation curve with the series' values placed on it, raw and scaled: why scaling matters."""
     functions = {"tanh": np.tanh, "sigmoid": lambda v: 1 / (1 + np.exp(-v)), "relu": lambda v: np.maximum(v, 0), "linear": lambda v: v}
     f = functions[activation]
     raw = np.asarray(raw, dtype=float)
+    scaled = (raw - offset) / scale
     span = max(4.0, float(np.abs(raw).max()) * 1.1)
     xs = np.linspace(-span, span, 400)
     fig = go.Figure(go.Scatter(x=xs, y=f(xs), name=activation, mode="lines", line={"color": ACTUAL, "width": 2}))
     fig.add_trace(go.Scatter(x=raw, y=f(raw), name="raw values", mode="markers", marker={"color": VALIDATION, "size": 11}))
-    fig.add_trace(
-        go.Scatter(x=raw / scale, y=f(raw / scale), name=f"values ÷ {scale:g}", mode="markers", marker={"color": TRAIN, "size": 11})
-    )
-    return _layout(fig, f"{activation} of an input: raw values flatten out, scaled ones do not", "input", "output", height=320)
+    name = f"(value − {offset:g}) ÷ {scale:g}" if offset else f"value ÷ {scale:g}"
+    fig.add_trace(go.Scatter(x=scaled, y=f(scaled), name=name, mode="markers", marker={"color": TRAIN, "size": 11}))
+    return _layout(fig, f"Where the values land on {activation}: raw and as the network sees them", "input", "output", height=320)

@@ -22,6 +22,8 @@ DEFAULTS = {
     "data_seed": sources.DATASET_DEFAULTS["seed"],
     **{f.name: f.default for f in fields(seqcore.TrainConfig)},
     "forecast_steps": 5,
+    "period": 0,
+    "show_naive": True,
     "log_scale": True,
     "smoothing": 0.0,
 }
@@ -61,31 +63,86 @@ def settings_sidebar() -> Settings:
     limits = seqcore.config
     with st.sidebar:
         st.subheader("Series")
-        source = st.selectbox("Data", sources.SOURCES, key="data_source", on_change=sources.on_source_change,
-                              format_func=lambda s: "Upload a CSV…" if s == "upload" else seqcore.DATASETS[s].label)  # fmt: skip
+        source = st.selectbox(
+            "Data",
+            sources.SOURCES,
+            key="data_source",
+            on_change=sources.on_source_change,
+            format_func=lambda s: "Upload a CSV…" if s == "upload" else seqcore.DATASETS[s].label,
+        )
         chosen = sources.series_widgets(source)
         out.series, out.label = chosen.series, chosen.label
         out.errors += [chosen.error] if chosen.error else []
         out.notes += [chosen.note] if chosen.note else []
         st.subheader("Model")
-        st.selectbox(LABELS["cell"], list(CELL_NAMES), key="cell", format_func=CELL_NAMES.get,
-                     help="LSTM and GRU have gates that decide what to remember; SimpleRNN has none.")  # fmt: skip
-        st.number_input(LABELS["window"], 1, limits.MAX_WINDOW, key="window",
-                        help="How many past values the model reads to predict the next one.")  # fmt: skip
+        st.selectbox(
+            LABELS["cell"],
+            list(CELL_NAMES),
+            key="cell",
+            format_func=CELL_NAMES.get,
+            help="LSTM and GRU have gates that decide what to remember; SimpleRNN has none.",
+        )
+        st.number_input(
+            LABELS["window"], 1, limits.MAX_WINDOW, key="window", help="How many past values the model reads to predict the next one."
+        )
         st.number_input(LABELS["units"], 1, limits.MAX_UNITS, key="units", help="Size of the recurrent layer's memory.")
         st.subheader("Training")
         st.number_input(LABELS["epochs"], 1, limits.MAX_EPOCHS, step=50, key="epochs", help="Passes over all windows.")
-        st.number_input(LABELS["scale"], min_value=limits.MIN_SCALE, max_value=limits.MAX_SCALE, key="scale", format="%g",
-                        help="The series is divided by this before training, and predictions multiplied back.")  # fmt: skip
-        st.number_input(LABELS["learning_rate"], limits.MIN_LEARNING_RATE, limits.MAX_LEARNING_RATE, key="learning_rate",
-                        format="%g", step=0.001, help="Adam's step size.")  # fmt: skip
+        st.slider(
+            LABELS["val_fraction"],
+            0.0,
+            limits.MAX_VAL_FRACTION,
+            step=0.05,
+            key="val_fraction",
+            help="The last share of windows is held out (in time order): the model is judged on values it never trained on.",
+        )
+        scale_box, offset_box = st.columns(2)
+        scale_box.number_input(
+            LABELS["scale"],
+            min_value=limits.MIN_SCALE,
+            max_value=limits.MAX_SCALE,
+            key="scale",
+            format="%g",
+            help="The network sees (value − offset) ÷ scale; its outputs are turned back the same way.",
+        )
+        offset_box.number_input(
+            LABELS["offset"],
+            -limits.MAX_OFFSET,
+            limits.MAX_OFFSET,
+            key="offset",
+            format="%g",
+            help="Subtracted before dividing by the scale. 0 is the notebook's plain divide.",
+        )
+        state.fit_series = out.series
+        st.button(
+            "Fit offset and scale to the training part",
+            key="fit_scaling",
+            on_click=sources.fit_to_training_part,
+            disabled=out.series is None,
+            width="stretch",
+            help="Centres the training values and spreads them over about −1 to 1. Held-out values are not looked at.",
+        )
+        st.number_input(
+            LABELS["learning_rate"],
+            limits.MIN_LEARNING_RATE,
+            limits.MAX_LEARNING_RATE,
+            key="learning_rate",
+            format="%g",
+            step=0.001,
+            help="Adam's step size.",
+        )
         st.number_input(LABELS["seed"], 0, limits.MAX_SEED, key="seed", help="Decides the initial weights.")
         with st.expander("More settings"):
             st.selectbox(LABELS["activation"], list(limits.ACTIVATIONS), key="activation")
-            st.slider(LABELS["val_fraction"], 0.0, limits.MAX_VAL_FRACTION, step=0.05, key="val_fraction",
-                      help="The last share of windows is held out (in time order) to test on unseen data.")  # fmt: skip
             st.number_input(LABELS["batch_size"], 1, limits.MAX_BATCH_SIZE, key="batch_size")
             st.number_input(LABELS["layers"], 1, limits.MAX_LAYERS, key="layers", help="Stacked recurrent layers.")
+            st.number_input(
+                "Period (seasonal rule)",
+                0,
+                seqcore.data.MAX_SERIES_LENGTH // 2,
+                key="period",
+                help="Steps per cycle for the 'same value one period earlier' rule; 0 finds it from the training part.",
+            )
     try:
         out.config = seqcore.TrainConfig(**{name: state[name] for name in LABELS})
     except seqcore.InputError as exc:
@@ -95,7 +152,8 @@ def settings_sidebar() -> Settings:
             from seqcore.windows import prepare_windows
 
             prepare_windows(out.series, out.config)
-            advice = seqcore.scale_advice(out.series, out.config.scale)
+            config = out.config
+            advice = seqcore.scale_advice(out.series, config.scale, config.offset, config.window, config.val_fraction)
             if advice:
                 out.notes.append(f"**Scale**: {advice}")
         except seqcore.InputError as exc:

@@ -10,6 +10,7 @@ import streamlit as st
 
 import seqcore
 from pages.lab.text import plain
+from seqcore.windows import default_val_fraction, fit_scaling
 
 SOURCES = [*seqcore.DATASETS, "upload"]
 # the sidebar's series boxes start at get_dataset's own defaults
@@ -35,7 +36,7 @@ class Upload:
 
 
 def on_source_change() -> None:
-    """A new series gets a scale and noise that suit it, so pressing Train just works."""
+    """A new series gets a noise, a held-out share and a scaling that suit it, so pressing Train just works."""
     state = st.session_state
     name = state.data_source
     state.pop("column", None)
@@ -44,7 +45,29 @@ def on_source_change() -> None:
     spec = seqcore.DATASETS[name]
     state.noise = spec.noise
     series = dataset(name, int(state.length), state.noise, int(state.data_seed))
-    state.scale = spec.scale or seqcore.suggest_scale(series)
+    suit(series, spec.scale)
+
+
+def suit(series: pd.Series, scale: float | None = None) -> None:
+    """Hold out data when the series is long enough, then fit offset and scale on the training part (or use `scale`
+    with no offset: the notebook's ramp keeps its famous divide-by-100)."""
+    state = st.session_state
+    window = int(state.window) if isinstance(state.get("window"), int) else seqcore.TrainConfig().window
+    state.val_fraction = default_val_fraction(series, window)
+    if scale is not None:
+        state.scale, state.offset = scale, 0.0
+    else:
+        fit = fit_scaling(series, window, state.val_fraction)
+        state.scale, state.offset = fit.scale, fit.offset
+
+
+def fit_to_training_part() -> None:
+    """The sidebar's "Fit" button: offset and scale from the training part of the current series and settings."""
+    state = st.session_state
+    series = state.get("fit_series")
+    if series is not None:
+        fit = fit_scaling(series, int(state.window), float(state.val_fraction))
+        state.scale, state.offset = fit.scale, fit.offset
 
 
 def on_upload() -> None:
@@ -62,7 +85,7 @@ def on_upload() -> None:
         return
     state.upload = Upload(name, table)
     try:
-        state.scale = seqcore.suggest_scale(table.series())
+        suit(table.series())
     except seqcore.InputError:
         pass  # no usable column: the sidebar says why
 
@@ -81,8 +104,13 @@ def series_widgets(source: str) -> Chosen:
     """Draw the boxes for `source` (inside the sidebar) and read the series they choose."""
     state = st.session_state
     if source == "upload":
-        st.file_uploader("CSV file", type=["csv", "txt"], key="upload_file", on_change=on_upload,
-                         help="A header row and numeric columns, or one number per line.")  # fmt: skip
+        st.file_uploader(
+            "CSV file",
+            type=["csv", "txt"],
+            key="upload_file",
+            on_change=on_upload,
+            help="A header row and numeric columns, or one number per line.",
+        )
         upload = state.get("upload")
         if upload is None:
             return Chosen(None, error="**Data**: choose a CSV file to upload, or pick a built-in series.")

@@ -1,0 +1,144 @@
+"""Is it luck? The shown run's settings trained again with ten seeds, and the spread of what they learned."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+
+import seqcore
+import seqcore.store
+from pages.lab import charts, engine
+from pages.lab.text import field_error, plain
+from seqcore import evaluation as scoring
+from seqcore.baselines import NAIVE
+from seqcore.pool import SeedRun, SeedsOutcome
+from seqcore.verdicts import number
+
+SEEDS = 10
+POLL_SECONDS = 0.1
+
+
+@dataclass(frozen=True)
+class SeedSpread:
+    """What each seed learned: its error on the judged part (series units) and its next value after `window`."""
+
+    settings: seqcore.TrainConfig  # the settings, seed 0
+    series_hash: str
+    errors: np.ndarray  # (seeds,)
+    predictions: np.ndarray  # (seeds,)
+    window: tuple[float, ...]
+    rules: dict[str, float]  # the simple rules' errors on the same part: the last value's first
+    part: str  # "held_out" or "train"
+    asked: int  # how many seeds were asked for
+
+
+def unseeded(config: seqcore.TrainConfig) -> seqcore.TrainConfig:
+    return dataclasses.replace(config, seed=0)
+
+
+def spread_of(results, evaluation_of, window, asked: int) -> SeedSpread:
+    evaluations = [evaluation_of(r) for r in results]
+    first = evaluations[0]
+    best = first.best_rule()
+    rules = {"copying the last value": first.judged(NAIVE).mae}
+    if best.name != NAIVE:
+        rules[best.name] = first.judged(best.name).mae
+    return SeedSpread(
+        unseeded(results[0].config),
+        seqcore.store.series_hash(results[0].series),
+        np.array([e.judged(scoring.MODEL).mae for e in evaluations]),
+        np.array([seqcore.predict_next(r, window) for r in results]),
+        tuple(window),
+        rules,
+        first.part,
+        asked,
+    )
+
+
+def run_seeds(series, config: seqcore.TrainConfig, seeds: range, progress, doing: str = "") -> list | None:
+    """Train `config` once per seed in a worker, saying how far it has got in `progress`; the finished TrainResults,
+    or None (after saying why) when fewer than two finished."""
+    try:
+        handle = engine.pool().train_seeds(series, config, seeds)
+    except seqcore.InputError as exc:
+        st.error(field_error(exc), icon=":material/error:")
+        return None
+    progress.progress(0.0, text=f"{doing}Training {len(seeds)} seeds…")
+    outcome = None
+    try:
+        while outcome is None:
+            event = handle.next_event(timeout=POLL_SECONDS)
+            if isinstance(event, SeedsOutcome):
+                outcome = event
+            elif isinstance(event, SeedRun):
+                progress.progress((event.index + 1) / len(seeds), text=f"{doing}Seed {event.index + 1} of {len(seeds)} trained")
+            st.session_state.get("seed_spread")  # touching session state is where a click ends this run
+    finally:
+        if outcome is None:
+            handle.stop()
+    progress.empty()
+    if outcome.error is not None:
+        st.error(field_error(outcome.error), icon=":material/error:")
+    if outcome.problem is not None:
+        st.error(plain(outcome.problem[:1].upper() + outcome.problem[1:]) + ".", icon=":material/error:")
+    return outcome.results if len(outcome.results) >= 2 else None
+
+
+def train_seeds(result, period: int, progress) -> SeedSpread | None:
+    """The run's settings with seeds 0..SEEDS-1, as a spread; None if fewer than two finished."""
+    results = run_seeds(result.series, result.config, range(SEEDS), progress)
+    if results is None:
+        return None
+    window = result.series.to_numpy()[-result.config.window :]
+    return spread_of(results, lambda r: scoring.evaluate(r, period or None), window, SEEDS)
+
+
+def seeds_section(result) -> None:
+    state = st.session_state
+    st.subheader("Is it luck? The same settings with ten seeds")
+    spread = state.get("seed_spread")
+    current = (
+        spread is not None and spread.settings == unseeded(result.config) and spread.series_hash == seqcore.store.series_hash(result.series)
+    )
+    button, info = st.columns([1, 3], vertical_alignment="center")
+    clicked = button.button(
+        f"Train with {SEEDS} seeds",
+        key="seeds_button",
+        width="stretch",
+        help="Seeds decide the starting weights. The settings and series stay those of the run above.",
+    )
+    info.caption("Each seed starts from other random weights. If the results spread widely, one run proves little.")
+    if clicked:
+        spread = train_seeds(result, int(state.get("period", 0)), st.empty())
+        if spread is not None:
+            state.seed_spread, current = spread, True
+    if not current:
+        return
+    show_spread(spread)
+
+
+def show_spread(spread: SeedSpread) -> None:
+    part = "held-out" if spread.part == "held_out" else "training"
+    trained = len(spread.errors)
+    shown = ", ".join(f"{v:g}" for v in spread.window)
+    beat = int(np.sum(spread.errors < spread.rules["copying the last value"]))
+    stopped = f" (stopped after {trained} of {spread.asked})" if trained < spread.asked else ""
+    st.markdown(
+        f"Over **{trained} seeds**{stopped}, the next value after [{plain(shown)}] runs from **{number(spread.predictions.min())}** "
+        f"to **{number(spread.predictions.max())}**; the {part} error from {number(spread.errors.min())} to "
+        f"{number(spread.errors.max())}. **{beat} of {trained}** seeds beat copying the last value."
+    )
+    left, right = st.columns(2)
+    left.plotly_chart(
+        charts.seeds_figure(spread.errors, f"{part.capitalize()} error of each seed (MAE)", "series units", spread.rules),
+        width="stretch",
+        key="seed_errors_chart",
+    )
+    right.plotly_chart(
+        charts.seeds_figure(spread.predictions, f"Next value after [{shown}] of each seed", "next value"),
+        width="stretch",
+        key="seed_predictions_chart",
+    )
