@@ -50,7 +50,6 @@ def experiment(settings) -> None:
         if results is None:
             return
         record = record_run(results[0], settings.label, dataclasses.replace(settings.signature, config=config))
-        record["colour_by_cell"] = True
         runs.append(record["run"])
         evaluations = [evaluate(r, period) for r in results]
         first = first or evaluations[0]
@@ -70,31 +69,37 @@ def show_experiment(runs: list[dict]) -> None:
     if done is None or not all(any(r["run"] == n for r in runs) for n in done.runs):
         return  # not run yet, or one of its runs was deleted
     st.subheader("LSTM vs GRU vs SimpleRNN")
-    part = "held-out error" if done.held_out else "training error (nothing held out)"
+    part = "held-out" if done.held_out else "training"
     colour, icon, headline = {
         BETTER: ("green", ":material/emoji_events:", "A clear winner"),
         WORSE: ("red", ":material/thumb_down:", "None beats copying the last value"),
     }.get(done.verdict.outcome, ("orange", ":material/balance:", "A tie"))
     with st.container(border=True, key="experiment_verdict"):
         st.markdown(f"#### :{colour}[{icon} {headline}]\n{plain(done.verdict.text)}")
-    st.plotly_chart(
-        charts.comparison_figure(done.spreads, done.rules, f"{part}, series units (MAE)"), width="stretch", key="experiment_chart"
-    )
+    st.plotly_chart(charts.comparison_figure(done.spreads, done.rules, part), width="stretch", key="experiment_chart")
     st.caption(
         f"Same series, window, units and epochs; only the cell differs, and each cell trains with {EXPERIMENT_SEEDS} seeds. "
         "Flat lines: simple rules on the same windows."
     )
 
 
+# a new series comes with its own scaling and held-out share: naming them beside the data would only repeat it
+FOLLOW_THE_DATA = ("scale", "offset", "val_fraction")
+
+
 def legend_names(runs: list[dict]) -> list[dict]:
-    """Runs whose legend names say the settings that differ between them ("run 3 · Units 16"), not only the cell."""
+    """Runs whose legend names say what differs between them ("run 3 · Cell GRU", "run 5 · Sunspots…, Units 16")."""
     changing = differences([r["config"] for r in runs])
-    labels = len({r["data"] for r in runs}) > 1
+    new_data = len({r["data"] for r in runs}) > 1
+    if new_data:
+        changing = [name for name in changing if name not in FOLLOW_THE_DATA]
+    changing.sort(key=lambda name: name != "cell")  # the cell first: what the experiment varies
     named = []
     for r in runs:
-        parts = [setting(r["config"], name) for name in changing[:3]] + ([r["data"]] if labels else [])
+        parts = ([r["data"]] if new_data else []) + [setting(r["config"], name) for name in changing[:2]]
         stopped = " (stopped)" if r["status"] == "stopped" else ""
-        named.append({**r, "name": f"run {r['run']} · " + (", ".join(parts) or CELL_NAMES[r["config"].cell]) + stopped})
+        name = f"run {r['run']} · " + (", ".join(parts) or CELL_NAMES[r["config"].cell]) + stopped
+        named.append({**r, "name": name, "only_cell_differs": changing == ["cell"] and not new_data})
     return named
 
 

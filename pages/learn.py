@@ -43,11 +43,12 @@ def page() -> None:
     )
 
     st.header("2 · Scaling: keep the numbers small")
+    seen = f"(value − {config.offset:g}) ÷ {config.scale:g}" if config.offset else f"value ÷ {config.scale:g} (the offset is 0)"
     st.markdown(
         f"Inside the network, values pass through squashing functions like `{config.activation}`. Large inputs land on the "
         "flat ends of the curve, where a change in the input barely changes the output, so learning stalls. Values squeezed "
         "into a narrow band look almost the same to the network. So each value is shifted by the **offset** and divided by "
-        f"the **scale**: the network sees (value − {config.offset:g}) ÷ {config.scale:g}, and its answers are turned back the same way."
+        f"the **scale**: the network sees {seen}, and its answers are turned back the same way."
     )
     st.markdown(scaling_in_words(values, config))
     st.plotly_chart(charts.squash_figure(values[:50], config.scale, config.offset, config.activation), width="stretch", key="squash_chart")

@@ -33,13 +33,21 @@ def results(state, settings) -> None:
     evaluation = judge.evaluation_of(result, run, int(state.period))
     seen = remembered("seen", (run, id(result)), lambda: scoring.trained_range(result))
     state.setdefault("predict_input", ", ".join(f"{v:g}" for v in result.series.to_numpy()[-config.window :]))
-    ask, answer, model_error, naive_error = st.columns([1.3, 1, 1, 1])
+    ask, unseen = st.columns([2, 1], vertical_alignment="bottom")
     text = ask.text_input(
         f"Predict after these {config.window} values",
         key="predict_input",
         help="Edit the numbers (comma-separated) to ask about any window.",
     )
-    ask.button("Ask about values it never saw (the last window × 10)", key="unseen_button", on_click=ask_unseen, args=(result,))
+    unseen.button(
+        "Try values it never saw",
+        key="unseen_button",
+        on_click=ask_unseen,
+        args=(result,),
+        width="stretch",
+        help="The last window times ten: for the notebook's ramp, 50, 60, 70.",
+    )
+    answer, model_error, naive_error = st.columns(3)
     beyond = None
     try:
         recent = seqcore.parse_values(text)
@@ -52,12 +60,12 @@ def results(state, settings) -> None:
     part = judge.PART_WORDS[evaluation.part]
     model, naive = evaluation.judged(scoring.MODEL), evaluation.judged(NAIVE)
     model_error.metric(
-        f"{evaluation.model}'s error {part}",
+        f"{evaluation.model}'s error, {part}",
         f"±{number(model.mae)}",
         help=f"Mean absolute error of its one-step guesses over {model.count} values, in the series' units.",
     )
     naive_error.metric(
-        f"Copying the last value {part}",
+        f"Copying last value, {part}",
         f"±{number(naive.mae)}",
         help="The simplest rule: guess that the next value equals the last one. A model must beat this to be worth anything.",
     )
@@ -94,8 +102,9 @@ def results(state, settings) -> None:
     )
     st.plotly_chart(figure, width="stretch", key="prediction_chart")
     leaves = seen.beyond(forecast)
+    marks = "Dots" if len(result.series) <= charts.DOTS_UP_TO else "Blue and orange lines"
     st.caption(
-        "Dots: the model's guess for each value from the window before it. "
+        f"{marks}: the model's guess for each value from the window before it; crosses or grey dots: copying the last value. "
         "Dashed pink: the forecast, each step built on the previous guesses, so errors can grow."
         + (f" The forecast leaves what the model trained on: {plain(leaves)}." if leaves else "")
     )

@@ -29,7 +29,7 @@ class Verdict:
 
 def number(value: float) -> str:
     """A value in a sentence: 3 significant digits, no exponent for everyday sizes."""
-    return f"{value:.3g}" if value == 0 or 1e-3 <= abs(value) < 1e6 else f"{value:.2e}"
+    return f"{value:.3g}" if value == 0 or 1e-4 <= abs(value) < 1e6 else f"{value:.2e}"
 
 
 def times(ratio: float) -> str:

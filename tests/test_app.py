@@ -114,7 +114,7 @@ def test_a_long_series_holds_data_out_and_judges_the_model_on_it(app):
         "copying the last value (held-out)",
     ]
     big = [m.label for m in at.metric]
-    assert "LSTM's error on held-out data" in big and "Copying the last value on held-out data" in big
+    assert "LSTM's error, held out" in big and "Copying last value, held out" in big
     verdict = at.get("markdown")
     assert any("On the 11 values it never trained on, the LSTM is off by" in m.value for m in verdict)
 
@@ -122,7 +122,7 @@ def test_a_long_series_holds_data_out_and_judges_the_model_on_it(app):
 def test_the_notebook_ramp_holds_nothing_out_and_says_its_errors_flatter_it(app):
     assert app.session_state["val_fraction"] == 0
     at = train(app, epochs=10)
-    assert "LSTM's error on its training data" in [m.label for m in at.metric]
+    assert "LSTM's error, trained on" in [m.label for m in at.metric]
     assert any("none are held out, so this flatters it" in m.value for m in at.markdown)
 
 
@@ -248,12 +248,13 @@ def test_compare_page_lists_runs_and_runs_the_cell_experiment(app):
     assert table["settings"].str.split("(").str[0].tolist() == ["LSTM", "LSTM", "GRU", "SimpleRNN"]
     verdict = next(m.value.replace("\\", "") for m in at.markdown if "Median error over 5 seeds" in m.value.replace("\\", ""))
     assert "copying the last value" in verdict
-    spread = figures(at)["Error of each cell, one dot per seed (lower is better)"]
+    spread = figures(at)["Training error of each cell, one dot per seed (lower is better)"]
     assert [t["name"] for t in spread["data"]] == ["LSTM", "GRU", "SimpleRNN"] and all(len(values(t["y"])) == 5 for t in spread["data"])
     runs = figures(at)["Training curve of each run (dotted: stopped early)"]
-    assert [t["name"] for t in runs["data"]] == ["run 1 · Cell LSTM", "run 2 · Cell LSTM", "run 3 · Cell GRU", "run 4 · Cell SimpleRNN"]
+    assert [t["name"].split(" · ")[1] for t in runs["data"]] == ["Cell LSTM", "Cell LSTM", "Cell GRU", "Cell SimpleRNN"]
     assert "window 3" in runs["data"][2]["hovertemplate"]
-    assert runs["data"][2]["line"]["color"] == runs_colours()["GRU"]
+    colours = runs_colours()  # only the cell differs between these runs: each cell keeps its own colour
+    assert [t["line"]["color"] for t in runs["data"]] == [colours["LSTM"], colours["LSTM"], colours["GRU"], colours["SimpleRNN"]]
     at.toggle(key="log_scale").set_value(False).run()
     assert figures(at)["Training curve of each run (dotted: stopped early)"]["layout"]["yaxis"].get("type") != "log"
     at.toggle(key="series_units").set_value(True).run()

@@ -124,8 +124,9 @@ def prediction_figure(series: pd.Series, predictions: pd.DataFrame, forecast=Non
                 x=times(series, predictions["position"]),
                 y=values[predictions["position"] - 1],
                 name="copying the last value",
-                mode="lines",
-                line={"color": NAIVE, "width": 2, "dash": "dash", "shape": "hv"},
+                mode="markers" if dots else "lines",
+                marker={"color": NAIVE, "size": 9, "symbol": "x-thin", "line": {"width": 2, "color": NAIVE}},
+                line={"color": NAIVE, "width": 1.5, "dash": "dot"},
             )
         )
     for part, colour, symbol, name in (
@@ -164,29 +165,36 @@ def prediction_figure(series: pd.Series, predictions: pd.DataFrame, forecast=Non
 
 
 def _shade_unseen(fig: go.Figure, seen, drawn: np.ndarray) -> None:
-    """Shade the values above and below what the model trained on, where anything drawn reaches them."""
+    """Shade the values above and below what the model trained on, where anything drawn clearly reaches them.
+
+    Beyond by less than UNSEEN_MARGIN of the trained range is not worth a band (a guess a hair below the lowest value).
+    """
     low, high = float(np.min(drawn)), float(np.max(drawn))
-    margin = 0.05 * max(high - low, 1e-12)
-    if high > seen.high:
+    margin = UNSEEN_MARGIN * max(seen.high - seen.low, 1e-12)
+    pad = 0.05 * max(high - low, 1e-12)
+    if high > seen.high + margin:
         fig.add_hrect(
             y0=seen.high,
-            y1=high + margin,
+            y1=high + pad,
             fillcolor=OUTSIDE,
             opacity=0.1,
             line_width=0,
             annotation_text=f"never seen in training (above {seen.high:.4g})",
-            annotation_position="top right",
+            annotation_position="top left",
         )
-    if low < seen.low:
+    if low < seen.low - margin:
         fig.add_hrect(
-            y0=low - margin,
+            y0=low - pad,
             y1=seen.low,
             fillcolor=OUTSIDE,
             opacity=0.1,
             line_width=0,
             annotation_text=f"never seen in training (below {seen.low:.4g})",
-            annotation_position="bottom right",
+            annotation_position="bottom left",
         )
+
+
+UNSEEN_MARGIN = 0.02
 
 
 def steps_figure(steps) -> go.Figure:
@@ -232,14 +240,15 @@ def runs_figure(runs: list[dict], log: bool = True, smoothing: float = 0.0, seri
     """Loss curves of several runs overlaid; hovering a curve shows that run's settings.
 
     With `series_units`, each curve is the root of its loss times its run's scale: a typical error in the series'
-    own units, which runs with different scales share. Runs with `colour_by_cell` take their cell's colour.
+    own units, which runs with different scales share. When the cell is all that differs, each cell has its own colour.
     """
     fig = go.Figure()
+    by_cell = bool(runs) and all(run.get("only_cell_differs") for run in runs)
     for i, run in enumerate(runs):
         settings = run["settings"]
         losses = np.asarray(run["losses"], dtype=float)
         curve = np.sqrt(losses) * run["config"].scale if series_units else losses
-        colour = CELL_COLOURS[run["cell"]] if run.get("colour_by_cell") else RUN_COLOURS[i % len(RUN_COLOURS)]
+        colour = CELL_COLOURS[run["cell"]] if by_cell else RUN_COLOURS[i % len(RUN_COLOURS)]
         fig.add_trace(
             go.Scatter(
                 x=np.arange(1, len(curve) + 1),
@@ -257,10 +266,26 @@ def runs_figure(runs: list[dict], log: bool = True, smoothing: float = 0.0, seri
     return fig
 
 
-def _rule_lines(fig: go.Figure, rules: dict[str, float]) -> None:
-    """Simple rules' errors as labelled flat lines: the last value's dark and dashed, any other light and dotted."""
+def _rule_lines(fig: go.Figure, rules: dict[str, float], log: bool) -> None:
+    """Simple rules' errors as labelled flat lines: the last value's dark and dashed, any other light and dotted.
+
+    A rule that is exact (error 0) has no place on a log axis: its label sits at the bottom instead.
+    """
     for i, (name, value) in enumerate(rules.items()):
         naive = i == 0
+        if log and value <= 0:
+            fig.add_annotation(
+                x=0,
+                xref="paper",
+                y=0,
+                yref="paper",
+                text=f"{name}: exact (error 0)",
+                showarrow=False,
+                xanchor="left",
+                yanchor="bottom",
+                font={"size": 15, "color": RULE},
+            )
+            continue
         fig.add_hline(
             y=value,
             line={"color": NAIVE if naive else RULE, "width": 2, "dash": "dash" if naive else "dot"},
@@ -270,24 +295,26 @@ def _rule_lines(fig: go.Figure, rules: dict[str, float]) -> None:
         )
 
 
-def _log_if_wide(fig: go.Figure, values) -> None:
+def _wide(values) -> bool:
+    """Whether values span more than two orders of magnitude (then a log axis shows them all)."""
     values = np.asarray([v for v in values if v > 0])
-    if len(values) and values.max() / values.min() > 100:
-        fig.update_yaxes(type="log", exponentformat="power")
+    return bool(len(values) and values.max() / values.min() > 100)
 
 
 def seeds_figure(numbers, title: str, y_title: str, rules: dict[str, float] | None = None) -> go.Figure:
     """One dot per seed (x: the seed), with simple rules' values as flat lines (first: the last-value rule)."""
     numbers = np.asarray(numbers, dtype=float)
     fig = go.Figure(go.Scatter(x=np.arange(len(numbers)), y=numbers, mode="markers", name="one seed", marker={"color": TRAIN, "size": 14}))
-    _rule_lines(fig, rules or {})
-    _log_if_wide(fig, [*numbers, *(rules or {}).values()])
+    log = _wide([*numbers, *(rules or {}).values()])
+    _rule_lines(fig, rules or {}, log)
+    if log:
+        fig.update_yaxes(type="log", exponentformat="power")
     fig.update_xaxes(dtick=1)
     fig.update_layout(showlegend=False, hovermode="closest")
     return _layout(fig, title, "seed", y_title, height=320)
 
 
-def comparison_figure(spreads: dict[str, np.ndarray], rules: dict[str, float], y_title: str) -> go.Figure:
+def comparison_figure(spreads: dict[str, np.ndarray], rules: dict[str, float], part: str) -> go.Figure:
     """Each cell's error over several seeds (one dot per seed, in the cell's own colour) beside the simple rules."""
     fig = go.Figure()
     for cell, values in spreads.items():
@@ -301,10 +328,14 @@ def comparison_figure(spreads: dict[str, np.ndarray], rules: dict[str, float], y
                 hovertemplate=f"{cell}: %{{y:.3g}}<extra></extra>",
             )
         )
-    _rule_lines(fig, rules)
-    _log_if_wide(fig, [*np.concatenate(list(spreads.values())), *rules.values()])
+    log = _wide([*np.concatenate(list(spreads.values())), *rules.values()])
+    _rule_lines(fig, rules, log)
+    if log:
+        fig.update_yaxes(type="log", exponentformat="power")
     fig.update_layout(showlegend=False, hovermode="closest")
-    return _layout(fig, "Error of each cell, one dot per seed (lower is better)", "cell", y_title, height=400)
+    return _layout(
+        fig, f"{part.capitalize()} error of each cell, one dot per seed (lower is better)", "cell", "MAE, series units", height=400
+    )
 
 
 def squash_figure(raw, scale: float, offset: float = 0.0, activation: str = "tanh") -> go.Figure:

@@ -13,7 +13,7 @@ from seqcore import evaluation as scoring
 from seqcore.baselines import NAIVE
 from seqcore.verdicts import BETTER, EVEN, WORSE, copying_note, number, verdict
 
-PART_WORDS = {"held_out": "on held-out data", "train": "on its training data"}
+PART_WORDS = {"held_out": "held out", "train": "trained on"}
 
 
 def evaluation_of(result, run, period: int) -> scoring.Evaluation:
