@@ -8,6 +8,7 @@ import streamlit as st
 import seqcore
 from pages.lab import charts
 from pages.lab.sidebar import settings_sidebar, show_problems
+from seqcore.windows import scaled as seen_by_network
 
 
 def windows_table(series: pd.Series, config: seqcore.TrainConfig) -> pd.DataFrame:
@@ -17,14 +18,14 @@ def windows_table(series: pd.Series, config: seqcore.TrainConfig) -> pd.DataFram
     x, y = seqcore.make_windows(series.to_numpy(), config.window)
     n_train = split_index(len(y), config.val_fraction)
     raw = [", ".join(f"{v:g}" for v in row) for row in x[:, :, 0]]
-    scaled = [", ".join(f"{v / config.scale:.4g}" for v in row) for row in x[:, :, 0]]
+    scaled = [", ".join(f"{v:.4g}" for v in row) for row in seen_by_network(x[:, :, 0], config)]
     return pd.DataFrame(
         {
             "input window": raw,
             "target": y,
             "scaled window": scaled,
-            "scaled target": y / config.scale,
-            "part": ["train" if i < n_train else "validation" for i in range(len(y))],
+            "scaled target": seen_by_network(y, config),
+            "part": ["train" if i < n_train else "held out" for i in range(len(y))],
         }
     )
 
@@ -40,6 +41,8 @@ def page() -> None:
     left, right = st.columns([3, 1])
     left.plotly_chart(charts.series_figure(series, settings.label), width="stretch", key="series_chart")
     frame = pd.DataFrame({"value": series.to_numpy()}).rename_axis("position")
+    if "time" in series.attrs:
+        frame.insert(0, series.attrs["time"], series.index)
     right.dataframe(frame, height=min(38 + 35 * len(series), 340), width="stretch")
     if settings.config is None or settings.errors:
         return
@@ -55,10 +58,13 @@ def page() -> None:
     st.dataframe(table, hide_index=True, width="stretch", height=min(38 + 35 * samples, 420),
                  column_config={"target": st.column_config.NumberColumn(format="%g"),
                                 "scaled target": st.column_config.NumberColumn(format="%.4g")})  # fmt: skip
-    st.caption(f"Scaled = raw ÷ {config.scale:g}. Networks learn best on small numbers; predictions are multiplied back by "
-               f"{config.scale:g}. The last {config.val_fraction:.0%} of windows are held out for validation."
-               if config.val_fraction else f"Scaled = raw ÷ {config.scale:g}. Networks learn best on small numbers; "
-               f"predictions are multiplied back by {config.scale:g}.")  # fmt: skip
+    how = f"(raw − {config.offset:g}) ÷ {config.scale:g}" if config.offset else f"raw ÷ {config.scale:g}"
+    held = (
+        f" The last {config.val_fraction:.0%} of windows are held out, to judge the model on values it never trained on."
+        if config.val_fraction
+        else ""
+    )
+    st.caption(f"Scaled = {how}. Networks learn best on small numbers; predictions are turned back the same way.{held}")
 
 
 page()

@@ -40,6 +40,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--epochs", type=int, default=defaults.epochs)
     p.add_argument("--window", type=int, default=defaults.window, help="values the model reads to predict the next")
     p.add_argument("--scale", type=float, help="divide the series by this (default: 100 for the ramp, else from the data)")
+    p.add_argument("--offset", type=float, default=defaults.offset, help="subtracted before dividing by the scale (default: 0)")
     p.add_argument("--learning-rate", type=float, default=defaults.learning_rate)
     p.add_argument("--cell", choices=list(CELLS), default=defaults.cell)
     p.add_argument("--activation", choices=list(ACTIVATIONS), default=defaults.activation)
@@ -95,6 +96,10 @@ def _run(args: argparse.Namespace) -> int:
     print(f"next value after [{shown}]: {steps[0]:.2f}")
     if args.forecast:
         print(f"forecast, {args.forecast} steps: {', '.join(f'{v:.2f}' for v in steps)}")
+    from .evaluation import evaluate
+    from .verdicts import verdict
+
+    print(verdict(evaluate(result)).text)
     return 0
 
 

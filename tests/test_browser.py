@@ -72,6 +72,30 @@ def test_train_with_the_notebook_defaults(browser_page):
     shot(page, "4-predicted-vs-actual")
 
 
+def test_the_verdict_the_baseline_lines_and_the_seed_spread(browser_page):
+    page = browser_page
+    page.locator('[data-testid="stSidebarNav"]').get_by_text("Train", exact=True).click()
+    page.wait_for_selector(".st-key-train button:not([disabled])")
+    page.click(".st-key-train button")
+    page.wait_for_selector(".st-key-verdict")
+    page.wait_for_selector(APP_IDLE)
+    verdict = page.locator(".st-key-verdict").inner_text()
+    assert "the LSTM is off by" in verdict and "copying the last value is off by 1" in verdict
+    shot(page, "5-verdict")
+    # the last-value rule's loss: a dashed flat line drawn by plotly across the loss chart
+    page.locator(".st-key-loss_chart").scroll_into_view_if_needed()
+    assert page.locator(".st-key-loss_chart .shapelayer path[style*='stroke-dasharray']").count() >= 1
+    assert page.locator(".st-key-loss_chart", has_text="beats copying from epoch").count() == 1
+    shot(page, "5b-baseline-on-the-loss")
+    page.click(".st-key-seeds_button button")
+    page.wait_for_selector(".st-key-seed_predictions_chart .main-svg", timeout=120_000)
+    page.wait_for_selector(APP_IDLE)
+    no_exception(page)
+    assert page.locator(".st-key-seed_predictions_chart .scatterlayer .point").count() == 10
+    page.locator(".st-key-seed_errors_chart").scroll_into_view_if_needed()
+    shot(page, "6-ten-seeds")
+
+
 def start_long_training(page) -> None:
     """Click Train for 10,000 epochs and return once training has reported progress."""
     set_number(page, "epochs", 10000)
@@ -136,9 +160,11 @@ def test_the_cell_experiment_in_the_browser(browser_page):
     page.locator('[data-testid="stSidebarNav"]').get_by_text("Compare", exact=True).click()
     page.wait_for_selector(".st-key-experiment_button button")
     page.click(".st-key-experiment_button button")
-    page.wait_for_selector("text=learned best here", timeout=120_000)
+    page.wait_for_selector(".st-key-experiment_verdict", timeout=180_000)
     page.wait_for_selector(APP_IDLE)
     no_exception(page)
+    assert "Median error over 5 seeds" in page.locator(".st-key-experiment_verdict").inner_text()
+    page.locator(".st-key-experiment_verdict").scroll_into_view_if_needed()
     shot(page, "8-experiment")
     page.locator(".st-key-runs_chart").scroll_into_view_if_needed()
     shot(page, "9-runs")

@@ -20,6 +20,7 @@ def test_defaults_print_the_notebooks_prediction():
     value = float(re.search(r"next value after \[5, 6, 7\]: ([\d.]+)", out.stdout).group(1))
     assert abs(value - 8.0) < 0.1
     assert "epoch   500/500" in out.stderr  # the progress bar's last state
+    assert "On the 4 values it trained on (none are held out, so this flatters it), the LSTM is off by" in out.stdout
 
 
 def test_csv_column_and_forecast(tmp_path):
