@@ -10,6 +10,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from test_app import APP, errors, figures, train
 
+import seqcore.data
+
 CORPUS = Path(__file__).parent / "corpus"
 LOSS = "Loss per epoch (MSE on scaled values)"
 
@@ -104,8 +106,13 @@ def test_a_one_value_series_asks_for_a_longer_series(trained):
 
 
 def test_a_series_in_dollars_gets_a_scale_the_box_can_hold_and_trains(trained):
-    at = upload(trained, "gdp_dollars.csv", (CORPUS / "gdp_dollars.csv").read_bytes())
-    assert at.session_state["scale"] == 1e14 and at.sidebar.number_input(key="scale").value == 1e14
+    from seqcore.windows import fit_scaling
+
+    data = (CORPUS / "gdp_dollars.csv").read_bytes()
+    at = upload(trained, "gdp_dollars.csv", data)
+    fit = fit_scaling(seqcore.data.load_series(data), 3, at.session_state["val_fraction"])
+    assert fit.offset > 1e12 and at.sidebar.number_input(key="offset").value == fit.offset
+    assert at.session_state["scale"] == fit.scale and at.sidebar.number_input(key="scale").value == fit.scale
     at.sidebar.number_input(key="epochs").set_value(5).run()
     at.button(key="train").click().run()
     assert not at.exception and not at.error, errors(at)
