@@ -72,7 +72,7 @@ def results(state, settings) -> None:
     if beyond:
         st.warning(plain(beyond[:1].upper() + beyond[1:]) + ".", icon=":material/explore_off:")
     judge.show_verdict(evaluation)
-    judge.show_copying(result, run)
+    judge.show_copying(result, run, evaluation)
 
     levels = remembered("levels", (run, id(result)), lambda: scoring.baseline_losses(result))
     judged_curve, judged_level = (result.val_losses, levels.held_out) if result.val_losses else (result.losses, levels.train)

@@ -73,11 +73,13 @@ def verdict(evaluation: Evaluation) -> Verdict:
     return Verdict(text, outcome)
 
 
-def copying_note(copy: Copying) -> str:
+def copying_note(copy: Copying, mase: float) -> str:
+    """The copying trap in words; `mase` (the model's error over copying's) says whether leaning on the last value pays."""
+    pays = " Whatever it adds to that gains little over copying itself." if mase < 1 else ""
     return (
         f"Your model mostly repeats the last value it saw: its guesses are closer to the previous value (off by "
         f"{number(copy.to_last)}) than to the value they should predict (off by {number(copy.to_actual)}). "
-        "A chart of such guesses looks good, because it draws the series shifted one step later."
+        f"A chart of such guesses looks good, because it draws the series shifted one step later.{pays}"
     )
 
 

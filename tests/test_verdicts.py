@@ -84,3 +84,12 @@ def test_the_three_cells_tie_on_the_notebook_ramp(ramp):
         spreads.append(Spread(cell, np.array([s.judged(MODEL).mae for s in scores])))
     said = compare(spreads, scores[0].judged(NAIVE), held_out=False)
     assert "A tie" in said.text, said.text
+
+
+def test_the_copying_note_gives_both_distances_and_whether_it_pays():
+    from seqcore.evaluation import Copying
+    from seqcore.verdicts import copying_note
+
+    note = copying_note(Copying(0.354, 0.812), mase=1.09)
+    assert "off by 0.354" in note and "off by 0.812" in note and "gains little" not in note
+    assert "gains little over copying" in copying_note(Copying(60.7, 106), mase=0.82)
