@@ -106,7 +106,7 @@ def legend_names(runs: list[dict]) -> list[dict]:
 def page() -> None:
     settings = settings_sidebar()
     st.title("Compare runs")
-    st.caption("Every training of this session. Hover a curve to see its settings.")
+    st.caption("Every run in this workspace (the address's ?ws=…). Hover a curve to see its settings.")
     show_problems(settings)
     clicked = st.button(
         "Train LSTM, GRU and SimpleRNN on the current series",
@@ -133,6 +133,11 @@ def page() -> None:
     smoothing = right.slider("Smoothing", 0.0, 0.99, step=0.01, key="smoothing", help="Exponential moving average of each curve.")
     figure = charts.runs_figure(legend_names(runs), log=log, smoothing=smoothing, series_units=units)
     st.plotly_chart(figure, width="stretch", key="runs_chart")
+    if len({r["data"] for r in runs}) > 1:
+        st.caption(
+            "These runs trained on different series: a loss on one series is no measure of a loss on another. "
+            "Compare the shapes of the curves, or judge each run against copying the last value on the Train page."
+        )
     table = pd.DataFrame(runs).assign(saved=lambda runs: runs["not_saved"].isna().map({True: "yes", False: "no"}))[TABLE_COLUMNS]
     if table["final val loss"].isna().all():
         table = table.drop(columns="final val loss")  # no run held data out: an empty column only confuses

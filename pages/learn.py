@@ -22,7 +22,7 @@ def scaling_in_words(values, config) -> str:
         return f"{where}: far out on the flat ends of `{config.activation}`, where it hardly changes. Raise the scale."
     if high - low < SQUEEZED:
         return f"{where}: a band only {high - low:.2g} wide, which the network can hardly tell apart. Use an offset and a smaller scale."
-    return f"{where}: on the steep middle part of `{config.activation}`, where different values give clearly different outputs."
+    return f"{where}: on the steep middle part of `{config.activation}`, where its output follows its input (zoomed in on the right)."
 
 
 def page() -> None:

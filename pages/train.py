@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import streamlit as st
 
 import seqcore
@@ -60,17 +62,21 @@ def results(state, settings) -> None:
     part = judge.PART_WORDS[evaluation.part]
     model, naive = evaluation.judged(scoring.MODEL), evaluation.judged(NAIVE)
     model_error.metric(
-        f"{evaluation.model}'s error, {part}",
-        f"±{number(model.mae)}",
-        help=f"Mean absolute error of its one-step guesses over {model.count} values, in the series' units.",
+        f"Average miss, {evaluation.model} ({part})",
+        number(model.mae),
+        help=f"How far its one-step guesses are from the truth on average (mean absolute error), over {model.count} values, "
+        "in the series' units.",
     )
     naive_error.metric(
-        f"Copying last value, {part}",
-        f"±{number(naive.mae)}",
+        f"Average miss, copying ({part})",
+        number(naive.mae),
         help="The simplest rule: guess that the next value equals the last one. A model must beat this to be worth anything.",
     )
     if beyond:
-        st.warning(plain(beyond[:1].upper() + beyond[1:]) + ".", icon=":material/explore_off:")
+        st.warning(
+            f"{plain(beyond[:1].upper() + beyond[1:])}. Its average miss above says nothing about windows like this one.",
+            icon=":material/explore_off:",
+        )
     judge.show_verdict(evaluation)
     judge.show_copying(result, run, evaluation)
 
@@ -79,10 +85,18 @@ def results(state, settings) -> None:
     beats = scoring.beats_from(judged_curve, judged_level) if judged_level else None
     loss = remembered("loss", (run, id(result)), lambda: charts.loss_figure(result.losses, result.val_losses, levels=levels, beats=beats))
     st.plotly_chart(loss, width="stretch", key="loss_chart")
+    typical = math.sqrt(judged_curve[-1]) * config.scale
+    name = "held-out loss" if result.val_losses else "training loss"
     final = f"Final training loss {result.losses[-1]:.3g}" + (f", held-out loss {result.val_losses[-1]:.3g}" if result.val_losses else "")
+    if beats:
+        against = f"the {name} stays below copying's from epoch {beats}."
+    elif judged_level:
+        against = f"at the end the {name} is {'below' if judged_curve[-1] < judged_level else 'above'} copying's, without staying below it."
+    else:
+        against = "copying is exact here."
     st.caption(
-        f"{final} (mean squared error on the scaled values). Dashed: the same loss for copying the last value; "
-        + (f"the model stays below it from epoch {beats}." if beats else "the model never got below it.")
+        f"{final}: the mean squared error on the scaled values (the square root of the {name} times the scale, "
+        f"{number(typical)}, is a typical miss in the series' units). Dashed: the same loss for copying the last value; {against}"
     )
 
     naive_box, _, steps_box = st.columns([1.2, 1.8, 1], vertical_alignment="bottom")
@@ -102,9 +116,10 @@ def results(state, settings) -> None:
     )
     st.plotly_chart(figure, width="stretch", key="prediction_chart")
     leaves = seen.beyond(forecast)
-    marks = "Dots" if len(result.series) <= charts.DOTS_UP_TO else "Blue and orange lines"
+    dots = len(result.series) <= charts.DOTS_UP_TO
+    marks, copies = ("Dots", "crosses") if dots else ("Blue and orange lines", "the dotted grey line")
     st.caption(
-        f"{marks}: the model's guess for each value from the window before it; crosses or grey dots: copying the last value. "
+        f"{marks}: the model's guess for each value from the window before it; {copies}: copying the last value. "
         "Dashed pink: the forecast, each step built on the previous guesses, so errors can grow."
         + (f" The forecast leaves what the model trained on: {plain(leaves)}." if leaves else "")
     )
@@ -123,6 +138,16 @@ def results(state, settings) -> None:
         on_click="ignore",
         help="Load it with keras.models.load_model; it expects (value − offset) ÷ scale as input.",
     )
+
+
+def first_words(settings) -> str:
+    notebook = seqcore.TrainConfig()
+    if settings.config == notebook and settings.signature.label == seqcore.DATASETS["ramp"].label:
+        return (
+            "No training yet. With the defaults this is the reference notebook: the ramp 1..7, an LSTM with 30 units and "
+            "500 epochs; it should predict about 8.01 after 5, 6, 7."
+        )
+    return "No training yet. Press **Train**: the result says whether the model beats copying the last value."
 
 
 def saved_or_not(state) -> None:
@@ -188,11 +213,7 @@ def page() -> None:
         if settings.series is not None:
             figure = shared_series_figure(settings.signature.label, settings.signature.series_hash, settings.series)
             st.plotly_chart(figure, width="stretch", key="series_chart")
-        st.info(
-            "No training yet. With the defaults this is the reference notebook: the ramp 1..7, an LSTM with "
-            "30 units and 500 epochs; it should predict about 8.01 after 5, 6, 7.",
-            icon=":material/arrow_forward:",
-        )
+        st.info(first_words(settings), icon=":material/arrow_forward:")
     engine.prepare_in_background(settings)
 
 

@@ -150,7 +150,11 @@ def copying(result: TrainResult) -> Copying | None:
     last = result.series.to_numpy()[part["position"] - 1]
     to_last = float(np.mean(np.abs(part["predicted"] - last)))
     to_actual = float(np.mean(np.abs(part["predicted"] - part["actual"])))
-    return Copying(to_last, to_actual) if to_last < to_actual else None
+    # guesses pulled towards the average sit near the last value too, when the series stays near its mean: that is
+    # not copying (the Nile)
+    mean = trained_range_values(result).mean()
+    to_mean = float(np.mean(np.abs(part["predicted"] - mean)))
+    return Copying(to_last, to_actual) if to_last < to_actual and to_last < to_mean else None
 
 
 @dataclass(frozen=True)
@@ -174,8 +178,13 @@ class ValueRange:
         )
 
 
+def trained_range_values(result: TrainResult) -> np.ndarray:
+    """The values the training windows cover, `(n_train + window,)`."""
+    return result.series.to_numpy()[: result.n_train + result.config.window]
+
+
 def trained_range(result: TrainResult) -> ValueRange:
-    train = result.series.to_numpy()[: result.n_train + result.config.window]
+    train = trained_range_values(result)
     return ValueRange(float(train.min()), float(train.max()))
 
 
@@ -192,17 +201,18 @@ class StepErrors:
         return np.arange(1, len(self.model) + 1)
 
 
-def errors_by_steps_ahead(result: TrainResult, horizon: int = HORIZON) -> StepErrors | None:
+def errors_by_steps_ahead(result: TrainResult, horizon: int | None = None) -> StepErrors | None:
     """Rolling origin: forecast from every start whose next `horizon` values are all held out, feeding each guess back.
 
-    None when nothing is held out. The horizon shrinks to the held-out length when that is shorter.
+    None when nothing is held out. By default the horizon is HORIZON, or half the held-out length when that is
+    shorter, so that several starts fit; a given horizon shrinks only to the held-out length.
     """
     values, window = result.series.to_numpy(), result.config.window
     first = result.n_train + window  # the first held-out position
     held_out = len(values) - first
     if held_out < 1:
         return None
-    horizon = min(horizon, held_out)
+    horizon = min(HORIZON, max(1, held_out // 2)) if horizon is None else min(horizon, held_out)
     origins = np.arange(first, len(values) - horizon + 1)
     windows = np.stack([values[o - window : o] for o in origins])
     guesses = forecast_many(result, windows, horizon)

@@ -16,12 +16,13 @@ EVEN_SHARE = 0.1
 # (the ramp's 0.001 against 0.01) are real but too small to matter to anyone predicting the series
 MATTERS = 0.05
 
-BETTER, WORSE, EVEN = "better", "worse", "even"
+BETTER, WORSE, EVEN, SIMPLER = "better", "worse", "even", "simpler"  # simpler: beats copying, not a simpler rule
 
 
 @dataclass(frozen=True)
 class Verdict:
-    """A sentence and which way it went: "better", "worse" or "even" (a page colours it)."""
+    """A sentence and which way it went: BETTER, WORSE, EVEN, or SIMPLER (beats copying, but another simple rule does as
+    well or better); a page colours it."""
 
     text: str
     outcome: str
@@ -66,11 +67,13 @@ def verdict(evaluation: Evaluation) -> Verdict:
         text, outcome = f"{said}: the {name} is {worse} than copying the last value.", WORSE
     best = evaluation.best_rule()
     best_errors = evaluation.judged(best.name)
-    if best.name != NAIVE and best_errors.mae < min(model.mae, naive.mae) * (1 - EVEN_SHARE):
+    if best.name != NAIVE and best_errors.mae < model.mae * (1 - EVEN_SHARE):
         text += f" A simpler rule does better still: {best.name} ({best.description}) is off by {number(best_errors.mae)}."
-        if outcome == BETTER:
-            outcome = EVEN  # better than copying, but not better than doing something simple
-    return Verdict(text, outcome)
+    elif best.name != NAIVE and best_errors.mae <= model.mae * (1 + EVEN_SHARE) and best_errors.mae < naive.mae:
+        text += f" A simpler rule does about as well: {best.name} ({best.description}) is off by {number(best_errors.mae)}."
+    else:
+        return Verdict(text, outcome)
+    return Verdict(text, SIMPLER if outcome == BETTER else outcome)
 
 
 def copying_note(copy: Copying, mase: float) -> str:

@@ -114,7 +114,7 @@ def test_a_long_series_holds_data_out_and_judges_the_model_on_it(app):
         "copying the last value (held-out)",
     ]
     big = [m.label for m in at.metric]
-    assert "LSTM's error, held out" in big and "Copying last value, held out" in big
+    assert "Average miss, LSTM (held out)" in big and "Average miss, copying (held out)" in big
     verdict = at.get("markdown")
     assert any("On the 11 values it never trained on, the LSTM is off by" in m.value for m in verdict)
 
@@ -122,7 +122,7 @@ def test_a_long_series_holds_data_out_and_judges_the_model_on_it(app):
 def test_the_notebook_ramp_holds_nothing_out_and_says_its_errors_flatter_it(app):
     assert app.session_state["val_fraction"] == 0
     at = train(app, epochs=10)
-    assert "LSTM's error, trained on" in [m.label for m in at.metric]
+    assert "Average miss, LSTM (trained on)" in [m.label for m in at.metric]
     assert any("none are held out, so this flatters it" in m.value for m in at.markdown)
 
 
@@ -141,10 +141,10 @@ def test_the_fit_button_spreads_the_training_values(app):
     app.sidebar.selectbox(key="data_source").set_value("random_walk").run()
     app.sidebar.number_input(key="scale").set_value(1000).run()
     app.sidebar.number_input(key="offset").set_value(0).run()
-    assert any("the network can hardly tell them apart" in c.value for c in app.caption)
+    assert any("the network can hardly tell them apart" in w.value for w in app.warning)
     app.sidebar.button(key="fit_scaling").click().run()
     assert app.session_state["offset"] != 0 and app.session_state["scale"] < 1000
-    assert not any("hardly tell them apart" in c.value for c in app.caption)
+    assert not any("hardly tell them apart" in w.value for w in app.warning)
 
 
 def test_a_window_beyond_what_the_model_saw_gets_a_note_in_one_click(app):
@@ -377,7 +377,8 @@ def test_the_copying_rule_can_be_hidden_and_the_seasonal_period_set_by_hand(app)
     at = train(app, epochs=10)
     at.toggle(key="show_naive").set_value(False).run()
     assert "copying the last value" not in [t["name"] for t in figures(at)[PREDICTION]["data"]]
-    table = at.dataframe[0].value
-    assert "the value one period (20 steps) earlier" in table["what it does"].tolist()
+    table = at.table[0].value
+    assert table.loc["seasonal naive", "what it does"] == "the value one period (20 steps) earlier"
+    assert float(table.loc["last value", "÷ copying (MASE)"]) == 1
     at.sidebar.number_input(key="period").set_value(7).run()
-    assert "the value one period (7 steps) earlier" in at.dataframe[0].value["what it does"].tolist()
+    assert at.table[0].value.loc["seasonal naive", "what it does"] == "the value one period (7 steps) earlier"

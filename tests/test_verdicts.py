@@ -3,7 +3,7 @@ import pytest
 
 from seqcore.baselines import MEAN, NAIVE
 from seqcore.evaluation import MODEL, Errors, Evaluation, Score
-from seqcore.verdicts import BETTER, EVEN, WORSE, Spread, compare, verdict
+from seqcore.verdicts import BETTER, EVEN, SIMPLER, WORSE, Spread, compare, verdict
 
 
 def evaluation(model: float, naive: float, mean: float = 1e9, held_out: int = 12, unit: str = "year") -> Evaluation:
@@ -42,7 +42,14 @@ def test_training_errors_are_flagged_as_flattering():
 def test_a_simpler_rule_that_wins_is_named():
     said = verdict(evaluation(5.0, 10.0, mean=2.0))
     assert "A simpler rule does better still: training mean" in said.text
-    assert said.outcome == EVEN
+    assert said.outcome == SIMPLER
+
+
+def test_a_simpler_rule_about_as_good_takes_the_win_away():
+    # the Nile: the model beats copying (106 against 129), but the training mean is off by 103
+    said = verdict(evaluation(106.0, 129.0, mean=103.0))
+    assert "the LSTM is 1.2× better" in said.text and "A simpler rule does about as well: training mean" in said.text
+    assert said.outcome == SIMPLER
 
 
 NAIVE_ERRORS = Errors(1.0, 1.0, 4)

@@ -7,6 +7,7 @@ import html
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from seqcore.timeaxis import after_end, axis_title, times
 
@@ -149,7 +150,13 @@ def prediction_figure(series: pd.Series, predictions: pd.DataFrame, forecast=Non
     if len(validation):
         first, last = times(series, [validation["position"].min(), validation["position"].max()])
         fig.add_vrect(
-            x0=first, x1=last, fillcolor=VALIDATION, opacity=0.12, line_width=0, annotation_text="held out", annotation_position="top left"
+            x0=first,
+            x1=last,
+            fillcolor=VALIDATION,
+            opacity=0.12,
+            line_width=0,
+            annotation_text="held out",
+            annotation_position="bottom left",
         )
     drawn = [values, predictions["predicted"].to_numpy()]
     if forecast is not None and len(forecast):
@@ -275,14 +282,14 @@ def _rule_lines(fig: go.Figure, rules: dict[str, float], log: bool) -> None:
         naive = i == 0
         if log and value <= 0:
             fig.add_annotation(
-                x=0,
+                x=1,
                 xref="paper",
-                y=0,
+                y=1,
                 yref="paper",
                 text=f"{name}: exact (error 0)",
                 showarrow=False,
-                xanchor="left",
-                yanchor="bottom",
+                xanchor="right",
+                yanchor="top",
                 font={"size": 15, "color": RULE},
             )
             continue
@@ -309,6 +316,11 @@ def seeds_figure(numbers, title: str, y_title: str, rules: dict[str, float] | No
     _rule_lines(fig, rules or {}, log)
     if log:
         fig.update_yaxes(type="log", exponentformat="power")
+    elif len(numbers) and not rules:
+        # a spread of 0.01 around 8 must not fill the axis: show at least 2% of the values' size around them
+        middle, half = (float(numbers.min()) + float(numbers.max())) / 2, float(np.ptp(numbers)) / 2
+        half = max(half * 1.3, 0.01 * abs(middle), 1e-9)
+        fig.update_yaxes(range=[middle - half, middle + half])
     fig.update_xaxes(dtick=1)
     fig.update_layout(showlegend=False, hovermode="closest")
     return _layout(fig, title, "seed", y_title, height=320)
@@ -339,15 +351,21 @@ def comparison_figure(spreads: dict[str, np.ndarray], rules: dict[str, float], p
 
 
 def squash_figure(raw, scale: float, offset: float = 0.0, activation: str = "tanh") -> go.Figure:
-    """The activation curve with the series' values placed on it, raw and scaled: why scaling matters."""
+    """The activation curve twice: with the raw values on it, and zoomed to where the network sees them (scaled)."""
     functions = {"tanh": np.tanh, "sigmoid": lambda v: 1 / (1 + np.exp(-v)), "relu": lambda v: np.maximum(v, 0), "linear": lambda v: v}
     f = functions[activation]
     raw = np.asarray(raw, dtype=float)
     scaled = (raw - offset) / scale
-    span = max(4.0, float(np.abs(raw).max()) * 1.1)
-    xs = np.linspace(-span, span, 400)
-    fig = go.Figure(go.Scatter(x=xs, y=f(xs), name=activation, mode="lines", line={"color": ACTUAL, "width": 2}))
-    fig.add_trace(go.Scatter(x=raw, y=f(raw), name="raw values", mode="markers", marker={"color": VALIDATION, "size": 11}))
     name = f"(value − {offset:g}) ÷ {scale:g}" if offset else f"value ÷ {scale:g}"
-    fig.add_trace(go.Scatter(x=scaled, y=f(scaled), name=name, mode="markers", marker={"color": TRAIN, "size": 11}))
-    return _layout(fig, f"Where the values land on {activation}: raw and as the network sees them", "input", "output", height=320)
+    fig = make_subplots(rows=1, cols=2, subplot_titles=("raw values", f"as the network sees them: {name}"), horizontal_spacing=0.08)
+    for col, points, colour in ((1, raw, VALIDATION), (2, scaled, TRAIN)):
+        reach = max(float(np.abs(points).max()) * 1.15, 1.2 if col == 2 else 4.0)
+        xs = np.linspace(-reach, reach, 400)
+        fig.add_trace(go.Scatter(x=xs, y=f(xs), mode="lines", line={"color": ACTUAL, "width": 2}, showlegend=False), row=1, col=col)
+        fig.add_trace(
+            go.Scatter(x=points, y=f(points), mode="markers", marker={"color": colour, "size": 11}, showlegend=False), row=1, col=col
+        )
+    fig.update_annotations(font={"size": 16})
+    fig = _layout(fig, f"Where the values land on {activation}", "input", "output", height=340)
+    fig.update_xaxes(title_text="input")
+    return fig

@@ -11,7 +11,7 @@ from pages.lab.runs import remembered
 from pages.lab.text import plain
 from seqcore import evaluation as scoring
 from seqcore.baselines import NAIVE
-from seqcore.verdicts import BETTER, EVEN, WORSE, copying_note, number, verdict
+from seqcore.verdicts import BETTER, EVEN, SIMPLER, WORSE, copying_note, number, verdict
 
 PART_WORDS = {"held_out": "held out", "train": "trained on"}
 
@@ -24,7 +24,8 @@ def evaluation_of(result, run, period: int) -> scoring.Evaluation:
 HEADLINES = {
     BETTER: ("green", ":material/check_circle:", "Beats copying the last value"),
     WORSE: ("red", ":material/thumb_down:", "Loses to copying the last value"),
-    EVEN: ("orange", ":material/balance:", "No better than a simple rule"),
+    EVEN: ("orange", ":material/balance:", "No better than copying the last value"),
+    SIMPLER: ("orange", ":material/balance:", "Beats copying, but a simpler rule does as well"),
 }
 
 
@@ -65,15 +66,9 @@ def errors_table(evaluation: scoring.Evaluation) -> pd.DataFrame:
 
 
 def show_errors(evaluation: scoring.Evaluation) -> None:
-    st.dataframe(
-        errors_table(evaluation),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            name: st.column_config.NumberColumn(format="%.3g")
-            for name in ("MAE, trained on", "RMSE, trained on", "MAE, held out", "RMSE, held out", "÷ copying (MASE)")
-        },
-    )
+    # a static table: it wraps its text, where a scrolling one would hide the last columns on a 1280-pixel screen
+    table = errors_table(evaluation).set_index("predictor")
+    st.table(table.map(lambda v: v if isinstance(v, str) else "–" if v is None or v != v else number(v)))
     period = (
         f"Period for the seasonal rule: {evaluation.period} steps."
         if evaluation.period
@@ -90,8 +85,9 @@ def show_steps_ahead(result, run) -> None:
         st.caption("Hold out some data (Held-out share in the sidebar) to see how the forecast's error grows with each step ahead.")
         return
     st.plotly_chart(remembered("steps_figure", (run, id(result)), lambda: charts.steps_figure(steps)), width="stretch", key="steps_chart")
+    few = f" Only {steps.origins} forecasts fit in the held-out part, so the curve is rough." if steps.origins < 10 else ""
     st.caption(
-        f"From every start in the held-out part, the model forecasts up to {len(steps.model)} steps, feeding each guess back in. "
-        f"One step ahead it is off by {number(steps.model[0])}, {len(steps.model)} steps ahead by {number(steps.model[-1])}: "
-        "its own errors become its next inputs."
+        f"From each of {steps.origins} starts in the held-out part, the model forecasts {len(steps.model)} steps, feeding each "
+        f"guess back in. One step ahead it is off by {number(steps.model[0])} on average, {len(steps.model)} steps ahead by "
+        f"{number(steps.model[-1])}. After the first step its own guesses are its inputs, so their errors can add up.{few}"
     )

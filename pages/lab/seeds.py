@@ -136,9 +136,11 @@ def show_spread(spread: SeedSpread) -> None:
         charts.seeds_figure(spread.errors, f"{part.capitalize()} error of each seed (MAE)", "series units", spread.rules),
         width="stretch",
         key="seed_errors_chart",
+        config={"displayModeBar": False},
     )
     right.plotly_chart(
         charts.seeds_figure(spread.predictions, f"Next value after [{shown}] of each seed", "next value"),
         width="stretch",
         key="seed_predictions_chart",
+        config={"displayModeBar": False},
     )

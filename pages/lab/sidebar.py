@@ -38,6 +38,7 @@ class Settings:
     config: seqcore.TrainConfig | None = None
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # settings that work, but badly (the scaling)
     signature: Signature = Signature("", None, None)
 
     @property
@@ -155,7 +156,7 @@ def settings_sidebar() -> Settings:
             config = out.config
             advice = seqcore.scale_advice(out.series, config.scale, config.offset, config.window, config.val_fraction)
             if advice:
-                out.notes.append(f"**Scale**: {advice}")
+                out.warnings.append(f"**Scale**: {advice}")
         except seqcore.InputError as exc:
             out.errors.append(field_error(exc))
     out.signature = Signature.of(out.label, out.series, out.config)
@@ -165,5 +166,7 @@ def settings_sidebar() -> Settings:
 def show_problems(settings: Settings) -> None:
     for error in settings.errors:
         st.error(error, icon=":material/error:")
+    for warning in settings.warnings:
+        st.warning(warning, icon=":material/straighten:")
     for note in settings.notes:
         st.caption(note)
