@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 import seqcore
 
 APP = str(__import__("pathlib").Path(__file__).resolve().parents[1] / "app.py")
-PREDICTION = "Predicted vs actual: dots one step ahead, dashed a forecast"
+PREDICTION = "Predicted vs actual, one step ahead; dashed: a forecast"
 PAGES = ["pages/train.py", "pages/data.py", "pages/compare.py", "pages/learn.py"]
 
 

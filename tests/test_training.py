@@ -244,3 +244,14 @@ def test_a_failing_xla_compile_falls_back_to_the_plain_loop(ramp, monkeypatch):
     monkeypatch.setattr(trainer, "_loop", refuse_xla)
     result = train(ramp, config)
     assert trainer.xla is False and result.epochs_trained == 30 and result.losses[-1] < result.losses[0]
+
+
+def test_should_stop_ends_training_early_without_reports(ramp):
+    asked = []
+
+    def should_stop() -> bool:
+        asked.append(1)
+        return len(asked) >= 2
+
+    result = seqcore.train(ramp, seqcore.TrainConfig(epochs=5000, units=8), should_stop=should_stop)
+    assert result.stopped and len(asked) == 2 and 0 < result.epochs_trained < 5000

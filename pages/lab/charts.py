@@ -167,7 +167,7 @@ def prediction_figure(series: pd.Series, predictions: pd.DataFrame, forecast=Non
         drawn.append(np.asarray(forecast))
     if seen is not None:
         _shade_unseen(fig, seen, np.concatenate(drawn))
-    title = "Predicted vs actual: dots one step ahead" + (", dashed a forecast" if forecast is not None and len(forecast) else "")
+    title = "Predicted vs actual, one step ahead" + ("; dashed: a forecast" if forecast is not None and len(forecast) else "")
     return _layout(fig, title, html.escape(axis_title(series)), "value", height=400)
 
 
