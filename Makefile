@@ -39,6 +39,7 @@ bench: $(STAMP) chromium
 	$(BIN)/python bench/bench_cost.py
 	$(BIN)/python bench/bench_stop.py
 	$(BIN)/python bench/bench_seeds.py
+	$(BIN)/python bench/bench_evaluation.py
 	$(BIN)/python bench/bench_parse.py
 	$(BIN)/python bench/bench_interrupt.py
 	$(BIN)/python bench/bench_ui.py
