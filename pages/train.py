@@ -73,10 +73,14 @@ def results(state, settings) -> None:
         help="The simplest rule: guess that the next value equals the last one. A model must beat this to be worth anything.",
     )
     if beyond:
+        window = recent[-config.window :]
+        pattern = window[-1] + (window[-1] - window[0]) / (len(window) - 1) if len(window) > 1 else window[-1]
         st.warning(
-            f"{plain(beyond[:1].upper() + beyond[1:])}. Its average miss above says nothing about windows like this one.",
+            f"{plain(beyond[:1].upper() + beyond[1:])}. Its average miss above says nothing about windows like this one: "
+            f"continuing the window's own steps would give {readable(pattern)}, the model says {readable(prediction)}.",
             icon=":material/explore_off:",
         )
+        st.plotly_chart(charts.question_figure(window, prediction, seen), width="stretch", key="question_chart")
     judge.show_verdict(evaluation)
     judge.show_copying(result, run, evaluation)
 

@@ -152,8 +152,13 @@ def test_a_window_beyond_what_the_model_saw_gets_a_note_in_one_click(app):
     assert not any("never seen" in w.value for w in at.warning)
     at.button(key="unseen_button").click().run()
     assert at.session_state["predict_input"] == "50, 60, 70"
-    assert any("never seen values above 7" in w.value for w in at.warning)
-    assert any(m.label == "Next value after [50, 60, 70]" for m in at.metric)
+    note = next(w.value.replace("\\", "") for w in at.warning if "never seen values above 7" in w.value)
+    prediction = next(m.value for m in at.metric if m.label == "Next value after [50, 60, 70]")
+    assert f"continuing the window's own steps would give 80.00, the model says {prediction}" in note
+    question = figures(at)["Your question against what the model trained on"]
+    assert values(question["data"][1]["y"])[0] == pytest.approx(float(prediction), abs=0.01)
+    bands = [a["text"] for a in question["layout"]["annotations"]]
+    assert "values it trained on (1 to 7)" in bands and "never seen in training (above 7)" in bands
 
 
 @pytest.mark.parametrize(

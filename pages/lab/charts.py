@@ -204,6 +204,40 @@ def _shade_unseen(fig: go.Figure, seen, drawn: np.ndarray) -> None:
 UNSEEN_MARGIN = 0.02
 
 
+def question_figure(window, prediction: float, seen) -> go.Figure:
+    """A window a user asked about and the model's answer, beside the band of values the model trained on."""
+    window = np.asarray(window, dtype=float)
+    steps = np.arange(1, len(window) + 1)
+    fig = go.Figure()
+    fig.add_hrect(
+        y0=seen.low,
+        y1=seen.high,
+        fillcolor=TRAIN,
+        opacity=0.15,
+        line_width=0,
+        annotation_text=f"values it trained on ({seen.low:.4g} to {seen.high:.4g})",
+        annotation_position="top left",
+    )
+    fig.add_trace(
+        go.Scatter(x=steps, y=window, name="your window", mode="lines+markers", line={"color": ACTUAL, "width": 2}, marker={"size": 10})
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=[len(window) + 1],
+            y=[prediction],
+            name="the model's answer",
+            mode="markers",
+            marker={"color": OUTSIDE, "size": 16, "symbol": "star"},
+        )
+    )
+    low, high = min(window.min(), prediction, seen.low), max(window.max(), prediction, seen.high)
+    _shade_unseen(fig, seen, np.array([low, high]))
+    fig.update_xaxes(dtick=1)
+    return _layout(
+        fig, "Your question against what the model trained on", "step of the window (the last one: the answer)", "value", height=300
+    )
+
+
 def steps_figure(steps) -> go.Figure:
     """Error by steps ahead (`seqcore.evaluation.StepErrors`): the model's forecast against copying the last value."""
     fig = go.Figure()
