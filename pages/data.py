@@ -8,7 +8,7 @@ import streamlit as st
 import seqcore
 from pages.lab import charts
 from pages.lab.sidebar import settings_sidebar, show_problems
-from seqcore.windows import scaled as seen_by_network
+from seqcore.scaling import scaled as seen_by_network
 
 
 def windows_table(series: pd.Series, config: seqcore.TrainConfig) -> pd.DataFrame:

@@ -8,7 +8,8 @@ from pages.lab import charts
 from pages.lab.sidebar import settings_sidebar, show_problems
 from pages.lab.text import CELL_NAMES
 from seqcore.export import keras_code, parameter_count
-from seqcore.windows import FLAT_BEYOND, SQUEEZED, scaled, training_values
+from seqcore.scaling import FLAT_BEYOND, SQUEEZED, scaled
+from seqcore.windows import training_values
 
 
 def scaling_in_words(values, config) -> str:

@@ -9,7 +9,8 @@ from importlib import import_module
 from .config import InputError, TrainConfig
 from .data import load_series, parse_values
 from .datasets import DATASETS, get_dataset
-from .windows import make_windows, scale_advice, suggest_scale
+from .scaling import scale_advice, suggest_scale
+from .windows import make_windows
 
 _LAZY = {
     "train": "training",

@@ -13,7 +13,7 @@ from dataclasses import fields
 from .config import ACTIVATIONS, CELLS, InputError, TrainConfig, check_range
 from .data import load_series
 from .datasets import DATASETS, get_dataset
-from .windows import suggest_scale
+from .scaling import suggest_scale
 
 PROG = "python -m seqcore"
 INTERRUPTED = 130  # the shell's status for a program ended by Ctrl-C (128 + SIGINT)

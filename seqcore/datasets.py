@@ -27,7 +27,7 @@ class Dataset:
     label: str
     description: str
     generated: bool = False
-    scale: float | None = None  # None: choose from the data (see windows.suggest_scale)
+    scale: float | None = None  # None: choose from the data (see scaling.suggest_scale)
     noise: float = 0.0  # a generated series' default noise
 
 

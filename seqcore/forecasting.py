@@ -10,7 +10,8 @@ import pandas as pd
 from .config import InputError, as_int, check_range, quote
 from .data import MAX_MAGNITUDE
 from .forward import predict
-from .windows import make_windows, scaled, unscaled
+from .scaling import scaled, unscaled
+from .windows import make_windows
 
 if TYPE_CHECKING:  # only for annotations: predicting needs NumPy and the run's weights, not TensorFlow
     from .result import TrainResult

@@ -127,7 +127,7 @@ def test_the_notebook_ramp_holds_nothing_out_and_says_its_errors_flatter_it(app)
 
 
 def test_choosing_a_series_sets_a_scaling_fitted_on_its_training_part(app):
-    from seqcore.windows import fit_scaling
+    from seqcore.scaling import fit_scaling
 
     app.sidebar.selectbox(key="data_source").set_value("nile").run()
     fit = fit_scaling(seqcore.get_dataset("nile"), 3, 0.2)

@@ -16,7 +16,8 @@ from seqcore.evaluation import (
     evaluate,
     trained_range,
 )
-from seqcore.windows import fit_scaling
+from seqcore.scaling import fit_scaling, scaled, unscaled
+from seqcore.windows import training_values
 
 
 def test_errors_against_hand_computed_values():
@@ -96,8 +97,8 @@ def test_offset_scaling_round_trips_and_spreads_the_training_part():
     fit = fit_scaling(walk, 3, 0.2)
     config = seqcore.TrainConfig(scale=fit.scale, offset=fit.offset, val_fraction=0.2)
     values = walk.to_numpy()
-    np.testing.assert_allclose(seqcore.windows.unscaled(seqcore.windows.scaled(values, config), config), values)
-    train = seqcore.windows.scaled(seqcore.windows.training_values(walk, 3, 0.2), config)
+    np.testing.assert_allclose(unscaled(scaled(values, config), config), values)
+    train = scaled(training_values(walk, 3, 0.2), config)
     assert -1 <= train.min() and train.max() <= 1
     assert train.max() - train.min() > 0.5  # spread out, where dividing by 1000 squeezed it into 0.012
 

@@ -106,7 +106,7 @@ def test_a_one_value_series_asks_for_a_longer_series(trained):
 
 
 def test_a_series_in_dollars_gets_a_scale_the_box_can_hold_and_trains(trained):
-    from seqcore.windows import fit_scaling
+    from seqcore.scaling import fit_scaling
 
     data = (CORPUS / "gdp_dollars.csv").read_bytes()
     at = upload(trained, "gdp_dollars.csv", data)

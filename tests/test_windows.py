@@ -1,9 +1,8 @@
 import numpy as np
 import pytest
 
-import seqcore
-from seqcore import InputError, TrainConfig, make_windows, scale_advice, suggest_scale
-from seqcore.windows import check_scale, fit_scaling, prepare_windows, split_index
+from seqcore import InputError, TrainConfig, make_windows
+from seqcore.windows import default_val_fraction, prepare_windows, split_index
 
 
 def naive_windows(values, window):
@@ -70,25 +69,7 @@ def test_series_with_gaps_is_refused():
         prepare_windows([1, 2, np.nan, 4, 5], TrainConfig())
 
 
-def test_scale_too_small_for_the_data_names_a_scale_that_works():
-    with pytest.raises(InputError, match="scale 1 is too small.*at least 1000"):
-        check_scale([5, 900, 12], 1)
-    check_scale([5, 900, 12], 100)  # 9 after scaling: fine
-
-
-def test_suggested_scale_and_advice():
-    assert suggest_scale([1, 7]) == 10
-    assert suggest_scale([-1370, 5]) == 10_000
-    assert suggest_scale([0, 0]) == 1
-    assert scale_advice(range(1, 8), 100) is None  # the notebook's choice is fine
-    assert "try offset 1180 and scale 200" in scale_advice([1000, 1370], 10)
-    assert "flat ends of tanh" in scale_advice(range(1, 8), 1)  # the ramp unscaled
-    assert "a band only 6e-05 wide" in scale_advice(range(1, 8), 100_000)
-
-
-def test_advice_for_a_random_walk_squeezed_by_its_power_of_ten():
-    walk = seqcore.get_dataset("random_walk")
-    advice = scale_advice(walk, suggest_scale(walk), window=3, val_fraction=0.2)
-    assert "the network can hardly tell them apart" in advice
-    fit = fit_scaling(walk, 3, 0.2)
-    assert scale_advice(walk, fit.scale, fit.offset, window=3, val_fraction=0.2) is None
+def test_the_default_share_held_out():
+    assert default_val_fraction(range(7), 3) == 0  # the notebook's ramp: 4 windows, all trained on
+    assert default_val_fraction(range(23), 3) == 0.2
+    assert default_val_fraction(range(22), 3) == 0

@@ -10,7 +10,8 @@ import streamlit as st
 
 import seqcore
 from pages.lab.text import plain
-from seqcore.windows import default_val_fraction, fit_scaling
+from seqcore.scaling import fit_scaling
+from seqcore.windows import default_val_fraction
 
 SOURCES = [*seqcore.DATASETS, "upload"]
 # the sidebar's series boxes start at get_dataset's own defaults
