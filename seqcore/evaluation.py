@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .baselines import NAIVE, baselines, detect_period
-from .config import CELLS
+from .config import CELLS, TrainConfig
 from .forecasting import forecast_many, one_step_predictions
 from .timeaxis import unit
-from .windows import training_values
+from .windows import prepare_windows, training_values
 
 if TYPE_CHECKING:
     from .result import TrainResult
@@ -116,10 +116,17 @@ class LossLevels:
 
 
 def baseline_losses(result: TrainResult) -> LossLevels:
-    frame = one_step_predictions(result)
-    miss = ((frame["actual"] - result.series.to_numpy()[frame["position"] - 1]) / result.config.scale).to_numpy() ** 2
-    train = np.arange(len(frame)) < result.n_train
-    return LossLevels(float(miss[train].mean()), float(miss[~train].mean()) if (~train).any() else None)
+    return naive_losses(result.series, result.config)
+
+
+def naive_losses(series, config: TrainConfig) -> LossLevels:
+    """The last-value rule's loss for `series` cut and split as `config` says: known before any training, so a live
+    loss chart can draw it from the first epoch."""
+    windows = prepare_windows(series, config, check_cost=False)
+    # a window's last scaled input is the rule's scaled guess; the offset cancels in the difference
+    train = float(np.mean((windows.x_train[:, -1, 0] - windows.y_train) ** 2))
+    held_out = float(np.mean((windows.x_val[:, -1, 0] - windows.y_val) ** 2)) if len(windows.y_val) else None
+    return LossLevels(train, held_out)
 
 
 def beats_from(losses, level: float) -> int | None:

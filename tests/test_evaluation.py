@@ -118,3 +118,16 @@ def fitted(name: str) -> seqcore.TrainResult:
 def test_the_copying_check_fires_on_a_random_walk_fit_and_stays_quiet_on_the_sine():
     assert copying(fitted("random_walk")) is not None
     assert copying(fitted("sine")) is None
+
+
+def test_the_copying_rules_loss_is_known_before_training():
+    from seqcore.evaluation import naive_losses
+
+    series = seqcore.get_dataset("random_walk", length=40)
+    config = seqcore.TrainConfig(scale=10, offset=100, val_fraction=0.25)
+    levels = naive_losses(series, config)
+    values = series.to_numpy()
+    miss = ((values[3:] - values[2:-1]) / 10) ** 2  # each target against the value before it, scaled
+    n_train = 37 - round(37 * 0.25)
+    assert levels.train == pytest.approx(miss[:n_train].mean(), rel=1e-5)
+    assert levels.held_out == pytest.approx(miss[n_train:].mean(), rel=1e-5)

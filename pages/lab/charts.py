@@ -77,11 +77,14 @@ def loss_figure(
 
 
 def refresh_live_loss(fig: go.Figure, losses, val_losses=None) -> go.Figure:
-    """Put newer curves into a live `loss_figure`: ~0.1 ms, where building the figure again costs ~10 ms."""
+    """Put newer curves into a live `loss_figure` (its loss traces only; the rule's lines stay): building the figure
+    again costs far more (BENCHMARKS.md)."""
     epochs, keep = _points(losses, live=True)
+    curves = {"training loss": losses, "held-out loss": val_losses}
     with fig.batch_update():
-        for trace, values in zip(fig.data, (losses, val_losses), strict=False):
-            trace.x, trace.y = epochs, np.asarray(values)[keep]
+        for trace in fig.data:
+            if curves.get(trace.name) is not None:
+                trace.x, trace.y = epochs, np.asarray(curves[trace.name])[keep]
     return fig
 
 

@@ -10,6 +10,7 @@ import streamlit as st
 import seqcore
 from pages.lab import charts, engine
 from pages.lab.text import field_error, plain
+from seqcore.evaluation import naive_losses
 from seqcore.pool import Outcome, Preparing, Queued
 from seqcore.result import Progress
 
@@ -41,6 +42,7 @@ def train_live(series, config, label: str, signature, slots: LiveSlots):
     except seqcore.InputError as exc:
         st.error(field_error(exc), icon=":material/error:")
         return None
+    levels = naive_losses(series, config)  # the copying rule's loss: drawn from the first epoch, to be beaten
     ready = engine.pool().status().ready
     slots.progress.progress(0.0, text=engine.waiting_text(ready))
     outcome: Outcome | None = None
@@ -68,7 +70,7 @@ def train_live(series, config, label: str, signature, slots: LiveSlots):
                 text = f"Epoch {latest.epoch} of {latest.total} · loss {latest.loss:.3g}"
                 slots.progress.progress(latest.epoch / latest.total, text=text)
                 if figure is None:
-                    figure = charts.loss_figure(latest.losses, latest.val_losses, latest.total, live=True)
+                    figure = charts.loss_figure(latest.losses, latest.val_losses, latest.total, live=True, levels=levels)
                 else:
                     charts.refresh_live_loss(figure, latest.losses, latest.val_losses)
                 slots.chart.plotly_chart(figure, width="stretch")
