@@ -96,8 +96,12 @@ def test_the_verdict_the_baseline_lines_and_the_seed_spread(browser_page):
     shot(page, "6-ten-seeds")
 
 
+LONG_UNITS = 256  # the notebook's 30 units train 10,000 epochs in a few seconds: too soon over to be stopped reliably
+
+
 def start_long_training(page) -> None:
-    """Click Train for 10,000 epochs and return once training has reported progress."""
+    """Click Train for a training that takes tens of seconds and return once it has reported progress."""
+    set_number(page, "units", LONG_UNITS)
     set_number(page, "epochs", 10000)
     page.click(".st-key-train button")
     page.wait_for_selector(".st-key-stop button")
@@ -120,6 +124,7 @@ def test_stop_keeps_the_curve_so_far_and_the_next_training_works(browser_page):
     page.wait_for_selector("text=100 epochs in")
     page.wait_for_selector(APP_IDLE)
     no_exception(page)
+    set_number(page, "units", 30)
 
 
 def test_changing_a_setting_mid_training_ends_it_and_keeps_the_run(browser_page):
