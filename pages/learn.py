@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from pages.lab import charts
+from pages.lab.inside_view import inside_section
 from pages.lab.sidebar import settings_sidebar, show_problems
 from pages.lab.text import CELL_NAMES
 from seqcore.export import keras_code, parameter_count
@@ -53,7 +54,7 @@ def page() -> None:
     )
     st.markdown(scaling_in_words(values, config))
     st.plotly_chart(charts.squash_figure(values[:50], config.scale, config.offset, config.activation), width="stretch", key="squash_chart")
-    st.header(f"3 · The {CELL_NAMES[config.cell]} layer: units and gates")
+    st.header(f"3 · Inside the {CELL_NAMES[config.cell]} layer: units, gates and memory")
     gates = {
         "lstm": "An LSTM unit keeps a *cell state*, a running memory. Three gates, each a small learned layer with outputs "
         "between 0 and 1, decide at every step what to **forget** from it, what new information to **write** into it, and "
@@ -68,6 +69,15 @@ def page() -> None:
         f"**Units** ({config.units}) is how many such memories run side by side. With your settings the model has "
         f"**{parameter_count(config):,}** weights to learn, from {len(values) - config.window} questions."
     )
+    result = st.session_state.get("result")
+    if result is None:
+        st.info(
+            "Train a model on the Train page, then come back: this section opens it up, with its own numbers.", icon=":material/search:"
+        )
+    else:
+        if result.config != config:
+            st.caption("Below is your last trained run; the sidebar's settings have changed since. Press Train to open the new model.")
+        inside_section(result, st.session_state.result_run)
 
     st.header("4 · Epochs and the loss")
     st.markdown(
@@ -76,7 +86,6 @@ def page() -> None:
         f"on scaled values. {config.epochs} epochs = {config.epochs} rounds of this. A loss of 0.0001 at scale "
         f"{config.scale:g} means a typical error of √0.0001 × {config.scale:g} = {0.01 * config.scale:g} in the series' units."
     )
-    result = st.session_state.get("result")
     if result is not None and result.losses:
         marks = sorted({1, min(10, len(result.losses)), min(100, len(result.losses)), len(result.losses)})
         st.caption("Your last run: " + " · ".join(f"epoch {e}: loss {result.losses[e - 1]:.3g}" for e in marks))

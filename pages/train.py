@@ -9,6 +9,7 @@ import streamlit as st
 import seqcore
 from pages.lab import charts, engine, judge
 from pages.lab.live import LiveSlots, train_live
+from pages.lab.replay_view import CLASS_SPEED_SECONDS, replay_section
 from pages.lab.runs import record_run, remembered
 from pages.lab.seeds import seeds_section
 from pages.lab.sidebar import settings_sidebar, show_problems
@@ -127,6 +128,7 @@ def results(state, settings) -> None:
         "Dashed pink: the forecast, each step built on the previous guesses, so errors can grow."
         + (f" The forecast leaves what the model trained on: {plain(leaves)}." if leaves else "")
     )
+    replay_section(result, run)
     errors_tab, steps_tab = st.tabs(["Errors: the model and the simple rules", "Error by steps ahead"])
     with errors_tab:
         judge.show_errors(evaluation)
@@ -192,9 +194,15 @@ def page() -> None:
         "Pick a series and settings in the sidebar, press **Train**, and watch the loss fall. Changing a setting never retrains by itself."
     )
     show_problems(settings)
-    button, stop_column, info = st.columns([1, 1, 4], vertical_alignment="center")
+    button, stop_column, pace, info = st.columns([1, 1, 1.3, 2.7], vertical_alignment="center")
     stop_slot = stop_column.empty()
     clicked = button.button("Train", key="train", type="primary", disabled=not settings.ready, width="stretch")
+    paced = pace.toggle(
+        "Class speed",
+        key="class_speed",
+        help=f"Show each training over about {CLASS_SPEED_SECONDS:g} s, so a class can watch the loss fall and the next value move. "
+        "Training itself is not slowed.",
+    )
     next_run = " · ".join(plain(part) for part in (settings.label, describe(settings.config) if settings.config else "") if part)
     info.caption(f"Next run: {next_run}" if next_run else "")
     if not clicked and engine.pool().status().ready == 0:  # after a click the progress bar says it instead
@@ -205,7 +213,14 @@ def page() -> None:
     progress_slot, chart_slot = st.empty(), st.empty()
     if clicked and settings.ready:
         stop_slot.button("Stop", key="stop", width="stretch", help="Ends training and keeps the curve so far.")
-        result = train_live(settings.series, settings.config, settings.label, settings.signature, LiveSlots(progress_slot, chart_slot))
+        result = train_live(
+            settings.series,
+            settings.config,
+            settings.label,
+            settings.signature,
+            LiveSlots(progress_slot, chart_slot),
+            CLASS_SPEED_SECONDS if paced else None,
+        )
         stop_slot.empty()
         if result is not None:
             record_run(result, settings.label, settings.signature)

@@ -161,6 +161,7 @@ class Training:
                 answer.stopped,
                 answer.seconds,
                 self.n_train,
+                answer.snapshots,
             )
         )
 

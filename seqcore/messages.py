@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .config import TrainConfig
+from .snapshots import Snapshots
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,7 @@ class Finished(Done):
     stopped: bool = False
     seconds: float = 0.0
     n_train: int = 0
+    snapshots: Snapshots | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)

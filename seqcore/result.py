@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .config import InputError, TrainConfig
+from .snapshots import Snapshots
 
 
 @dataclass
@@ -18,7 +19,7 @@ class TrainResult:
     `losses` has one training MSE (in scaled units) per epoch trained, `val_losses`
     likewise when `config.val_fraction > 0` (else None). `weights` are the trained
     values, one array per `model.weights` entry. The first `n_train` windows trained;
-    the rest validated.
+    the rest validated. `snapshots` holds the weights at some epochs, for a replay (None: not kept).
     """
 
     config: TrainConfig
@@ -29,6 +30,7 @@ class TrainResult:
     stopped: bool
     seconds: float
     n_train: int
+    snapshots: Snapshots | None = field(default=None, repr=False)
 
     @property
     def epochs_trained(self) -> int:

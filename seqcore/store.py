@@ -17,16 +17,20 @@ from pathlib import Path
 import numpy as np
 
 from .config import TrainConfig
+from .snapshots import Snapshots
 from .timeaxis import from_json, to_json
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: runs.snapshots (the weights at some epochs, for a replay)
 DEFAULT_PATH = Path(__file__).resolve().parents[1] / "data" / "runs.sqlite3"
 PATH_VARIABLE = "LAB_DB_PATH"  # set it to keep runs elsewhere
 # what one workspace may keep: a class's laptops and a shared server's disk stay within bounds
 MAX_RUNS = 200
 MAX_RUN_BYTES = 32 * 2**20
 MAX_WORKSPACE_BYTES = 512 * 2**20
-_STORED_BYTES = "LENGTH(weights) + LENGTH(series) + LENGTH(losses) + COALESCE(LENGTH(val_losses), 0) + LENGTH(predictions)"
+_STORED_BYTES = (
+    "LENGTH(weights) + LENGTH(series) + LENGTH(losses) + COALESCE(LENGTH(val_losses), 0) + LENGTH(predictions)"
+    " + COALESCE(LENGTH(snapshots), 0)"
+)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS workspaces (
@@ -49,7 +53,8 @@ CREATE TABLE IF NOT EXISTS runs (
     prediction REAL,
     seconds REAL NOT NULL,
     n_train INTEGER NOT NULL,
-    weights BLOB NOT NULL
+    weights BLOB NOT NULL,
+    snapshots BLOB
 );
 CREATE INDEX IF NOT EXISTS runs_by_workspace ON runs(workspace, id);
 """
@@ -102,6 +107,9 @@ class RunStore:
                 raise StoreError(f"{self.path} was written by a newer version (schema {version})")
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(_SCHEMA)
+            columns = {row[1] for row in db.execute("PRAGMA table_info(runs)")}
+            if "snapshots" not in columns:  # a schema 1 database: its runs keep no replay
+                db.execute("ALTER TABLE runs ADD COLUMN snapshots BLOB")
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def _connect(self) -> sqlite3.Connection:
@@ -131,15 +139,16 @@ class RunStore:
         """Keep a finished or stopped run; returns its id."""
         weights = io.BytesIO()
         np.savez(weights, *result.weights)
+        snapshots = _snapshot_bytes(result.snapshots)
         values = result.series.to_numpy()
         row = (
             workspace, time.time(), "stopped" if result.stopped else "finished", label,
             json.dumps(asdict(result.config)), result.series.name, series_hash(values), json.dumps(to_json(result.series)),
             json.dumps(result.losses), json.dumps(result.val_losses) if result.val_losses is not None else None,
-            json.dumps(list(predictions)), prediction, result.seconds, result.n_train, weights.getvalue(),
+            json.dumps(list(predictions)), prediction, result.seconds, result.n_train, weights.getvalue(), snapshots,
         )  # fmt: skip
 
-        size = len(row[7]) + len(row[8]) + len(row[9] or "") + len(row[10]) + len(row[14])
+        size = len(row[7]) + len(row[8]) + len(row[9] or "") + len(row[10]) + len(row[14]) + len(snapshots or b"")
         if size > MAX_RUN_BYTES:
             raise StoreFull(
                 f"this run takes {size / 2**20:.0f} MB (its weights, mostly), more than the {MAX_RUN_BYTES / 2**20:.0f} MB "
@@ -161,7 +170,7 @@ class RunStore:
             db.execute("INSERT OR IGNORE INTO workspaces VALUES (?, ?)", (workspace, time.time()))
             cursor = db.execute(
                 "INSERT INTO runs (workspace, created, status, label, config, series_name, series_hash, series, losses,"
-                " val_losses, predictions, prediction, seconds, n_train, weights) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " val_losses, predictions, prediction, seconds, n_train, weights, snapshots) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 row,
             )
             db.execute("COMMIT")
@@ -196,7 +205,7 @@ class RunStore:
 
         def select(db):
             return db.execute(
-                "SELECT config, series_name, series, losses, val_losses, status, seconds, n_train, weights"
+                "SELECT config, series_name, series, losses, val_losses, status, seconds, n_train, weights, snapshots"
                 " FROM runs WHERE workspace = ? AND id = ?",
                 (workspace, run_id),
             ).fetchone()
@@ -204,17 +213,19 @@ class RunStore:
         row = self._run(select)
         if row is None:
             return None
-        config, name, series, losses, val_losses, status, seconds, n_train, weights = row
+        config, name, series, losses, val_losses, status, seconds, n_train, weights, snapshots = row
         arrays = np.load(io.BytesIO(weights))
+        weights = [arrays[f"arr_{i}"] for i in range(len(arrays.files))]
         return TrainResult(
             config=TrainConfig(**json.loads(config)),
             series=from_json(json.loads(series), name),
             losses=json.loads(losses),
             val_losses=json.loads(val_losses) if val_losses else None,
-            weights=[arrays[f"arr_{i}"] for i in range(len(arrays.files))],
+            weights=weights,
             stopped=status == "stopped",
             seconds=seconds,
             n_train=n_train,
+            snapshots=_snapshots_from(snapshots, weights),
         )
 
     def delete_run(self, workspace: str, run_id: int) -> bool:
@@ -239,6 +250,21 @@ class RunStore:
                 ";".join(f"{v:.6g}" for v in run["losses"]),
             ])  # fmt: skip
         return out.getvalue()
+
+
+def _snapshot_bytes(snapshots: Snapshots | None) -> bytes | None:
+    if snapshots is None:
+        return None
+    out = io.BytesIO()
+    np.savez(out, epochs=np.asarray(snapshots.epochs, np.int64), flat=snapshots.flat)
+    return out.getvalue()
+
+
+def _snapshots_from(data: bytes | None, weights: list[np.ndarray]) -> Snapshots | None:
+    if data is None:
+        return None
+    arrays = np.load(io.BytesIO(data))
+    return Snapshots(tuple(int(e) for e in arrays["epochs"]), arrays["flat"], tuple(w.shape for w in weights))
 
 
 def _in_words(exc: sqlite3.Error) -> str:

@@ -26,6 +26,9 @@ from .model import build_model, initial_weights
 from .windows import Windows, prepare_windows
 
 CHUNK = 50  # the most epochs one call trains; calls of fewer epochs run the same compiled program
+# a model with up to this many weights has its loop hand back the weights after every epoch of a call (CHUNK copies),
+# so a replay's snapshots cost no extra calls; a larger one ends a call at each snapshot instead (seqcore.snapshots)
+RECORDING_WEIGHTS = 40_000
 XLA_VARIABLE = "SEQCORE_XLA"  # set to 0 to train without XLA
 
 # keras.optimizers.Adam's defaults; the update in `Trainer._step` is Keras' own, written on tensors
@@ -88,6 +91,17 @@ class State:
         return [np.array(w) for w in self.weights]
 
 
+@dataclass(frozen=True)
+class Chunk:
+    """What one call of the loop gives back: per-epoch training and validation MSE, each `(epochs,)`, the state after
+    them, and, when the trainer records, every weight after each of those epochs `(epochs, weights)` (else None)."""
+
+    losses: np.ndarray
+    val_losses: np.ndarray
+    state: State
+    weights_by_epoch: np.ndarray | None
+
+
 def xla_wanted() -> bool:
     return os.environ.get(XLA_VARIABLE, "1") != "0"
 
@@ -100,6 +114,8 @@ class Trainer:
         self.model = build_model(config)
         self.xla = xla_wanted()  # turned off for good if XLA fails to compile this architecture
         self._weight_specs = [tf.TensorSpec(v.shape, v.dtype) for v in self.model.weights]
+        self.weight_count = sum(int(np.prod(v.shape)) for v in self.model.weights)
+        self.records = self.weight_count <= RECORDING_WEIGHTS
         self._loops = {}  # (minibatch, validate, batch size, xla) -> tf.function, traced on first use
         self._compiled = set()  # (variant, data shapes) an XLA program exists for
         self._lock = threading.Lock()
@@ -110,11 +126,8 @@ class Trainer:
         zeros = [tf.zeros_like(w) for w in weights]
         return State(weights, zeros, zeros, tf.constant(0.0), tf.constant(config.learning_rate, tf.float32))
 
-    def run(self, state: State, data: Padded, start: int, epochs: int, config: TrainConfig):
-        """Train `epochs` (at most CHUNK) epochs from epoch index `start`.
-
-        Returns per-epoch training and validation MSE, each `(epochs,)`, and the state after them.
-        """
+    def run(self, state: State, data: Padded, start: int, epochs: int, config: TrainConfig) -> Chunk:
+        """Train `epochs` (at most CHUNK) epochs from epoch index `start`."""
         if not 1 <= epochs <= CHUNK:
             raise ValueError(f"a call trains 1 to {CHUNK} epochs, not {epochs}")
         variant = self.variant(data, config)
@@ -133,11 +146,12 @@ class Trainer:
             return self.run(state, data, start, epochs, config)
         if xla:
             self._compiled.add(key)
-        losses, val_losses, weights, momentums, velocities, steps = out
-        return (
+        losses, val_losses, weights, momentums, velocities, steps, *recorded = out
+        return Chunk(
             losses.numpy()[:epochs],
             val_losses.numpy()[:epochs],
             State(weights, momentums, velocities, steps, state.learning_rate),
+            recorded[0].numpy()[:epochs] if recorded else None,
         )
 
     def variant(self, data: Padded, config: TrainConfig) -> tuple[bool, bool, int]:
@@ -211,20 +225,23 @@ class Trainer:
             _, total, adam = tf.while_loop(lambda b, *_: b < batches, body, (tf.constant(0), tf.constant(0.0), adam))
             return total / tf.cast(samples, tf.float32), adam
 
-        def epoch(i, losses, val_losses, adam):
+        def epoch(i, losses, val_losses, adam, recorded):
             if minibatch:
                 loss, adam = minibatch_epoch(i, adam)
             else:  # one full batch (the notebook's case) needs no order and no gathering
                 loss, *adam = self._step(x, y, mask, *adam, learning_rate)
             # validation after the epoch's updates, as keras' fit reports it
             val_loss = self._mse(adam[0], x_val, y_val, val_mask) if validate else tf.constant(np.nan)
-            return i + 1, losses.write(i, loss), val_losses.write(i, val_loss), adam
+            if self.records:  # the weights after this epoch, flattened in model.weights order, for a replay
+                recorded = [recorded[0].write(i, tf.concat([tf.reshape(w, [-1]) for w in adam[0]], 0))]
+            return i + 1, losses.write(i, loss), val_losses.write(i, val_loss), adam, recorded
 
         empty = tf.TensorArray(tf.float32, size=CHUNK)
         adam = [list(weights), list(momentums), list(velocities), steps]
-        loop = (tf.constant(0), empty, empty, adam)
-        _, losses, val_losses, adam = tf.while_loop(lambda i, *_: i < epochs, epoch, loop, maximum_iterations=CHUNK)
-        return (losses.stack(), val_losses.stack(), *adam)
+        recorded = [tf.TensorArray(tf.float32, size=CHUNK, element_shape=[self.weight_count])] if self.records else []
+        loop = (tf.constant(0), empty, empty, adam, recorded)
+        _, losses, val_losses, adam, recorded = tf.while_loop(lambda i, *_: i < epochs, epoch, loop, maximum_iterations=CHUNK)
+        return (losses.stack(), val_losses.stack(), *adam, *(r.stack() for r in recorded))
 
 
 _trainers: dict[tuple, Trainer] = {}

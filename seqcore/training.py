@@ -10,6 +10,7 @@ import numpy as np
 from . import trainers
 from .config import TrainConfig
 from .result import DivergedError, Progress, TrainResult
+from .snapshots import Recorder
 from .timeaxis import as_series
 from .windows import as_values, prepare_windows
 
@@ -48,26 +49,33 @@ def train(
     trainer = trainers.trainer_for(config)
     data = trainers.Padded.of(windows)
     state = trainer.start(config)
+    recorder = Recorder(config.epochs, state.weights)
 
-    def result(stopped: bool) -> TrainResult:
+    def result(stopped: bool, final: bool = True) -> TrainResult:
+        weights = state.numpy_weights()
         return TrainResult(
             config=config,
             series=values,
             losses=list(losses),
             val_losses=list(val_losses) if has_val else None,
-            weights=state.numpy_weights(),
+            weights=weights,
             stopped=stopped,
             seconds=time.perf_counter() - start,
             n_train=windows.n_train,
+            snapshots=recorder.finish(len(losses), weights) if final else None,
         )
 
     chunk = 1 if on_progress is not None else trainers.CHUNK  # a first report after one epoch, however large the model
     reported = None  # when on_progress was last called: calls of the loop can be much shorter than report_every
     while len(losses) < config.epochs:
         n = min(chunk, config.epochs - len(losses), trainers.CHUNK)
+        due = recorder.next_due(len(losses))
+        if not trainer.records and due is not None:
+            n = min(n, due - len(losses))  # end the call on the snapshot's epoch
         began = time.perf_counter()
-        chunk_losses, chunk_val, state = trainer.run(state, data, len(losses), n, config)
+        ran = trainer.run(state, data, len(losses), n, config)
         elapsed = time.perf_counter() - began
+        chunk_losses, chunk_val, state = ran.losses, ran.val_losses, ran.state
         finite = np.isfinite(chunk_losses)
         if not finite.all():
             good = int(np.argmin(finite))
@@ -78,13 +86,17 @@ def train(
                 "learning_rate is too high — raise scale or lower learning_rate",
                 losses,
             )
+        if ran.weights_by_epoch is not None:
+            recorder.add_chunk(len(losses), ran.weights_by_epoch)
         losses.extend(chunk_losses.tolist())
         val_losses.extend(chunk_val.tolist())
+        if ran.weights_by_epoch is None:
+            recorder.add_state(len(losses), state.weights)
         now = time.perf_counter()
         due = reported is None or now - reported >= report_every or len(losses) == config.epochs
         if on_progress is not None and due:
             reported = now
-            snapshot = result(stopped=len(losses) < config.epochs)
+            snapshot = result(stopped=len(losses) < config.epochs, final=False)  # a report goes out without the snapshots
             report = Progress(
                 epoch=len(losses),
                 total=config.epochs,

@@ -137,6 +137,7 @@ def _serve(conn, job) -> dict:
         stopped=result.stopped,
         seconds=result.seconds,
         n_train=result.n_train,
+        snapshots=result.snapshots,
         closing=sent.closing,
     )
 

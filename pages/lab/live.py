@@ -12,9 +12,11 @@ from pages.lab import charts, engine
 from pages.lab.text import field_error, plain
 from seqcore.evaluation import naive_losses
 from seqcore.pool import Outcome, Preparing, Queued
+from seqcore.replay import replay
 from seqcore.result import Progress
 
 REDRAW_SECONDS = 0.4  # a live chart redrawn ~2.5 times a second; every redraw ships the whole figure
+PACED_REDRAW_SECONDS = 0.12  # at class speed the class is watching: smoother, for one session (a teacher's)
 POLL_SECONDS = 0.1  # how often this script run looks for news (and lets a click end it)
 STOP_WAIT_SECONDS = 2.0  # after a stop, how long to wait for the worker's final weights
 
@@ -27,12 +29,16 @@ class LiveSlots:
     chart: object
 
 
-def train_live(series, config, label: str, signature, slots: LiveSlots):
+def train_live(series, config, label: str, signature, slots: LiveSlots, pace_seconds: float | None = None):
     """Train in a worker process with a live progress bar and loss chart; the TrainResult, or None after showing why not.
 
     A click anywhere (Stop included) makes Streamlit end this script run at its next call; the `finally`
     then stops the training at the worker's next report, waits briefly for its final weights, and leaves
     them for the next run to keep as a stopped run (see runs.recover_interrupted_training).
+
+    With `pace_seconds` (class speed), the view shows the training as if it took at least that long: epoch
+    `total × elapsed / pace_seconds` or the newest reported, whichever is earlier, with the model's next value at that
+    epoch once the run's snapshots are in. Training itself is not slowed.
     """
     state = st.session_state
     state.training = {"label": label, "signature": signature}
@@ -46,9 +52,11 @@ def train_live(series, config, label: str, signature, slots: LiveSlots):
     ready = engine.pool().status().ready
     slots.progress.progress(0.0, text=engine.waiting_text(ready))
     outcome: Outcome | None = None
+    began, redraw = time.monotonic(), PACED_REDRAW_SECONDS if pace_seconds else REDRAW_SECONDS
+    pacer = Pacer(config.epochs, pace_seconds, began)
     try:
         latest, drawn, next_draw, figure = None, None, 0.0, None
-        while outcome is None:
+        while outcome is None or not pacer.caught_up(latest):
             event = training.next_event(timeout=POLL_SECONDS)
             # everything that came in since the last look: the newest progress wins, and an outcome ends the loop
             # only after that progress is drawn, so the chart always ends on the last report
@@ -65,14 +73,19 @@ def train_live(series, config, label: str, signature, slots: LiveSlots):
                 event = training.next_event(timeout=0)
             # touching session state is where a click ends this run
             state.partial = latest.result if latest is not None and latest.result is not None else state.get("partial")
-            if latest is not None and latest is not drawn and (time.monotonic() >= next_draw or outcome is not None):
-                drawn, next_draw = latest, time.monotonic() + REDRAW_SECONDS
-                text = f"Epoch {latest.epoch} of {latest.total} · loss {latest.loss:.3g}"
-                slots.progress.progress(latest.epoch / latest.total, text=text)
+            if outcome is not None and outcome.result is not None:
+                state.partial = outcome.result  # finished: a click while the paced view catches up keeps the whole run
+                pacer.finished(outcome.result)
+            shown = pacer.shown(latest)
+            if shown is not None and shown != drawn and (time.monotonic() >= next_draw or outcome is not None):
+                drawn, next_draw = shown, time.monotonic() + redraw
+                slots.progress.progress(shown.epoch / latest.total, text=pacer.text(shown))
                 if figure is None:
-                    figure = charts.loss_figure(latest.losses, latest.val_losses, latest.total, live=True, levels=levels)
+                    figure = charts.loss_figure(shown.losses, shown.val_losses, latest.total, live=True, levels=levels)
                 else:
-                    charts.refresh_live_loss(figure, latest.losses, latest.val_losses)
+                    charts.refresh_live_loss(figure, shown.losses, shown.val_losses)
+                if pace_seconds and shown.next_value is not None:  # what the class is watching for, in the chart's big title
+                    figure.update_layout(title_text=f"Epoch {shown.epoch} · next value after {shown.recent}: {shown.next_value:.2f}")
                 slots.chart.plotly_chart(figure, width="stretch")
     finally:
         if outcome is None:  # this script run was ended (a click, a closed tab): stop the training, keep its weights
@@ -89,6 +102,54 @@ def train_live(series, config, label: str, signature, slots: LiveSlots):
     if outcome.problem is not None:
         st.error(plain(outcome.problem[:1].upper() + outcome.problem[1:]) + ".", icon=":material/error:")
     return outcome.result
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What a live view draws: the curves up to `epoch`, and the model's next value then (None until known)."""
+
+    epoch: int
+    losses: tuple[float, ...]
+    val_losses: tuple[float, ...] | None
+    next_value: float | None
+    recent: str
+
+
+class Pacer:
+    """Which epoch a live view shows: the newest reported, or at class speed no further than the clock allows."""
+
+    def __init__(self, total: int, seconds: float | None, began: float, clock=time.monotonic):
+        self.total, self.seconds, self.began, self.clock = total, seconds, began, clock
+        self.frames = None
+
+    def finished(self, result) -> None:
+        if self.seconds and self.frames is None:
+            played = replay(result)
+            self.frames = played if played is not None else False
+
+    def due(self) -> int:
+        if not self.seconds:
+            return self.total
+        return max(1, int(self.total * (self.clock() - self.began) / self.seconds))
+
+    def caught_up(self, latest: Progress | None) -> bool:
+        return latest is None or min(latest.epoch, self.due()) >= latest.epoch
+
+    def shown(self, latest: Progress | None) -> Shown | None:
+        if latest is None:
+            return None
+        epoch = min(latest.epoch, self.due())
+        frames = self.frames or None
+        frame = frames.at(epoch) if frames is not None else None
+        recent = ", ".join(f"{v:g}" for v in frames.recent) if frames is not None else ""
+        val = latest.val_losses[:epoch] if latest.val_losses is not None else None
+        return Shown(epoch, latest.losses[:epoch], val, frame.next_value if frame is not None else None, recent)
+
+    def text(self, shown: Shown) -> str:
+        text = f"Epoch {shown.epoch} of {self.total} · loss {shown.losses[-1]:.3g}"
+        if self.seconds and shown.next_value is not None:
+            text += f" · next value after {shown.recent}: {shown.next_value:.2f}"
+        return text
 
 
 def queued_text(ahead: int) -> str:

@@ -148,7 +148,10 @@ def recover_interrupted_training() -> None:
     partial = state.pop("partial", None)
     if training is not None and partial is not None and partial.epochs_trained:
         record_run(partial, training["label"], training["signature"])
-        state.notice = f"Training stopped at epoch {partial.epochs_trained} of {partial.config.epochs}; the curve so far is kept."
+        if partial.stopped:
+            state.notice = f"Training stopped at epoch {partial.epochs_trained} of {partial.config.epochs}; the curve so far is kept."
+        else:
+            state.notice = "Training had already finished; the class-speed view was cut short. The whole run is kept."
 
 
 def remembered(name: str, key, build):

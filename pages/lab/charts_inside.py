@@ -1,0 +1,213 @@
+"""Figures for watching a training again and looking inside the cell: the replay animation, the gate heatmaps and the
+bars of what each input step contributes. The replay plays in the browser (Plotly frames), with no reruns."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from pages.lab.charts import ACTUAL, FORECAST, NAIVE, TRAIN, _layout
+
+GATE_TITLES = {
+    "lstm": {"input": "input gate i", "forget": "forget gate f", "candidate": "candidate g", "output": "output gate o"},
+    "gru": {"update": "update gate z", "reset": "reset gate r", "candidate": "candidate h̃"},
+    "rnn": {},
+}
+STATE_TITLES = {"cell": "cell state c (memory)", "hidden": "hidden state h (output)"}
+CELL_TEXT_UP_TO = 12 * 12  # cells per heatmap that still fit their number in legible type
+
+
+def replay_figure(replay, total_epochs: int, start: int = 0, seconds: float = 8.0) -> go.Figure:
+    """The loss curve with a marker at the frame's epoch, and the guesses over the series with the next value, per frame.
+
+    Plays in the browser: Play / Pause buttons and a slider over the kept epochs. `start` is the frame shown first;
+    the whole replay lasts about `seconds`. Only data changes between frames (no redraw), so playback stays smooth.
+    """
+    frames = replay.frames
+    fig = make_subplots(
+        rows=1, cols=2, column_widths=[0.42, 0.58], horizontal_spacing=0.09, subplot_titles=("Loss per epoch", "Guesses vs actual")
+    )
+    losses = [(f.epoch, f.loss) for f in frames if f.loss is not None]
+    fig.add_trace(
+        go.Scatter(x=[e for e, _ in losses], y=[v for _, v in losses], mode="lines", line={"color": TRAIN, "width": 2}, opacity=0.35),
+        row=1,
+        col=1,
+    )
+    next_at = len(replay.series)
+    every = np.concatenate([replay.series, *(f.predicted for f in frames), [f.next_value for f in frames]])
+    low, high = np.percentile(every, [1, 99])
+    low, high = min(low, replay.series.min()), max(high, replay.series.max())
+    pad = (high - low) * 0.08 or 1.0
+    recent = ", ".join(f"{v:g}" for v in replay.recent)
+
+    def traces(frame) -> list[go.Scatter]:
+        marked = frame if frame.loss is not None else next((f for f in frames if f.loss is not None), frame)
+        return [
+            go.Scatter(x=[marked.epoch], y=[marked.loss], mode="markers", marker={"color": TRAIN, "size": 16}),
+            go.Scatter(x=replay.positions, y=frame.predicted, mode="markers", marker={"color": TRAIN, "size": 11}),
+            go.Scatter(
+                x=[next_at],
+                y=[frame.next_value],
+                mode="markers+text",
+                marker={"color": FORECAST, "size": 18, "symbol": "star"},
+                text=[f"{frame.next_value:.2f}"],
+                textposition="middle left",
+                textfont={"size": 18, "color": FORECAST},
+            ),
+            # the headline, at a fixed place in the top left corner of the right panel
+            go.Scatter(
+                x=[-0.5],
+                y=[high + pad],
+                mode="text",
+                text=[f"<b>Epoch {frame.epoch}</b> · next value after {recent}: <b>{frame.next_value:.2f}</b>"],
+                textposition="bottom right",
+                textfont={"size": 19, "color": FORECAST},
+            ),
+        ]
+
+    first = traces(frames[start])
+    fig.add_trace(first[0], row=1, col=1)
+    positions = np.arange(len(replay.series))
+    fig.add_trace(go.Scatter(x=positions, y=replay.series, mode="lines+markers", line={"color": ACTUAL, "width": 2}), row=1, col=2)
+    for trace in first[1:]:
+        fig.add_trace(trace, row=1, col=2)
+    moving = [1, 3, 4, 5]
+    fig.frames = [go.Frame(data=traces(f), traces=moving, name=str(i)) for i, f in enumerate(frames)]
+    fig.update_yaxes(range=[low - pad, high + pad * 2.5], row=1, col=2)
+    fig.update_xaxes(range=[-0.7, next_at + 0.7], row=1, col=2, title_text="position")
+    fig.update_xaxes(range=[0, total_epochs + 1], row=1, col=1, title_text="epoch")
+    fig.update_yaxes(type="log", exponentformat="power", dtick=1, row=1, col=1)
+    duration = max(30, int(1000 * seconds / max(len(frames), 1)))
+    play = {"frame": {"duration": duration, "redraw": False}, "fromcurrent": True, "transition": {"duration": 0}, "mode": "immediate"}
+    pause = {"frame": {"duration": 0, "redraw": False}, "transition": {"duration": 0}, "mode": "immediate"}
+    fig.update_layout(
+        showlegend=False,
+        hovermode="closest",
+        updatemenus=[
+            {
+                "type": "buttons",
+                "direction": "left",
+                "x": 0,
+                "y": -0.18,
+                "xanchor": "left",
+                "yanchor": "top",
+                "pad": {"r": 10, "t": 10},
+                "font": {"size": 18},
+                "buttons": [
+                    {"label": "▶ Play", "method": "animate", "args": [None, play]},
+                    {"label": "❚❚ Pause", "method": "animate", "args": [[None], pause]},
+                ],
+            }
+        ],
+        sliders=[
+            {
+                "active": start,
+                "x": 0.3,
+                "len": 0.7,
+                "y": -0.1,
+                "yanchor": "top",
+                "currentvalue": {"prefix": "Epoch ", "font": {"size": 18}},
+                "font": {"size": 13},
+                "steps": [{"label": str(f.epoch), "method": "animate", "args": [[str(i)], pause]} for i, f in enumerate(frames)],
+            }
+        ],
+    )
+    fig.update_annotations(font={"size": 17})
+    fig = _layout(fig, "", "", "", height=520)
+    fig.update_layout(margin={"l": 10, "r": 10, "t": 40, "b": 150}, title=None)
+    fig.update_yaxes(title_text="loss", row=1, col=1)
+    fig.update_yaxes(title_text="value", row=1, col=2)
+    return fig
+
+
+def panels(cell: str) -> list[tuple[str, str]]:
+    """What the overview shows for a cell: (kind, name) with kind "gate" or "state", in the order of the arithmetic."""
+    gates = [("gate", name) for name in GATE_TITLES[cell]]
+    states = [("state", name) for name in ("cell", "hidden") if cell == "lstm" or name == "hidden"]
+    return gates + states
+
+
+def cell_heatmaps(layer_pass, cell: str, units: list[int], inputs: list[str], chosen: tuple[int, int] | None = None) -> go.Figure:
+    """One heatmap per gate and state: rows the `units` shown, columns the timesteps (labelled by `inputs`).
+
+    Gates run 0..1 (white to blue); the candidate -1..1 (orange, white, blue); the states the same colours up to the
+    largest state shown (small memories would otherwise all look white). `chosen` (unit, timestep) is outlined in
+    every panel, so the detail below can be traced to it.
+    """
+    shown = panels(cell)
+    columns = min(3, len(shown))
+    rows = -(-len(shown) // columns)
+    titles = [GATE_TITLES[cell].get(name, name) if kind == "gate" else STATE_TITLES[name] for kind, name in shown]
+    fig = make_subplots(rows=rows, cols=columns, subplot_titles=titles, horizontal_spacing=0.03, vertical_spacing=0.16, shared_yaxes=True)
+    steps = len(inputs)
+    write = len(units) * steps <= CELL_TEXT_UP_TO
+    reach = state_reach(layer_pass, units)
+    for index, (kind, name) in enumerate(shown):
+        values = (layer_pass.gates[name].value if kind == "gate" else layer_pass.states[name])[:, units].T  # (units, steps)
+        zero_one = kind == "gate" and name != "candidate"
+        limit = reach if kind == "state" else 1.0
+        fig.add_trace(
+            go.Heatmap(
+                z=values,
+                x=inputs,
+                y=[f"unit {u + 1}" for u in units],
+                zmin=0 if zero_one else -limit,
+                zmax=limit,
+                colorscale="Blues" if zero_one else [[0, "#D55E00"], [0.5, "#FFFFFF"], [1, TRAIN]],
+                showscale=False,
+                text=np.round(values, 2) if write else None,
+                texttemplate="%{text}" if write else None,
+                textfont={"size": 14},
+                hovertemplate="%{y}, step %{x}: %{z:.3f}<extra></extra>",
+            ),
+            row=index // columns + 1,
+            col=index % columns + 1,
+        )
+        if chosen is not None and chosen[0] in units:
+            row = units.index(chosen[0])
+            fig.add_shape(
+                type="rect",
+                x0=chosen[1] - 0.5,
+                x1=chosen[1] + 0.5,
+                y0=row - 0.5,
+                y1=row + 0.5,
+                line={"color": NAIVE, "width": 3},
+                row=index // columns + 1,
+                col=index % columns + 1,
+            )
+    fig.update_yaxes(autorange="reversed", tickfont={"size": 14})
+    fig.update_xaxes(tickfont={"size": 14}, type="category")
+    fig.update_annotations(font={"size": 17})
+    height = rows * max(220, 34 * len(units) + 90)
+    fig = _layout(fig, "", "", "", height=height)
+    fig.update_layout(title=None, margin={"l": 10, "r": 10, "t": 40, "b": 10}, hovermode="closest")
+    fig.update_xaxes(tickfont={"size": 14})
+    fig.update_yaxes(tickfont={"size": 14})
+    return fig
+
+
+def state_reach(layer_pass, units: list[int]) -> float:
+    """The largest state value (in size) among the units shown: the end of the states' colour scale."""
+    return max(float(np.abs(v[:, units]).max()) for v in layer_pass.states.values()) or 1.0
+
+
+def contribution_figure(inputs: list[str], gradient: np.ndarray) -> go.Figure:
+    """One bar per input step: how much the answer moves when that input rises by 1 (series units)."""
+    colours = [TRAIN if g >= 0 else "#D55E00" for g in gradient]
+    fig = go.Figure(
+        go.Bar(
+            x=inputs,
+            y=gradient,
+            marker_color=colours,
+            text=[f"{g:+.2f}" for g in gradient],
+            textposition="outside",
+            textfont={"size": 16},
+            hovertemplate="step %{x}: %{y:+.3f}<extra></extra>",
+        )
+    )
+    fig.update_xaxes(type="category")
+    top = float(np.abs(gradient).max()) if len(gradient) else 1.0
+    fig.update_yaxes(range=[min(0.0, float(gradient.min())) - 0.25 * top, max(0.0, float(gradient.max())) + 0.25 * top])
+    fig.update_layout(showlegend=False, hovermode="closest")
+    return _layout(fig, "How much the answer moves per +1 in each input", "input step (its value)", "change in the answer", height=320)

@@ -1,0 +1,227 @@
+"""Inside the cell, on the student's own model: gates and memory over a window, one unit's arithmetic with the real
+numbers, how many gates sit at their limits, and how much each input step moves the answer."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+import seqcore
+from pages.lab import charts_inside
+from pages.lab.replay_view import choose_frame, chosen_frame, replay_of
+from pages.lab.runs import remembered
+from pages.lab.text import CELL_NAMES, plain
+from seqcore.explain import carriers, most_active, saturation, unit_step
+from seqcore.forward import look_inside
+from seqcore.scaling import scaled, unscaled
+
+MOST_UNITS = 8  # rows a heatmap shows legibly on a projector; more units: the most active ones
+GATE_WORDS = {
+    "input": "how much of the candidate to write",
+    "forget": "how much of the old memory to keep",
+    "candidate": "the new value on offer",
+    "output": "how much of the memory to show",
+    "update": "how much of the old state to keep",
+    "reset": "how much of the old state the candidate may use",
+}
+SYMBOLS = {"input": "i", "forget": "f", "candidate": "g", "output": "o", "update": "z", "reset": "r"}
+
+
+def number(value: float) -> str:
+    return f"{value:.3f}" if abs(value) >= 1e-3 or value == 0 else f"{value:.2e}"
+
+
+def nudge(key: str, by: int, last: int, run=None) -> None:
+    st.session_state[key] = min(max(st.session_state.get(key, 0) + by, 0), last)
+    if run is not None:  # an epoch: the Train page's replay follows
+        choose_frame(run, st.session_state[key])
+
+
+def inside_section(result, run) -> None:
+    config = result.config
+    name = CELL_NAMES[config.cell]
+    played = replay_of(result, run)
+    frames = played.frames if played is not None else []
+    # the epoch is shared with the Train page's replay (its step buttons), so both show the same moment;
+    # until one is chosen, the trained model (the last frame)
+    if frames:
+        last = len(frames) - 1
+        st.session_state.inside_frame = min(chosen_frame(run, last), last)
+    values = result.series.to_numpy()
+    st.session_state.setdefault("inside_input", ", ".join(f"{v:g}" for v in values[-config.window :]))
+
+    ask, epoch_box = st.columns([1, 2], vertical_alignment="bottom")
+    text = ask.text_input(
+        f"Window to look at ({config.window} values)", key="inside_input", help="By default the window behind the next-value prediction."
+    )
+    if frames:
+        with epoch_box:
+            slider, back, forward = st.columns([4, 1, 1], vertical_alignment="bottom")
+            index = slider.select_slider(
+                "At epoch",
+                options=list(range(len(frames))),
+                format_func=lambda i: f"{frames[i].epoch}",
+                key="inside_frame",
+                on_change=lambda: choose_frame(run, st.session_state.inside_frame),
+                help="The weights as they were after this epoch (kept during training for the replay). Epoch 0: before training.",
+            )
+            back.button("◀", key="inside_epoch_back", on_click=nudge, args=("inside_frame", -1, last, run), help="Earlier epoch")
+            forward.button("▶", key="inside_epoch_forward", on_click=nudge, args=("inside_frame", 1, last, run), help="Later epoch")
+        epoch = frames[index].epoch
+        weights = result.snapshots.weights(result.snapshots.epochs.index(epoch))
+    else:
+        epoch, weights = result.epochs_trained, result.weights
+        epoch_box.caption("This run kept no snapshots, so only its final weights can be opened.")
+    try:
+        window = np.asarray(seqcore.parse_values(text), dtype=float)
+        if len(window) != config.window:
+            raise seqcore.InputError(f"give exactly {config.window} values (the window), got {len(window)}")
+    except seqcore.InputError as exc:
+        st.error(f"**Window to look at**: {plain(exc)}", icon=":material/error:")
+        return
+    seen = scaled(window, config)
+    inside = remembered("inside", (run, id(result), epoch, tuple(window)), lambda: look_inside(config, weights, seen))
+    answer = float(unscaled(np.array([inside.output]), config)[0])
+    labels = [f"t{t + 1} · {v:g}" for t, v in enumerate(window)]
+
+    layer_index = 0
+    if config.layers > 1:
+        layer_index = (
+            st.segmented_control("Layer", list(range(config.layers)), format_func=lambda i: f"layer {i + 1}", default=0, key="inside_layer")
+            or 0
+        )
+    layer = inside.layers[layer_index]
+    units = list(range(config.units)) if config.units <= MOST_UNITS else most_active(layer, MOST_UNITS)
+    st.markdown(
+        f"**Your {name} at epoch {epoch}, reading {', '.join(f'{v:g}' for v in window)}** "
+        f"(as it sees them: {', '.join(f'{v:.3g}' for v in seen)}). It answers **{answer:.2f}**."
+    )
+    step_count = config.window
+    if "inside_step" not in st.session_state or st.session_state.inside_step >= step_count:
+        st.session_state.inside_step = step_count - 1
+    unit_box, step_box, step_back, step_forward = st.columns([2, 3, 1, 1], vertical_alignment="bottom")
+    top = next(c.unit for c in carriers(inside) if c.unit in units) if layer_index == config.layers - 1 else units[0]
+    if st.session_state.get("inside_unit") not in units:
+        st.session_state.inside_unit = top  # at first, the unit that adds most to the answer
+    unit = unit_box.selectbox("Unit to open", units, format_func=lambda u: f"unit {u + 1}", key="inside_unit")
+    step = step_box.select_slider("Timestep", options=list(range(step_count)), format_func=lambda t: labels[t], key="inside_step")
+    step_back.button("◀ step", key="inside_step_back", on_click=nudge, args=("inside_step", -1, step_count - 1), width="stretch")
+    step_forward.button("step ▶", key="inside_step_forward", on_click=nudge, args=("inside_step", 1, step_count - 1), width="stretch")
+
+    figure = charts_inside.cell_heatmaps(layer, config.cell, units, labels, chosen=(unit, step))
+    st.plotly_chart(figure, width="stretch", key="inside_heatmaps", config={"displayModeBar": False})
+    shown = f"the {len(units)} most active of its {config.units} units (largest average hidden state)" if len(units) < config.units else ""
+    reach = charts_inside.state_reach(layer, units)
+    st.caption(
+        "Each square is one unit (row) at one timestep (column). Gates run from 0 (closed, white) to 1 (open, blue); "
+        f"the candidate from −1 (orange) to 1 (blue); the states the same colours up to ±{reach:.2g}, the largest shown. "
+        "The outlined square is the one written out below." + (f" Showing {shown}." if shown else "")
+    )
+    kernel = np.asarray(weights[3 * layer_index])
+    detail = unit_step(layer, config.cell, kernel, unit, step)
+    st.markdown(f"#### Unit {unit + 1} at timestep {step + 1}, worked out")
+    st.markdown(arithmetic(detail, config, layer_index))
+    if layer_index == config.layers - 1:
+        st.markdown(dense_words(inside, config, answer))
+    saturation_words(layer, config, window, weights, layer_index)
+    contributions(inside, labels)
+
+
+def arithmetic(detail, config, layer_index: int) -> str:
+    """The unit's step as lines of arithmetic; every number is read from the pass (the heatmaps show the same ones)."""
+    lines = []
+    x = detail.input_value
+    for gate in detail.gates.values():
+        squash = config.activation if gate.name == "candidate" else "σ"
+        if gate.weight is not None:
+            from_input = f"{number(x)} × {number(gate.weight)}"
+        else:
+            from_input = f"{number(gate.input_part)} (from layer {layer_index})"
+        memory = f"{number(gate.memory_part)}"
+        lines.append(
+            f"- **{gate.name}** {SYMBOLS.get(gate.name, '')} ({GATE_WORDS.get(gate.name, 'the new state')}) = {squash}( "
+            f"input {from_input} + memory {memory} + bias {number(gate.bias)} ) = {squash}({number(gate.total)}) = "
+            f"**{number(gate.value)}**"
+        )
+    g, prev, now = detail.gates, detail.previous, detail.states
+    act = config.activation
+    if config.cell == "lstm":
+        lines.append(
+            f"- **cell state** c = f × old c + i × g = {number(g['forget'].value)} × {number(prev['cell'])} + "
+            f"{number(g['input'].value)} × {number(g['candidate'].value)} = **{number(now['cell'])}**"
+        )
+        lines.append(
+            f"- **hidden state** h = o × {act}(c) = {number(g['output'].value)} × {act}({number(now['cell'])}) "
+            f"= **{number(now['hidden'])}**"
+        )
+    elif config.cell == "gru":
+        lines.append(
+            f"- **hidden state** h = z × old h + (1 − z) × candidate = {number(g['update'].value)} × {number(prev['hidden'])} + "
+            f"(1 − {number(g['update'].value)}) × {number(g['candidate'].value)} = **{number(now['hidden'])}**"
+        )
+    else:
+        lines.append(f"- **hidden state** h = the new state = **{number(now['hidden'])}**")
+    memory_note = f"*Memory* is the previous hidden state times this gate's recurrent weights, summed over all {config.units} units" + (
+        " (for the candidate, after the reset gate scales it)" if config.cell == "gru" else ""
+    )
+    return "\n".join(lines) + f"\n\n{memory_note}."
+
+
+def dense_words(inside, config, answer: float) -> str:
+    every = carriers(inside)
+    top = every[:3]
+    parts = " + ".join(f"{number(c.hidden)} × {number(c.weight)}" for c in top)
+    rest = inside.output - sum(c.share for c in top) - inside.dense_bias
+    share = sum(abs(c.share) for c in top) / (sum(abs(c.share) for c in every) or 1.0)
+    names = ", ".join(str(c.unit + 1) for c in top)
+    who = (
+        f"Units {names} add the most: {share:.0%} of what all {len(every)} units add (in size), "
+        + ("so these few carry the answer." if share >= 0.5 else "so the answer is spread over many units.")
+        if len(every) > len(top)
+        else ""
+    )
+    return (
+        f"**The answer**: the last hidden states times the Dense layer's weights, plus its bias: "
+        f"{parts}"
+        + (f" + (the other {len(every) - len(top)} units: {number(rest)})" if len(every) > len(top) else "")
+        + f" + bias {number(inside.dense_bias)} = **{number(inside.output)}** on the scaled axis, so {number(inside.output)} × "
+        f"{config.scale:g}" + (f" + {config.offset:g}" if config.offset else "") + f" = **{answer:.2f}**. {who}"
+    )
+
+
+def saturation_words(layer, config, window, weights, layer_index: int) -> None:
+    cell = config.cell
+    shares = saturation(layer, cell, config.activation)
+    if not shares:
+        return
+    st.markdown("#### Gates stuck at their limits")
+    columns = st.columns(len(shares))
+    for column, (name, share) in zip(columns, shares.items(), strict=True):
+        column.metric(
+            f"{name} {SYMBOLS.get(name, '')}", f"{share:.0%}", help="Share of this gate's values (every unit, every step) near 0 or 1."
+        )
+    if config.scale == 1 and config.offset == 0:
+        st.caption("This model reads the values unscaled, so gates sit at their limits more than a scaled model's would.")
+        return
+    raw = look_inside(config, weights, window, gradient=False).layers[layer_index]
+    unscaled_shares = saturation(raw, cell, config.activation)
+    worst = max(unscaled_shares, key=unscaled_shares.get)
+    st.caption(
+        "Near 0 or 1 a gate no longer responds to its input, so learning through it stalls. "
+        f"Fed the same window unscaled ({', '.join(f'{v:g}' for v in window)} instead of divided by {config.scale:g}), "
+        f"this model's {worst} gate would sit at its limits {unscaled_shares[worst]:.0%} of the time: that is why we scale."
+    )
+
+
+def contributions(inside, labels) -> None:
+    st.markdown("#### What each input step contributes")
+    gradient = inside.gradient
+    st.plotly_chart(
+        charts_inside.contribution_figure(labels, gradient), width="stretch", key="contribution_chart", config={"displayModeBar": False}
+    )
+    lean = int(np.argmax(np.abs(gradient)))
+    st.caption(
+        f"Raise one input by 1 and the answer moves by the bar's height (both in the series' units), computed exactly from "
+        f"the model's formulas. Here it leans most on step {lean + 1} ({labels[lean].split(' · ')[1]}); together the steps add "
+        f"{gradient.sum():+.2f}, which is how far the answer moves when the whole window moves up by 1."
+    )

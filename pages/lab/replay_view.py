@@ -1,0 +1,66 @@
+"""Watch it learn: a finished or stored run's training played back from its snapshots, in the browser."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pages.lab import charts_inside
+from pages.lab.runs import remembered
+from seqcore.replay import replay
+from seqcore.snapshots import snapshot_count, weight_count
+
+SPEEDS = {"Slow (16 s)": 16.0, "Normal (8 s)": 8.0, "Fast (4 s)": 4.0}
+CLASS_SPEED_SECONDS = SPEEDS["Normal (8 s)"]  # how long a live training takes to show with "class speed" on
+
+
+def replay_of(result, run):
+    return remembered("replay", (run, id(result)), lambda: replay(result))
+
+
+def chosen_frame(run, default: int) -> int:
+    """The replay frame a user last chose for this run (on the Train page's replay or the Learn page), else `default`."""
+    shared = st.session_state.get("replay_frame")
+    return shared[1] if shared is not None and shared[0] == run else default
+
+
+def choose_frame(run, index: int) -> None:
+    st.session_state.replay_frame = (run, index)
+
+
+def step(run, by: int, last: int) -> None:
+    choose_frame(run, min(max(chosen_frame(run, 0) + by, 0), last))
+
+
+def replay_section(result, run) -> None:
+    st.subheader("Watch it learn", anchor="watch-it-learn")
+    played = replay_of(result, run)
+    if played is None:
+        why = (
+            "this model is too large to keep snapshots of its weights (fewer units or layers make one that does)"
+            if snapshot_count(result.config.epochs, weight_count(result.weights)) == 0
+            else "this run was saved before replays existed, or was cut off before its snapshots reached the server"
+        )
+        st.info(f"No replay for this run: {why}.", icon=":material/history_toggle_off:")
+        return
+    frames = played.frames
+    last = len(frames) - 1
+    speed_box, back, forward = st.columns([3, 1, 1], vertical_alignment="bottom")
+    speed = speed_box.segmented_control(
+        "Replay speed", list(SPEEDS), default="Normal (8 s)", key="replay_speed", help="How long the whole training takes to play."
+    )
+    back.button("◀ Step back", key="replay_back", on_click=step, args=(run, -1, last), width="stretch")
+    forward.button("Step forward ▶", key="replay_forward", on_click=step, args=(run, 1, last), width="stretch")
+    start = min(chosen_frame(run, 0), last)
+    seconds = SPEEDS.get(speed or "Normal (8 s)", CLASS_SPEED_SECONDS)
+    total = result.config.epochs
+    figure = remembered(
+        "replay_figure", (run, id(result), start, seconds), lambda: charts_inside.replay_figure(played, total, start=start, seconds=seconds)
+    )
+    st.plotly_chart(figure, width="stretch", key="replay_chart", config={"displayModeBar": False})
+    recent = ", ".join(f"{v:g}" for v in played.recent)
+    kept = f"{len(frames)} moments of the training, epoch 0 (before any learning) to {frames[-1].epoch}"
+    left_out = f"; {played.skipped} more were kept but left out to keep this quick" if played.skipped else ""
+    st.caption(
+        f"Press **Play**. Blue dots: the model's guess for each value; the star: its next value after {recent}. "
+        f"The replay shows {kept}, closer together early on, where learning is fastest{left_out}."
+    )

@@ -1,0 +1,120 @@
+"""Snapshots of the weights during training, for a replay: which epochs to keep, and the kept weights.
+
+A replay plays a training back in a few seconds, so the epochs kept are dense where the weights change
+fast (the first epochs) and sparse later. A run keeps at most MAX_BYTES of snapshots: a large model
+keeps fewer of them, and a model too large for MIN_COUNT of them keeps none (the page says so).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+TARGET_COUNT = 60  # epoch 0 (the starting weights) included
+MIN_COUNT = 3  # fewer than this is no replay
+MAX_BYTES = 4 * 2**20  # per run; float32 weights
+BYTES_PER_WEIGHT = 4
+
+
+def weight_count(weights) -> int:
+    return int(sum(np.asarray(w).size for w in weights))
+
+
+def snapshot_count(epochs: int, weights: int) -> int:
+    """How many snapshots (epoch 0 included) a training of `epochs` epochs of a model with `weights` weights keeps."""
+    count = min(TARGET_COUNT, MAX_BYTES // (BYTES_PER_WEIGHT * max(weights, 1)), epochs + 1)
+    return count if count >= MIN_COUNT else 0
+
+
+def plan(epochs: int, weights: int) -> tuple[int, ...]:
+    """The epochs to keep, ascending: 0, then about geometrically spaced up to `epochs` (always kept); () for none."""
+    count = snapshot_count(epochs, weights)
+    if count == 0:
+        return ()
+    if count > epochs:
+        return tuple(range(epochs + 1))
+
+    def spaced(points: int) -> np.ndarray:
+        return np.unique(np.round(np.geomspace(1, epochs, points)).astype(int))
+
+    # rounding merges the first points (1, 1.1, 1.2 -> 1): ask for more until there are count - 1 distinct epochs
+    points = count - 1
+    while len(spaced(points + 1)) <= count - 1:
+        points += 1
+    return (0, *(int(e) for e in spaced(points)))
+
+
+@dataclass(frozen=True)
+class Snapshots:
+    """The weights at `epochs` (ascending; 0 = before training): row k of `flat` is every weight after epoch `epochs[k]`,
+    flattened in `model.weights` order, and `shapes` gives each array's shape to rebuild them."""
+
+    epochs: tuple[int, ...]
+    flat: np.ndarray  # (len(epochs), weights) float32
+    shapes: tuple[tuple[int, ...], ...]
+
+    def __len__(self) -> int:
+        return len(self.epochs)
+
+    @property
+    def nbytes(self) -> int:
+        return int(self.flat.nbytes)
+
+    def weights(self, index: int) -> list[np.ndarray]:
+        """The weights of snapshot `index`, one array per `model.weights` entry."""
+        arrays, start = [], 0
+        for shape in self.shapes:
+            size = int(np.prod(shape, dtype=np.int64))
+            arrays.append(self.flat[index, start : start + size].reshape(shape))
+            start += size
+        return arrays
+
+    def cut(self, epochs: int) -> Snapshots:
+        """Only the snapshots up to epoch `epochs` (a run stopped there)."""
+        keep = sum(1 for e in self.epochs if e <= epochs)
+        return Snapshots(self.epochs[:keep], self.flat[:keep], self.shapes)
+
+
+def flatten(weights) -> np.ndarray:
+    return np.concatenate([np.asarray(w, np.float32).ravel() for w in weights])
+
+
+class Recorder:
+    """Collects the planned snapshots as training goes, from whole chunks of epochs or from single states."""
+
+    def __init__(self, epochs: int, initial_weights):
+        self.shapes = tuple(tuple(np.shape(w)) for w in initial_weights)
+        self.planned = plan(epochs, weight_count(initial_weights))
+        self.epochs: list[int] = []
+        self.rows: list[np.ndarray] = []
+        if self.planned:
+            self._keep(0, flatten(initial_weights))
+
+    def next_due(self, after: int) -> int | None:
+        """The first planned epoch after epoch `after`, or None."""
+        return next((e for e in self.planned if e > after), None)
+
+    def add_chunk(self, start: int, by_epoch: np.ndarray) -> None:
+        """`by_epoch[i]` is every weight after epoch `start + i + 1`, flattened."""
+        for epoch in self.planned:
+            if start < epoch <= start + len(by_epoch):
+                self._keep(epoch, by_epoch[epoch - start - 1])
+
+    def add_state(self, epoch: int, weights) -> None:
+        if epoch in self.planned:
+            self._keep(epoch, flatten(weights))
+
+    def finish(self, epoch: int, weights) -> Snapshots | None:
+        """The snapshots up to `epoch`, the last trained, which always ends on the final weights."""
+        if not self.planned:
+            return None
+        if self.epochs[-1] != epoch:
+            self._keep(epoch, flatten(weights))
+        return Snapshots(tuple(self.epochs), np.stack(self.rows), self.shapes)
+
+    def _keep(self, epoch: int, row: np.ndarray) -> None:
+        if self.epochs and self.epochs[-1] == epoch:
+            return
+        self.epochs.append(epoch)
+        self.rows.append(np.array(row, np.float32))

@@ -1,0 +1,191 @@
+"""The replay and the look inside the cell, driven with AppTest: every control, and the numbers they show."""
+
+import json
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+from test_app import APP, errors, reopen, train, values
+
+from seqcore.explain import unit_step
+from seqcore.forward import look_inside
+from seqcore.snapshots import plan
+
+
+@pytest.fixture(scope="module")
+def trained():
+    """The notebook's run, trained once; each test gets its own copy of the session to drive."""
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    return train(at)
+
+
+def replay_spec(at) -> dict:
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    (spec,) = [s for s in specs if s.get("frames")]
+    return spec
+
+
+def heatmap_spec(at) -> dict:
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    (spec,) = [s for s in specs if s["data"] and s["data"][0]["type"] == "heatmap"]
+    return spec
+
+
+def test_the_replay_walks_from_the_untrained_model_to_8_01(app_trained):
+    at = app_trained
+    spec = replay_spec(at)
+    frames = spec["frames"]
+    assert len(frames) == len(plan(500, 3871)) == 60
+    stars = [values(f["data"][2]["y"])[0] for f in frames]  # the next value after 5, 6, 7 at each kept epoch
+    assert abs(stars[0]) < 2 and f"{stars[-1]:.2f}" == "8.01"
+    assert [s["label"] for s in spec["layout"]["sliders"][0]["steps"]][:3] == ["0", "1", "2"]
+    assert spec["layout"]["sliders"][0]["steps"][-1]["label"] == "500"
+
+
+def test_step_buttons_and_speed_change_the_replay(app_trained):
+    at = app_trained
+    at.button(key="replay_forward").click().run()
+    at.button(key="replay_forward").click().run()
+    assert replay_spec(at)["layout"]["sliders"][0]["active"] == 2
+    at.button(key="replay_back").click().run()
+    assert replay_spec(at)["layout"]["sliders"][0]["active"] == 1
+    durations = {}
+    for speed in ("Slow (16 s)", "Fast (4 s)"):
+        at.segmented_control(key="replay_speed").set_value(speed).run()
+        durations[speed] = replay_spec(at)["layout"]["updatemenus"][0]["buttons"][0]["args"][1]["frame"]["duration"]
+    assert durations["Slow (16 s)"] == pytest.approx(4 * durations["Fast (4 s)"], abs=4)  # whole milliseconds per frame
+    assert not at.exception
+
+
+def test_the_replay_survives_a_reload(app_trained):
+    at = app_trained
+    workspace = at.session_state["workspace"]
+    again = reopen(workspace)
+    assert not again.exception
+    before, after = replay_spec(at)["frames"], replay_spec(again)["frames"]
+    assert [f["name"] for f in after] == [f["name"] for f in before]
+    assert [values(f["data"][2]["y"])[0] for f in after] == [values(f["data"][2]["y"])[0] for f in before]
+
+
+def test_class_speed_shows_the_training_and_keeps_the_run(app_trained):
+    at = app_trained
+    at.toggle(key="class_speed").set_value(True).run()
+    at.button(key="train").click().run()
+    assert not at.exception and not at.error, errors(at)
+    assert len(at.session_state["runs"]) == 2 and at.session_state["result"].epochs_trained == 500
+
+
+@pytest.fixture
+def app_trained(trained):
+    """A fresh session on the trained run's workspace: the run comes back from the store."""
+    return reopen(trained.session_state["workspace"])
+
+
+def learn(at):
+    return at.switch_page("pages/learn.py").run()
+
+
+def test_the_detail_view_shows_the_numbers_of_the_heatmap(app_trained):
+    at = learn(app_trained)
+    assert not at.exception, at.exception
+    spec = heatmap_spec(at)
+    titles = [a["text"] for a in spec["layout"]["annotations"]]
+    assert titles == ["input gate i", "forget gate f", "candidate g", "output gate o", "cell state c (memory)", "hidden state h (output)"]
+    rows = spec["data"][0]["y"]
+    assert len(rows) == 8  # 30 units: the 8 most active, and the caption says so
+    assert any("Showing the 8 most active of its 30 units" in c.value for c in at.caption)
+    unit, step = at.selectbox(key="inside_unit").value, at.session_state["inside_step"]
+    row = rows.index(f"unit {unit + 1}")
+    worked = next(m.value for m in at.markdown if m.value.startswith("- **input** i"))
+    for trace, gate in zip(spec["data"][:4], ["input", "forget", "candidate", "output"], strict=True):
+        z = trace["z"]
+        shown = np.vstack([values(r) for r in z])[row, step] if isinstance(z, list) else values(z).reshape(len(rows), -1)[row, step]
+        assert f"**{shown:.3f}**" in worked, gate  # the heatmap's number, written out in the arithmetic
+    assert "× 100 = **8.01**" in next(m.value for m in at.markdown if m.value.startswith("**The answer**"))
+
+
+def test_epoch_timestep_unit_and_window_controls(app_trained):
+    at = learn(app_trained)
+    at.select_slider(key="inside_frame").set_value(0).run()
+    assert any("at epoch 0," in m.value for m in at.markdown)
+    at.button(key="inside_epoch_forward").click().run()
+    assert any("at epoch 1," in m.value for m in at.markdown)
+    assert at.session_state["replay_frame"][1] == 1  # the Train page's replay follows
+    at.button(key="inside_step_back").click().run()
+    assert at.session_state["inside_step"] == 1
+    assert any("Unit" in h.value and "timestep 2" in h.value for h in at.markdown if h.value.startswith("####"))
+    other = [u for u in at.selectbox(key="inside_unit").options if u != at.selectbox(key="inside_unit").value][0]
+    at.selectbox(key="inside_unit").set_value(other).run()
+    assert not at.exception
+    at.text_input(key="inside_input").set_value("50, 60, 70").run()
+    assert any("reading 50, 60, 70" in m.value for m in at.markdown)
+    bars = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    (contribution,) = [b for b in bars if b["data"] and b["data"][0]["type"] == "bar"]
+    assert contribution["data"][0]["x"] == ["t1 · 50", "t2 · 60", "t3 · 70"]
+    at.text_input(key="inside_input").set_value("5, 6").run()
+    assert "Window to look at" in errors(at) and "give exactly 3 values" in errors(at)
+
+
+@pytest.fixture
+def app():
+    return AppTest.from_file(APP, default_timeout=120).run()
+
+
+def test_stacked_layers_and_every_cell_open(app):
+    app.switch_page("pages/train.py").run()
+    for cell, panels in (("gru", 4), ("rnn", 1)):
+        app.sidebar.selectbox(key="cell").set_value(cell).run()
+        train(app, epochs=5, units=4)
+        at = learn(app)
+        assert not at.exception, at.exception
+        assert len(heatmap_spec(at)["data"]) == panels
+        at.switch_page("pages/train.py").run()
+    app.sidebar.number_input(key="layers").set_value(2).run()
+    train(app, epochs=5, units=4)
+    at = learn(app)
+    assert not any(m.value.startswith("**The answer**") for m in at.markdown)  # layer 1 feeds layer 2, not the answer
+    at.segmented_control(key="inside_layer").set_value(1).run()
+    assert not at.exception
+    assert any(m.value.startswith("**The answer**") for m in at.markdown)
+    assert any("(from layer 1)" in m.value for m in at.markdown)  # layer 2 reads layer 1's states, not one value
+
+
+def test_the_detail_agrees_with_the_formula(notebook_result):
+    """Every number of the worked-out step comes from the pass and satisfies the LSTM's equations."""
+    config, weights = notebook_result.config, notebook_result.weights
+    inside = look_inside(config, weights, np.array([5, 6, 7]) / 100)
+    layer = inside.layers[0]
+    for unit in (0, 17):
+        for step in range(3):
+            detail = unit_step(layer, "lstm", weights[0], unit, step)
+            g = detail.gates
+            for gate in g.values():
+                assert gate.value == layer.gates[gate.name].value[step, unit]
+                assert gate.input_part == pytest.approx(detail.input_value * gate.weight, rel=1e-12)
+            cell = g["forget"].value * detail.previous["cell"] + g["input"].value * g["candidate"].value
+            assert detail.states["cell"] == pytest.approx(cell, rel=1e-12)
+            assert detail.states["hidden"] == pytest.approx(g["output"].value * np.tanh(cell), rel=1e-12)
+
+
+def test_class_speed_paces_the_view_and_never_runs_ahead_of_training(notebook_result):
+    from pages.lab.live import Pacer
+    from seqcore.replay import replay
+    from seqcore.result import Progress
+
+    now = [0.0]
+    pacer = Pacer(500, 8.0, 0.0, clock=lambda: now[0])
+    losses = tuple(notebook_result.losses)
+
+    def report(epoch: int) -> Progress:
+        return Progress(epoch, 500, losses[epoch - 1], None, losses[:epoch], None, 0.05, notebook_result)
+
+    assert pacer.shown(report(500)).epoch == 1  # trained in 0.05 s, shown from the first epoch
+    now[0] = 4.0
+    assert pacer.shown(report(500)).epoch == 250 and not pacer.caught_up(report(500))
+    assert pacer.shown(report(100)).epoch == 100  # a slow training is shown as it goes, never ahead of it
+    pacer.finished(notebook_result)
+    shown = pacer.shown(report(500))
+    assert shown.next_value == replay(notebook_result).at(250).next_value and "next value after 5, 6, 7" in pacer.text(shown)
+    now[0] = 8.0
+    assert pacer.caught_up(report(500)) and pacer.shown(report(500)).epoch == 500
+    assert Pacer(500, None, 0.0).shown(report(37)).epoch == 37  # class speed off: the newest epoch at once
