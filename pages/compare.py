@@ -11,7 +11,7 @@ import streamlit as st
 
 import seqcore.store
 from pages.lab import charts
-from pages.lab.runs import forget_result, record_run
+from pages.lab.runs import forget_result, open_run, record_run
 from pages.lab.seeds import run_seeds
 from pages.lab.sidebar import settings_sidebar, show_problems
 from pages.lab.text import CELL_NAMES, differences, plain, setting
@@ -154,7 +154,22 @@ def page() -> None:
             "seconds": st.column_config.NumberColumn(format="%.2f"),
         },
     )
+    reopen(runs)
     manage(runs)
+
+
+def reopen(runs: list[dict]) -> None:
+    """Any saved run back on the Train page: its result, its replay, and (on the Learn page) its insides."""
+    saved = [r["run"] for r in runs if not r["not_saved"]]
+    if not saved:
+        return
+    choice, button = st.columns([1, 2], vertical_alignment="bottom")
+    number = choice.selectbox("Open a run", saved[::-1], key="open_choice", format_func=lambda n: f"run {n}")
+    if button.button("Show it on the Train page (result, replay, inside)", key="open_run"):
+        problem = open_run(number)
+        if problem is None:
+            st.switch_page("pages/train.py")
+        st.error(f"**Open a run**: {plain(problem)}", icon=":material/error:")
 
 
 def manage(runs: list[dict]) -> None:

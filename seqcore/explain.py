@@ -10,6 +10,19 @@ import numpy as np
 from .forward import GATES, LayerPass, Pass
 
 SATURATED = 0.05  # a sigmoid gate within this of 0 or 1, or a tanh value within it of ±1, has stopped responding
+# the gradient is carried forward once per input step: window × one pass. Past this many multiply-adds the dashboard
+# leaves it out rather than keep a page busy for seconds (bench/bench_replay.py times a pass)
+GRADIENT_WORK = 5e8
+
+
+def pass_work(config) -> float:
+    """Multiply-adds of one pass over one window."""
+    gates = len(GATES[config.cell])
+    return float(config.window * gates * config.units * (config.units + 1) * config.layers)
+
+
+def gradient_affordable(config) -> bool:
+    return pass_work(config) * config.window <= GRADIENT_WORK
 
 
 @dataclass(frozen=True)

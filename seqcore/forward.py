@@ -19,7 +19,7 @@ from .config import TrainConfig
 
 
 def _sigmoid(v):
-    return 1.0 / (1.0 + np.exp(-v))
+    return 0.5 * (1.0 + np.tanh(0.5 * v))  # the same function as 1 / (1 + e^-v), without overflowing for large -v
 
 
 # each activation with its derivative written in terms of (input, output)

@@ -7,6 +7,7 @@ keeps fewer of them, and a model too large for MIN_COUNT of them keeps none (the
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,6 +16,11 @@ TARGET_COUNT = 60  # epoch 0 (the starting weights) included
 MIN_COUNT = 3  # fewer than this is no replay
 MAX_BYTES = 4 * 2**20  # per run; float32 weights
 BYTES_PER_WEIGHT = 4
+VARIABLE = "SEQCORE_SNAPSHOTS"  # set to 0 to keep none (bench/bench_replay.py measures what keeping them costs)
+
+
+def enabled() -> bool:
+    return os.environ.get(VARIABLE, "1") != "0"
 
 
 def weight_count(weights) -> int:
@@ -83,9 +89,9 @@ def flatten(weights) -> np.ndarray:
 class Recorder:
     """Collects the planned snapshots as training goes, from whole chunks of epochs or from single states."""
 
-    def __init__(self, epochs: int, initial_weights):
+    def __init__(self, epochs: int, initial_weights, keep: bool = True):
         self.shapes = tuple(tuple(np.shape(w)) for w in initial_weights)
-        self.planned = plan(epochs, weight_count(initial_weights))
+        self.planned = plan(epochs, weight_count(initial_weights)) if keep and enabled() else ()
         self.epochs: list[int] = []
         self.rows: list[np.ndarray] = []
         if self.planned:

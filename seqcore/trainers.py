@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import snapshots
 from ._tf import tf
 from .config import TrainConfig
 from .model import build_model, initial_weights
@@ -115,7 +116,7 @@ class Trainer:
         self.xla = xla_wanted()  # turned off for good if XLA fails to compile this architecture
         self._weight_specs = [tf.TensorSpec(v.shape, v.dtype) for v in self.model.weights]
         self.weight_count = sum(int(np.prod(v.shape)) for v in self.model.weights)
-        self.records = self.weight_count <= RECORDING_WEIGHTS
+        self.records = snapshots.enabled() and self.weight_count <= RECORDING_WEIGHTS
         self._loops = {}  # (minibatch, validate, batch size, xla) -> tf.function, traced on first use
         self._compiled = set()  # (variant, data shapes) an XLA program exists for
         self._lock = threading.Lock()

@@ -28,6 +28,7 @@ def train(
     report_every: float = PROGRESS_SECONDS,
     check_cost: bool = True,
     should_stop: Callable[[], bool] | None = None,
+    snapshots: bool = True,
 ) -> TrainResult:
     """Train a fresh model (initial weights decided by `config.seed`) on `series`, shape `(length,)`.
 
@@ -38,6 +39,7 @@ def train(
     config, or a training too costly to allow (`seqcore.cost`; `check_cost=False` lifts that
     limit, for benchmarks), and `DivergedError` if the loss stops being finite. `should_stop()`, asked about every
     `report_every` seconds with no report built, ends training early when it returns True (cheaper than `on_progress`).
+    With `snapshots`, the result keeps the weights at some epochs for a replay (`seqcore.snapshots`).
     """
     windows = prepare_windows(series, config, check_cost)
     values = as_series(series, as_values(series))
@@ -49,7 +51,7 @@ def train(
     trainer = trainers.trainer_for(config)
     data = trainers.Padded.of(windows)
     state = trainer.start(config)
-    recorder = Recorder(config.epochs, state.weights)
+    recorder = Recorder(config.epochs, state.weights, keep=snapshots)
 
     def result(stopped: bool, final: bool = True) -> TrainResult:
         weights = state.numpy_weights()

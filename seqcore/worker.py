@@ -153,7 +153,7 @@ def _serve_seeds(conn, job: messages.SeedsJob) -> dict:
         if not trainers.trainer_for(job.configs[0]).ready(data, job.configs[0]):
             conn.send(messages.Preparing(job.job, preparing_text(job.configs[0])))
         for index, config in enumerate(job.configs):
-            result = train(job.values, config, report_every=STOP_CHECK_SECONDS, should_stop=sent.stop_requested)
+            result = train(job.values, config, report_every=STOP_CHECK_SECONDS, should_stop=sent.stop_requested, snapshots=False)
             conn.send(messages.SeedDone(job.job, index, result.losses, result.val_losses, result.weights, result.stopped, result.seconds))
             if sent.stopped or sent.stop_requested():
                 break

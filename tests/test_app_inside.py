@@ -189,3 +189,34 @@ def test_class_speed_paces_the_view_and_never_runs_ahead_of_training(notebook_re
     now[0] = 8.0
     assert pacer.caught_up(report(500)) and pacer.shown(report(500)).epoch == 500
     assert Pacer(500, None, 0.0).shown(report(37)).epoch == 37  # class speed off: the newest epoch at once
+
+
+def test_a_long_window_shows_its_last_steps_and_says_so(app):
+    app.sidebar.selectbox(key="data_source").set_value("sine").run()
+    at = learn(train(app, epochs=3, units=4, window=30))
+    assert not at.exception, at.exception
+    assert len(heatmap_spec(at)["data"][0]["x"]) == 20
+    assert any("Showing the last 20 of its 30 timesteps" in c.value for c in at.caption)
+    at.button(key="inside_step_back").click().run()
+    assert at.session_state["inside_step"] == 28
+
+
+def test_the_gradient_is_left_out_only_where_it_would_keep_the_page_busy():
+    from seqcore import TrainConfig
+    from seqcore.explain import gradient_affordable
+
+    assert gradient_affordable(TrainConfig()) and gradient_affordable(TrainConfig(window=50, units=64))
+    assert not gradient_affordable(TrainConfig(window=200, units=512))
+
+
+def test_any_saved_run_opens_on_the_train_page_with_its_replay(app):
+    at = train(app, epochs=7)
+    first = at.session_state["result_run"]
+    at = train(at, epochs=9)
+    at.switch_page("pages/compare.py").run()
+    at.selectbox(key="open_choice").set_value(first).run()
+    at.button(key="open_run").click().run()
+    assert not at.exception, at.exception
+    assert at.session_state["result_run"] == first and at.session_state["result"].epochs_trained == 7
+    at.switch_page("pages/train.py").run()
+    assert [f["name"] for f in replay_spec(at)["frames"]][-1] == str(len(plan(7, 3871)) - 1)

@@ -128,8 +128,11 @@ def panels(cell: str) -> list[tuple[str, str]]:
     return gates + states
 
 
-def cell_heatmaps(layer_pass, cell: str, units: list[int], inputs: list[str], chosen: tuple[int, int] | None = None) -> go.Figure:
-    """One heatmap per gate and state: rows the `units` shown, columns the timesteps (labelled by `inputs`).
+def cell_heatmaps(
+    layer_pass, cell: str, units: list[int], inputs: list[str], chosen: tuple[int, int] | None = None, first: int = 0
+) -> go.Figure:
+    """One heatmap per gate and state: rows the `units` shown, columns the timesteps from `first` (labelled by `inputs`,
+    one label per timestep shown).
 
     Gates run 0..1 (white to blue); the candidate -1..1 (orange, white, blue); the states the same colours up to the
     largest state shown (small memories would otherwise all look white). `chosen` (unit, timestep) is outlined in
@@ -144,7 +147,7 @@ def cell_heatmaps(layer_pass, cell: str, units: list[int], inputs: list[str], ch
     write = len(units) * steps <= CELL_TEXT_UP_TO
     reach = state_reach(layer_pass, units)
     for index, (kind, name) in enumerate(shown):
-        values = (layer_pass.gates[name].value if kind == "gate" else layer_pass.states[name])[:, units].T  # (units, steps)
+        values = (layer_pass.gates[name].value if kind == "gate" else layer_pass.states[name])[first:, units].T  # (units, steps)
         zero_one = kind == "gate" and name != "candidate"
         limit = reach if kind == "state" else 1.0
         fig.add_trace(
@@ -168,8 +171,8 @@ def cell_heatmaps(layer_pass, cell: str, units: list[int], inputs: list[str], ch
             row = units.index(chosen[0])
             fig.add_shape(
                 type="rect",
-                x0=chosen[1] - 0.5,
-                x1=chosen[1] + 0.5,
+                x0=chosen[1] - first - 0.5,
+                x1=chosen[1] - first + 0.5,
                 y0=row - 0.5,
                 y1=row + 0.5,
                 line={"color": NAIVE, "width": 3},

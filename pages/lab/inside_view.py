@@ -11,10 +11,11 @@ from pages.lab import charts_inside
 from pages.lab.replay_view import choose_frame, chosen_frame, replay_of
 from pages.lab.runs import remembered
 from pages.lab.text import CELL_NAMES, plain
-from seqcore.explain import carriers, most_active, saturation, unit_step
+from seqcore.explain import carriers, gradient_affordable, most_active, saturation, unit_step
 from seqcore.forward import look_inside
 from seqcore.scaling import scaled, unscaled
 
+MOST_STEPS = 20  # columns likewise: a longer window shows its last steps
 MOST_UNITS = 8  # rows a heatmap shows legibly on a projector; more units: the most active ones
 GATE_WORDS = {
     "input": "how much of the candidate to write",
@@ -27,12 +28,18 @@ GATE_WORDS = {
 SYMBOLS = {"input": "i", "forget": "f", "candidate": "g", "output": "o", "update": "z", "reset": "r"}
 
 
+def listed(values, digits: str = "g") -> str:
+    """Values as a short list: a long window shows its first and last three."""
+    words = [f"{v:{digits}}" for v in values]
+    return ", ".join(words) if len(words) <= 8 else ", ".join(words[:3]) + ", …, " + ", ".join(words[-3:])
+
+
 def number(value: float) -> str:
     return f"{value:.3f}" if abs(value) >= 1e-3 or value == 0 else f"{value:.2e}"
 
 
-def nudge(key: str, by: int, last: int, run=None) -> None:
-    st.session_state[key] = min(max(st.session_state.get(key, 0) + by, 0), last)
+def nudge(key: str, by: int, last: int, run=None, lowest: int = 0) -> None:
+    st.session_state[key] = min(max(st.session_state.get(key, 0) + by, lowest), last)
     if run is not None:  # an epoch: the Train page's replay follows
         choose_frame(run, st.session_state[key])
 
@@ -80,9 +87,11 @@ def inside_section(result, run) -> None:
         st.error(f"**Window to look at**: {plain(exc)}", icon=":material/error:")
         return
     seen = scaled(window, config)
-    inside = remembered("inside", (run, id(result), epoch, tuple(window)), lambda: look_inside(config, weights, seen))
+    inside = remembered(
+        "inside", (run, id(result), epoch, tuple(window)), lambda: look_inside(config, weights, seen, gradient_affordable(config))
+    )
     answer = float(unscaled(np.array([inside.output]), config)[0])
-    labels = [f"t{t + 1} · {v:g}" for t, v in enumerate(window)]
+    labels = [f"t{t + 1} · {v:.4g}" for t, v in enumerate(window)]
 
     layer_index = 0
     if config.layers > 1:
@@ -93,29 +102,33 @@ def inside_section(result, run) -> None:
     layer = inside.layers[layer_index]
     units = list(range(config.units)) if config.units <= MOST_UNITS else most_active(layer, MOST_UNITS)
     st.markdown(
-        f"**Your {name} at epoch {epoch}, reading {', '.join(f'{v:g}' for v in window)}** "
-        f"(as it sees them: {', '.join(f'{v:.3g}' for v in seen)}). It answers **{answer:.2f}**."
+        f"**Your {name} at epoch {epoch}, reading {listed(window)}** (as it sees them: {listed(seen, '.3g')}). It answers **{answer:.2f}**."
     )
     step_count = config.window
-    if "inside_step" not in st.session_state or st.session_state.inside_step >= step_count:
+    first = max(0, step_count - MOST_STEPS)
+    if not first <= st.session_state.get("inside_step", -1) < step_count:
         st.session_state.inside_step = step_count - 1
     unit_box, step_box, step_back, step_forward = st.columns([2, 3, 1, 1], vertical_alignment="bottom")
     top = next(c.unit for c in carriers(inside) if c.unit in units) if layer_index == config.layers - 1 else units[0]
     if st.session_state.get("inside_unit") not in units:
         st.session_state.inside_unit = top  # at first, the unit that adds most to the answer
     unit = unit_box.selectbox("Unit to open", units, format_func=lambda u: f"unit {u + 1}", key="inside_unit")
-    step = step_box.select_slider("Timestep", options=list(range(step_count)), format_func=lambda t: labels[t], key="inside_step")
-    step_back.button("◀ step", key="inside_step_back", on_click=nudge, args=("inside_step", -1, step_count - 1), width="stretch")
+    step = step_box.select_slider("Timestep", options=list(range(first, step_count)), format_func=lambda t: labels[t], key="inside_step")
+    step_back.button(
+        "◀ step", key="inside_step_back", on_click=nudge, args=("inside_step", -1, step_count - 1, None, first), width="stretch"
+    )
     step_forward.button("step ▶", key="inside_step_forward", on_click=nudge, args=("inside_step", 1, step_count - 1), width="stretch")
 
-    figure = charts_inside.cell_heatmaps(layer, config.cell, units, labels, chosen=(unit, step))
+    figure = charts_inside.cell_heatmaps(layer, config.cell, units, labels[first:], chosen=(unit, step), first=first)
     st.plotly_chart(figure, width="stretch", key="inside_heatmaps", config={"displayModeBar": False})
     shown = f"the {len(units)} most active of its {config.units} units (largest average hidden state)" if len(units) < config.units else ""
     reach = charts_inside.state_reach(layer, units)
     st.caption(
         "Each square is one unit (row) at one timestep (column). Gates run from 0 (closed, white) to 1 (open, blue); "
         f"the candidate from −1 (orange) to 1 (blue); the states the same colours up to ±{reach:.2g}, the largest shown. "
-        "The outlined square is the one written out below." + (f" Showing {shown}." if shown else "")
+        "The outlined square is the one written out below."
+        + (f" Showing {shown}." if shown else "")
+        + (f" Showing the last {MOST_STEPS} of its {step_count} timesteps." if first else "")
     )
     kernel = np.asarray(weights[3 * layer_index])
     detail = unit_step(layer, config.cell, kernel, unit, step)
@@ -123,7 +136,7 @@ def inside_section(result, run) -> None:
     st.markdown(arithmetic(detail, config, layer_index))
     if layer_index == config.layers - 1:
         st.markdown(dense_words(inside, config, answer))
-    saturation_words(layer, config, window, weights, layer_index)
+    saturation_words(layer, config, window, weights, layer_index, (run, id(result), epoch))
     contributions(inside, labels)
 
 
@@ -189,7 +202,8 @@ def dense_words(inside, config, answer: float) -> str:
     )
 
 
-def saturation_words(layer, config, window, weights, layer_index: int) -> None:
+def saturation_words(layer, config, window, weights, layer_index: int, key) -> None:
+    """`key` names the run and epoch the weights are from (to compute the unscaled pass once)."""
     cell = config.cell
     shares = saturation(layer, cell, config.activation)
     if not shares:
@@ -203,12 +217,14 @@ def saturation_words(layer, config, window, weights, layer_index: int) -> None:
     if config.scale == 1 and config.offset == 0:
         st.caption("This model reads the values unscaled, so gates sit at their limits more than a scaled model's would.")
         return
-    raw = look_inside(config, weights, window, gradient=False).layers[layer_index]
+    raw = remembered("inside_unscaled", (key, tuple(window)), lambda: look_inside(config, weights, window, gradient=False)).layers[
+        layer_index
+    ]
     unscaled_shares = saturation(raw, cell, config.activation)
     worst = max(unscaled_shares, key=unscaled_shares.get)
     st.caption(
         "Near 0 or 1 a gate no longer responds to its input, so learning through it stalls. "
-        f"Fed the same window unscaled ({', '.join(f'{v:g}' for v in window)} instead of divided by {config.scale:g}), "
+        f"Fed the same window unscaled ({listed(window)}, not scaled first), "
         f"this model's {worst} gate would sit at its limits {unscaled_shares[worst]:.0%} of the time: that is why we scale."
     )
 
@@ -216,6 +232,13 @@ def saturation_words(layer, config, window, weights, layer_index: int) -> None:
 def contributions(inside, labels) -> None:
     st.markdown("#### What each input step contributes")
     gradient = inside.gradient
+    if gradient is None:
+        st.info(
+            "This model is too large to work this out quickly here (it costs one pass per input step); "
+            "a shorter window or fewer units bring it back.",
+            icon=":material/speed:",
+        )
+        return
     st.plotly_chart(
         charts_inside.contribution_figure(labels, gradient), width="stretch", key="contribution_chart", config={"displayModeBar": False}
     )

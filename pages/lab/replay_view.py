@@ -7,7 +7,7 @@ import streamlit as st
 from pages.lab import charts_inside
 from pages.lab.runs import remembered
 from seqcore.replay import replay
-from seqcore.snapshots import snapshot_count, weight_count
+from seqcore.snapshots import MAX_BYTES, TARGET_COUNT, snapshot_count, weight_count
 
 SPEEDS = {"Slow (16 s)": 16.0, "Normal (8 s)": 8.0, "Fast (4 s)": 4.0}
 CLASS_SPEED_SECONDS = SPEEDS["Normal (8 s)"]  # how long a live training takes to show with "class speed" on
@@ -60,6 +60,13 @@ def replay_section(result, run) -> None:
     recent = ", ".join(f"{v:g}" for v in played.recent)
     kept = f"{len(frames)} moments of the training, epoch 0 (before any learning) to {frames[-1].epoch}"
     left_out = f"; {played.skipped} more were kept but left out to keep this quick" if played.skipped else ""
+    kept_all = len(result.snapshots)
+    if kept_all < min(TARGET_COUNT, result.config.epochs + 1) and kept_all == snapshot_count(
+        result.config.epochs, weight_count(result.weights)
+    ):
+        left_out += (
+            f" (a model with {weight_count(result.weights):,} weights keeps only {kept_all}, to stay within {MAX_BYTES // 2**20} MB a run)"
+        )
     st.caption(
         f"Press **Play**. Blue dots: the model's guess for each value; the star: its next value after {recent}. "
         f"The replay shows {kept}, closer together early on, where learning is fastest{left_out}."

@@ -63,6 +63,23 @@ def load_workspace(workspace: str) -> None:
         store_problem(str(exc))
 
 
+def open_run(number: int) -> str | None:
+    """Make a saved run of this workspace the one the Train and Learn pages show; None, or why it cannot be opened."""
+    state = st.session_state
+    access = run_store()
+    if access.store is None:
+        return access.problem
+    row = next((r for r in state.get("runs", []) if r["run"] == number), None)
+    try:
+        result = access.store.load_result(state.workspace, number)
+    except seqcore.store.StoreError as exc:
+        return str(exc)
+    if result is None or row is None:
+        return f"run {number} is not saved in this workspace"
+    _show_result(result, row["data"], number)
+    return None
+
+
 def _record(
     number, label, config, losses, val_losses, prediction, seconds, status, not_saved: str | None = None, full: bool = False
 ) -> dict:

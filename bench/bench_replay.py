@@ -1,0 +1,117 @@
+"""What the replay costs and how it plays.
+
+Run: .venv/bin/python bench/bench_replay.py   (about two minutes on a 2-core machine)
+
+1. Training time with and without snapshots (target: at most +10 %). Each mode runs in its own process
+   (SEQCORE_SNAPSHOTS=0 turns them off), compiles first, then times REPEATS trainings of each case and
+   reports the median. Cases: the notebook (its loop hands back every epoch's weights); the sine with a
+   64-unit LSTM and 20 % held out (the same); a 110-unit LSTM, past seqcore.trainers.RECORDING_WEIGHTS, whose
+   calls end on each snapshot's epoch instead.
+2. Playback in Chromium: the dashboard trains the notebook, Play is pressed on the replay, and the page
+   records when Plotly shows each frame (its `plotly_animatingframe` event). Reports the frames seen, the
+   time between them (median, 95th percentile, longest) against the intended one, and the whole play's length.
+"""
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+ROOT = os.path.join(os.path.dirname(__file__), "..")
+sys.path.insert(0, ROOT)
+sys.path.insert(0, os.path.join(ROOT, "tests"))
+
+REPEATS = 7
+
+CASES = {
+    "notebook: LSTM(30), 4 windows, 500 epochs": dict(series=("ramp", 7), config={}),
+    "sine 200: LSTM(64), 20 % held out, 300 epochs": dict(series=("sine", 200), config=dict(units=64, epochs=300, val_fraction=0.2)),
+    "ramp: LSTM(110), calls end on snapshots, 300 epochs": dict(series=("ramp", 7), config=dict(units=110, epochs=300)),
+}
+
+
+def time_cases() -> dict:
+    """In this process: the median seconds of each case (after one compiling run)."""
+    import seqcore
+
+    out = {}
+    for name, case in CASES.items():
+        kind, length = case["series"]
+        series = seqcore.get_dataset(kind) if kind == "ramp" else seqcore.get_dataset(kind, length=length)
+        config = seqcore.TrainConfig(**case["config"])
+        seqcore.train(series, config)
+        took = []
+        for _ in range(REPEATS):
+            start = time.perf_counter()
+            result = seqcore.train(series, config)
+            took.append(time.perf_counter() - start)
+        kept = len(result.snapshots) if result.snapshots is not None else 0
+        out[name] = {"median": statistics.median(took), "kept": kept}
+    return out
+
+
+def training_overhead() -> None:
+    measured = {}
+    for mode in ("0", "1"):
+        env = dict(os.environ, SEQCORE_SNAPSHOTS=mode)
+        code = "import json, bench_replay; print(json.dumps(bench_replay.time_cases()))"
+        out = subprocess.run(
+            [sys.executable, "-c", code], cwd=os.path.dirname(__file__), env=env, capture_output=True, text=True, check=True
+        )
+        measured[mode] = json.loads(out.stdout.strip().splitlines()[-1])
+    print("| training | without snapshots | with | snapshots kept | added |")
+    print("|---|---|---|---|---|")
+    for name in CASES:
+        without, with_ = measured["0"][name]["median"], measured["1"][name]["median"]
+        print(f"| {name} | {without:.3f} s | {with_:.3f} s | {measured['1'][name]['kept']} | {100 * (with_ / without - 1):+.0f} % |")
+
+
+FRAMES_JS = """
+() => {
+  const plot = document.querySelector('.st-key-replay_chart .js-plotly-plot');
+  window.__frames = [];
+  plot.on('plotly_animatingframe', () => window.__frames.push(performance.now()));
+}
+"""
+
+
+def playback() -> None:
+    from live_server import APP_IDLE, launch_chromium, streamlit_server
+    from playwright.sync_api import sync_playwright
+
+    with streamlit_server() as (url, _, _), sync_playwright() as p:
+        browser = launch_chromium(p)
+        for width, height in ((1280, 800), (1920, 1080)):
+            page = browser.new_page(viewport={"width": width, "height": height})
+            page.set_default_timeout(120_000)
+            page.goto(url)
+            page.wait_for_selector(".st-key-train button:not([disabled])")
+            page.wait_for_selector(APP_IDLE)
+            page.click(".st-key-train button")
+            page.wait_for_selector(".st-key-replay_chart .main-svg")
+            page.wait_for_selector(APP_IDLE)
+            page.locator(".st-key-replay_chart").scroll_into_view_if_needed()
+            frames = page.evaluate("() => document.querySelector('.st-key-replay_chart .js-plotly-plot')._transitionData._frames.length")
+            page.evaluate(FRAMES_JS)
+            page.locator(".st-key-replay_chart").get_by_text("Play").click()
+            time.sleep(12)
+            stamps = page.evaluate("() => window.__frames")
+            gaps = sorted(float(g) for g in np.diff(stamps))
+            intended = 8000 / frames
+            p95 = gaps[int(0.95 * (len(gaps) - 1))] if gaps else float("nan")
+            print(
+                f"{width}x{height}: {len(stamps)} frames shown; between frames median {statistics.median(gaps):.0f} ms, "
+                f"95th percentile {p95:.0f} ms, longest {max(gaps):.0f} ms (intended {intended:.0f} ms); "
+                f"whole play {(stamps[-1] - stamps[0]) / 1000:.1f} s"
+            )
+            page.close()
+        browser.close()
+
+
+if __name__ == "__main__":
+    training_overhead()
+    playback()
