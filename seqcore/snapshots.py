@@ -7,6 +7,7 @@ keeps fewer of them, and a model too large for MIN_COUNT of them keeps none (the
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 
@@ -33,6 +34,7 @@ def snapshot_count(epochs: int, weights: int) -> int:
     return count if count >= MIN_COUNT else 0
 
 
+@functools.lru_cache(maxsize=256)
 def plan(epochs: int, weights: int) -> tuple[int, ...]:
     """The epochs to keep, ascending: 0, then about geometrically spaced up to `epochs` (always kept); () for none."""
     count = snapshot_count(epochs, weights)
@@ -87,7 +89,7 @@ def flatten(weights) -> np.ndarray:
 
 
 class Recorder:
-    """Collects the planned snapshots as training goes, from whole chunks of epochs or from single states."""
+    """Collects the planned snapshots as training goes, from what each call of the training loop kept."""
 
     def __init__(self, epochs: int, initial_weights, keep: bool = True):
         self.shapes = tuple(tuple(np.shape(w)) for w in initial_weights)
@@ -97,19 +99,15 @@ class Recorder:
         if self.planned:
             self._keep(0, flatten(initial_weights))
 
-    def next_due(self, after: int) -> int | None:
-        """The first planned epoch after epoch `after`, or None."""
-        return next((e for e in self.planned if e > after), None)
+    def due(self, after: int, count: int = 1) -> int | None:
+        """The `count`-th planned epoch after epoch `after`, or None."""
+        later = [e for e in self.planned if e > after]
+        return later[count - 1] if len(later) >= count else None
 
-    def add_chunk(self, start: int, by_epoch: np.ndarray) -> None:
-        """`by_epoch[i]` is every weight after epoch `start + i + 1`, flattened."""
-        for epoch in self.planned:
-            if start < epoch <= start + len(by_epoch):
-                self._keep(epoch, by_epoch[epoch - start - 1])
-
-    def add_state(self, epoch: int, weights) -> None:
-        if epoch in self.planned:
-            self._keep(epoch, flatten(weights))
+    def add_kept(self, epochs, flat: np.ndarray) -> None:
+        """`flat[k]` is every weight after epoch `epochs[k]`, flattened."""
+        for epoch, row in zip(epochs, flat, strict=True):
+            self._keep(epoch, row)
 
     def finish(self, epoch: int, weights) -> Snapshots | None:
         """The snapshots up to `epoch`, the last trained, which always ends on the final weights."""

@@ -27,9 +27,9 @@ from .model import build_model, initial_weights
 from .windows import Windows, prepare_windows
 
 CHUNK = 50  # the most epochs one call trains; calls of fewer epochs run the same compiled program
-# a model with up to this many weights has its loop hand back the weights after every epoch of a call (CHUNK copies),
-# so a replay's snapshots cost no extra calls; a larger one ends a call at each snapshot instead (seqcore.snapshots)
-RECORDING_WEIGHTS = 40_000
+# a call of the loop can hand back the weights after some of its epochs (a replay's snapshots, seqcore.snapshots), in a
+# buffer of at most this size: a large model's call keeps fewer, and training ends a call once its buffer is full
+RECORD_BYTES = 4 * 2**20
 XLA_VARIABLE = "SEQCORE_XLA"  # set to 0 to train without XLA
 
 # keras.optimizers.Adam's defaults; the update in `Trainer._step` is Keras' own, written on tensors
@@ -39,6 +39,7 @@ BETA_1, BETA_2, EPSILON = 0.9, 0.999, 1e-7
 _SERIES = tf.TensorSpec([None, None, 1], tf.float32)  # (samples, timesteps, features)
 _VECTOR = tf.TensorSpec([None], tf.float32)  # (samples,): targets and masks
 _INT = tf.TensorSpec([], tf.int32)
+_ENDS = tf.TensorSpec([CHUNK], tf.int32)  # where a call's segments end (see Trainer.run)
 _FLOAT = tf.TensorSpec([], tf.float32)
 
 
@@ -93,14 +94,22 @@ class State:
 
 
 @dataclass(frozen=True)
+class Kept:
+    """The weights after some epochs: row k of `flat` is every weight after epoch `epochs[k]`, flattened."""
+
+    epochs: tuple[int, ...]
+    flat: np.ndarray
+
+
+@dataclass(frozen=True)
 class Chunk:
     """What one call of the loop gives back: per-epoch training and validation MSE, each `(epochs,)`, the state after
-    them, and, when the trainer records, every weight after each of those epochs `(epochs, weights)` (else None)."""
+    them, and the weights after the epochs asked for (None when none were, or the trainer does not record)."""
 
     losses: np.ndarray
     val_losses: np.ndarray
     state: State
-    weights_by_epoch: np.ndarray | None
+    kept: Kept | None
 
 
 def xla_wanted() -> bool:
@@ -116,7 +125,8 @@ class Trainer:
         self.xla = xla_wanted()  # turned off for good if XLA fails to compile this architecture
         self._weight_specs = [tf.TensorSpec(v.shape, v.dtype) for v in self.model.weights]
         self.weight_count = sum(int(np.prod(v.shape)) for v in self.model.weights)
-        self.records = snapshots.enabled() and self.weight_count <= RECORDING_WEIGHTS
+        self.records = snapshots.enabled() and snapshots.snapshot_count(CHUNK, self.weight_count) > 0  # else none are kept
+        self.slots = max(1, min(CHUNK, RECORD_BYTES // (4 * self.weight_count)))  # epochs one call can keep
         self._loops = {}  # (minibatch, validate, batch size, xla) -> tf.function, traced on first use
         self._compiled = set()  # (variant, data shapes) an XLA program exists for
         self._lock = threading.Lock()
@@ -127,24 +137,33 @@ class Trainer:
         zeros = [tf.zeros_like(w) for w in weights]
         return State(weights, zeros, zeros, tf.constant(0.0), tf.constant(config.learning_rate, tf.float32))
 
-    def run(self, state: State, data: Padded, start: int, epochs: int, config: TrainConfig) -> Chunk:
-        """Train `epochs` (at most CHUNK) epochs from epoch index `start`."""
+    def run(self, state: State, data: Padded, start: int, epochs: int, config: TrainConfig, keep=()) -> Chunk:
+        """Train `epochs` (at most CHUNK) epochs from epoch index `start`; when the trainer records, the weights after
+        each epoch number in `keep` (counted from 1) that this call trains come back in `kept`."""
         if not 1 <= epochs <= CHUNK:
             raise ValueError(f"a call trains 1 to {CHUNK} epochs, not {epochs}")
         variant = self.variant(data, config)
         key = (variant, data.shape)
         xla = self.xla
+        # the call trains in segments, each ending on an epoch to keep (and the last on the call's last epoch): the
+        # loop writes the weights once per segment, never on the epochs in between
+        kept = [epoch for epoch in keep if start < epoch <= start + epochs] if self.records else []
+        if len(kept) > self.slots:
+            raise ValueError(f"a call keeps at most {self.slots} epochs' weights, not {len(kept)}")
+        ends = np.zeros(CHUNK, np.int32)
+        segments = sorted({*(epoch - start for epoch in kept), epochs})
+        ends[: len(segments)] = segments
         try:
             out = self._loop(variant, xla)(
                 data.x, data.y, data.mask, data.x_val, data.y_val, data.val_mask,
-                np.int32(start), np.int32(epochs), np.int32(config.seed),
+                np.int32(start), np.int32(epochs), np.int32(config.seed), ends, np.int32(len(segments)),
                 state.weights, state.momentums, state.velocities, state.steps, state.learning_rate,
             )  # fmt: skip
         except (tf.errors.InvalidArgumentError, tf.errors.UnimplementedError, tf.errors.InternalError, tf.errors.NotFoundError):
             if not xla:
                 raise
             self.xla = False  # XLA cannot compile this loop here: today's plain traced loop does the same work
-            return self.run(state, data, start, epochs, config)
+            return self.run(state, data, start, epochs, config, keep)
         if xla:
             self._compiled.add(key)
         losses, val_losses, weights, momentums, velocities, steps, *recorded = out
@@ -152,7 +171,7 @@ class Trainer:
             losses.numpy()[:epochs],
             val_losses.numpy()[:epochs],
             State(weights, momentums, velocities, steps, state.learning_rate),
-            recorded[0].numpy()[:epochs] if recorded else None,
+            Kept(tuple(kept), recorded[0].numpy()[[segments.index(e - start) for e in kept]]) if kept else None,
         )
 
     def variant(self, data: Padded, config: TrainConfig) -> tuple[bool, bool, int]:
@@ -177,7 +196,7 @@ class Trainer:
                     return self._epochs(*args, minibatch=minibatch, validate=validate, batch_size=batch_size)
 
                 state_specs = [self._weight_specs, self._weight_specs, self._weight_specs, _FLOAT, _FLOAT]
-                signature = [_SERIES, _VECTOR, _VECTOR, _SERIES, _VECTOR, _VECTOR, _INT, _INT, _INT, *state_specs]
+                signature = [_SERIES, _VECTOR, _VECTOR, _SERIES, _VECTOR, _VECTOR, _INT, _INT, _INT, _ENDS, _INT, *state_specs]
                 # the concrete function: calling it skips the signature matching a tf.function does on every call
                 self._loops[key] = tf.function(loop, input_signature=signature, autograph=False, jit_compile=xla).get_concrete_function()
             return self._loops[key]
@@ -204,7 +223,7 @@ class Trainer:
         weights = [w - m * alpha / (tf.sqrt(v) + EPSILON) for w, m, v in zip(weights, momentums, velocities, strict=True)]
         return loss, weights, momentums, velocities, steps
 
-    def _epochs(self, x, y, mask, x_val, y_val, val_mask, start, epochs, seed, *state, minibatch, validate, batch_size):
+    def _epochs(self, x, y, mask, x_val, y_val, val_mask, start, epochs, seed, ends, segments, *state, minibatch, validate, batch_size):
         # explicit tf.while_loop, traced with autograph off: autograph's source rewriting was half of a first trace
         weights, momentums, velocities, steps, learning_rate = state
         padded = tf.shape(x)[0]
@@ -226,23 +245,30 @@ class Trainer:
             _, total, adam = tf.while_loop(lambda b, *_: b < batches, body, (tf.constant(0), tf.constant(0.0), adam))
             return total / tf.cast(samples, tf.float32), adam
 
-        def epoch(i, losses, val_losses, adam, recorded):
+        def epoch(i, losses, val_losses, adam):
             if minibatch:
                 loss, adam = minibatch_epoch(i, adam)
             else:  # one full batch (the notebook's case) needs no order and no gathering
                 loss, *adam = self._step(x, y, mask, *adam, learning_rate)
             # validation after the epoch's updates, as keras' fit reports it
             val_loss = self._mse(adam[0], x_val, y_val, val_mask) if validate else tf.constant(np.nan)
-            if self.records:  # the weights after this epoch, flattened in model.weights order, for a replay
-                recorded = [recorded[0].write(i, tf.concat([tf.reshape(w, [-1]) for w in adam[0]], 0))]
-            return i + 1, losses.write(i, loss), val_losses.write(i, val_loss), adam, recorded
+            return i + 1, losses.write(i, loss), val_losses.write(i, val_loss), adam
+
+        def segment(k, i, losses, val_losses, adam, recorded):
+            end = ends[k]
+            i, losses, val_losses, adam = tf.while_loop(
+                lambda i, *_: i < end, epoch, (i, losses, val_losses, adam), maximum_iterations=CHUNK
+            )
+            if self.records:  # the weights after the segment's last epoch, flattened in model.weights order (row k, at most slots)
+                recorded = [tf.tensor_scatter_nd_update(recorded[0], [[k]], [tf.concat([tf.reshape(w, [-1]) for w in adam[0]], 0)])]
+            return k + 1, i, losses, val_losses, adam, recorded
 
         empty = tf.TensorArray(tf.float32, size=CHUNK)
         adam = [list(weights), list(momentums), list(velocities), steps]
-        recorded = [tf.TensorArray(tf.float32, size=CHUNK, element_shape=[self.weight_count])] if self.records else []
-        loop = (tf.constant(0), empty, empty, adam, recorded)
-        _, losses, val_losses, adam, recorded = tf.while_loop(lambda i, *_: i < epochs, epoch, loop, maximum_iterations=CHUNK)
-        return (losses.stack(), val_losses.stack(), *adam, *(r.stack() for r in recorded))
+        recorded = [tf.zeros([self.slots + 1, self.weight_count])] if self.records else []  # the last row: a call's end
+        loop = (tf.constant(0), tf.constant(0), empty, empty, adam, recorded)
+        _, _, losses, val_losses, adam, recorded = tf.while_loop(lambda k, *_: k < segments, segment, loop, maximum_iterations=CHUNK)
+        return (losses.stack(), val_losses.stack(), *adam, *recorded)
 
 
 _trainers: dict[tuple, Trainer] = {}

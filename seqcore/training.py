@@ -71,11 +71,11 @@ def train(
     reported = None  # when on_progress was last called: calls of the loop can be much shorter than report_every
     while len(losses) < config.epochs:
         n = min(chunk, config.epochs - len(losses), trainers.CHUNK)
-        due = recorder.next_due(len(losses))
-        if not trainer.records and due is not None:
-            n = min(n, due - len(losses))  # end the call on the snapshot's epoch
+        full = recorder.due(len(losses), trainer.slots)
+        if full is not None:
+            n = min(n, full - len(losses))  # end the call when its buffer of kept weights is full
         began = time.perf_counter()
-        ran = trainer.run(state, data, len(losses), n, config)
+        ran = trainer.run(state, data, len(losses), n, config, recorder.planned)
         elapsed = time.perf_counter() - began
         chunk_losses, chunk_val, state = ran.losses, ran.val_losses, ran.state
         finite = np.isfinite(chunk_losses)
@@ -88,12 +88,10 @@ def train(
                 "learning_rate is too high — raise scale or lower learning_rate",
                 losses,
             )
-        if ran.weights_by_epoch is not None:
-            recorder.add_chunk(len(losses), ran.weights_by_epoch)
+        if ran.kept is not None:
+            recorder.add_kept(ran.kept.epochs, ran.kept.flat)
         losses.extend(chunk_losses.tolist())
         val_losses.extend(chunk_val.tolist())
-        if ran.weights_by_epoch is None:
-            recorder.add_state(len(losses), state.weights)
         now = time.perf_counter()
         due = reported is None or now - reported >= report_every or len(losses) == config.epochs
         if on_progress is not None and due:

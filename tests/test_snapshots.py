@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 
 import seqcore
-from seqcore import TrainConfig
+from seqcore import TrainConfig, trainers
 from seqcore.replay import replay
 from seqcore.snapshots import MAX_BYTES, TARGET_COUNT, plan
 from seqcore.store import SCHEMA_VERSION, RunStore, new_workspace_id
-from seqcore.trainers import RECORDING_WEIGHTS
+from seqcore.trainers import CHUNK
 
 NOTEBOOK_WEIGHTS = 4 * 30 * (1 + 30 + 1) + 31
 
@@ -48,14 +48,16 @@ def test_each_snapshot_is_the_model_as_it_was_at_its_epoch(ramp, notebook_result
     assert frames.frames[-1].loss == notebook_result.losses[-1] and frames.frames[0].loss is None
 
 
-def test_a_model_too_big_to_record_in_the_loop_ends_its_calls_on_the_snapshot_epochs(ramp):
-    config = TrainConfig(units=110, epochs=30)  # 4 * 110 * 112 + 111 weights: past RECORDING_WEIGHTS
-    assert 4 * 110 * 112 + 111 > RECORDING_WEIGHTS
-    result = seqcore.train(ramp, config)
+def test_snapshots_a_call_cannot_hold_are_kept_over_several_calls(ramp, monkeypatch):
+    weights = 4 * 111 * 113 + 112  # 111 units: an architecture no other test builds, so its trainer is made here
+    monkeypatch.setattr(trainers, "RECORD_BYTES", 4 * weights * 3)  # a call keeps at most 3 epochs' weights
+    assert 3 < len(plan(30, weights)) - 1 < CHUNK
+    result = seqcore.train(ramp, TrainConfig(units=111, epochs=30))
+    assert trainers.trainer_for(TrainConfig(units=111)).slots == 3
     snapshots = result.snapshots
-    assert snapshots.epochs == plan(30, 4 * 110 * 112 + 111) and final_weights_equal(snapshots, result.weights)
+    assert snapshots.epochs == plan(30, weights) and final_weights_equal(snapshots, result.weights)
     middle = len(snapshots) // 2
-    shorter = seqcore.train(ramp, TrainConfig(units=110, epochs=snapshots.epochs[middle]))
+    shorter = seqcore.train(ramp, TrainConfig(units=111, epochs=snapshots.epochs[middle]))
     np.testing.assert_allclose(np.concatenate([w.ravel() for w in shorter.weights]), snapshots.flat[middle], rtol=1e-5, atol=1e-7)
 
 
