@@ -29,6 +29,9 @@ CASES = {
     "sine 200: LSTM(64), 20 % held out, 300 epochs": dict(series=("sine", 200), config=dict(units=64, epochs=300, val_fraction=0.2)),
     "ramp: LSTM(110), 300 epochs": dict(series=("ramp", 7), config=dict(units=110, epochs=300)),
     "ramp: LSTM(200), 300 epochs": dict(series=("ramp", 7), config=dict(units=200, epochs=300)),
+    "sunspots (~300 values): LSTM(64), window 24, 20 % held out, 200 epochs": dict(
+        series=("sunspots", 0), config=dict(units=64, window=24, epochs=200, val_fraction=0.2, scale=100)
+    ),
 }
 
 
@@ -39,6 +42,7 @@ def time_cases() -> dict:
     """
     import seqcore
     from seqcore import snapshots, trainers
+    from seqcore.replay import replay
 
     caches = {"0": {}, "1": {}}
 
@@ -49,7 +53,7 @@ def time_cases() -> dict:
     out = {}
     for case_name, case in CASES.items():
         kind, length = case["series"]
-        series = seqcore.get_dataset(kind) if kind == "ramp" else seqcore.get_dataset(kind, length=length)
+        series = seqcore.get_dataset(kind) if kind in ("ramp", "sunspots") else seqcore.get_dataset(kind, length=length)
         config = seqcore.TrainConfig(**case["config"])
         took = {"0": [], "1": []}
         kept = 0
@@ -63,17 +67,28 @@ def time_cases() -> dict:
                 result = seqcore.train(series, config)
                 took[name].append(time.perf_counter() - start)
                 kept = len(result.snapshots) if result.snapshots is not None else kept
-        out[case_name] = {"without": statistics.median(took["0"]), "with": statistics.median(took["1"]), "kept": kept}
+        built = []
+        for _ in range(3):
+            start = time.perf_counter()
+            replay(result)
+            built.append(time.perf_counter() - start)
+        out[case_name] = {
+            "without": statistics.median(took["0"]),
+            "with": statistics.median(took["1"]),
+            "kept": kept,
+            "replay": statistics.median(built),
+        }
     return out
 
 
 def training_overhead() -> None:
     measured = time_cases()
     print(f"median of {REPEATS} trainings each, timed in turns")
-    print("| training | without snapshots | with | snapshots kept | added |")
-    print("|---|---|---|---|---|")
+    print("| training | without snapshots | with | snapshots kept | added | building its replay (server) |")
+    print("|---|---|---|---|---|---|")
     for name, m in measured.items():
-        print(f"| {name} | {m['without']:.3f} s | {m['with']:.3f} s | {m['kept']} | {100 * (m['with'] / m['without'] - 1):+.0f} % |")
+        added = 100 * (m["with"] / m["without"] - 1)
+        print(f"| {name} | {m['without']:.3f} s | {m['with']:.3f} s | {m['kept']} | {added:+.0f} % | {m['replay']:.3f} s |")
 
 
 FRAMES_JS = """
@@ -98,6 +113,9 @@ def playback() -> None:
             page.wait_for_selector(".st-key-train button:not([disabled])")
             page.wait_for_selector(APP_IDLE)
             page.click(".st-key-train button")
+            page.wait_for_selector(".st-key-verdict")
+            page.wait_for_selector(APP_IDLE)
+            page.locator(".st-key-replay_open label").click()
             page.wait_for_selector(".st-key-replay_chart .main-svg")
             page.wait_for_selector(APP_IDLE)
             page.locator(".st-key-replay_chart").scroll_into_view_if_needed()

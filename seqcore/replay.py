@@ -18,6 +18,7 @@ from .windows import make_windows
 
 if TYPE_CHECKING:
     from .result import TrainResult
+    from .snapshots import Snapshots
 
 WORK_LIMIT = 3e9  # multiply-adds of the forward passes one replay may take
 
@@ -50,9 +51,9 @@ def work_per_snapshot(result: TrainResult, windows: int) -> float:
     return float(windows * config.window * per_step)
 
 
-def replay(result: TrainResult) -> Replay | None:
-    """The run's training as frames, one per kept snapshot; None when the run kept none."""
-    snapshots = result.snapshots
+def replay(result: TrainResult, snapshots: Snapshots | None = None) -> Replay | None:
+    """The run's training as frames, one per kept snapshot (`snapshots`, else the result's own); None when there are none."""
+    snapshots = snapshots if snapshots is not None else result.snapshots
     if snapshots is None or len(snapshots) < 2:
         return None
     config = result.config

@@ -199,14 +199,17 @@ class RunStore:
 
         return self._run(select)
 
-    def load_result(self, workspace: str, run_id: int):
-        """The stored run as a `TrainResult` (weights included), or None if it is not in this workspace."""
+    def load_result(self, workspace: str, run_id: int, snapshots: bool = True):
+        """The stored run as a `TrainResult` (weights included), or None if it is not in this workspace.
+
+        Without `snapshots` the result leaves them out (`load_snapshots` reads them when needed).
+        """
         from .result import TrainResult
 
         def select(db):
             return db.execute(
-                "SELECT config, series_name, series, losses, val_losses, status, seconds, n_train, weights, snapshots"
-                " FROM runs WHERE workspace = ? AND id = ?",
+                f"SELECT config, series_name, series, losses, val_losses, status, seconds, n_train, weights, "
+                f"{'snapshots' if snapshots else 'NULL'} FROM runs WHERE workspace = ? AND id = ?",
                 (workspace, run_id),
             ).fetchone()
 
@@ -227,6 +230,18 @@ class RunStore:
             n_train=n_train,
             snapshots=_snapshots_from(snapshots, weights),
         )
+
+    def load_snapshots(self, workspace: str, run_id: int) -> Snapshots | None:
+        """The run's snapshots (None if it kept none, or is not in this workspace)."""
+
+        def select(db):
+            return db.execute("SELECT weights, snapshots FROM runs WHERE workspace = ? AND id = ?", (workspace, run_id)).fetchone()
+
+        row = self._run(select)
+        if row is None or row[1] is None:
+            return None
+        arrays = np.load(io.BytesIO(row[0]))
+        return _snapshots_from(row[1], [arrays[f"arr_{i}"] for i in range(len(arrays.files))])
 
     def delete_run(self, workspace: str, run_id: int) -> bool:
         return self._run(lambda db: db.execute("DELETE FROM runs WHERE workspace = ? AND id = ?", (workspace, run_id)).rowcount) > 0

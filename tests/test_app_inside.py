@@ -61,7 +61,8 @@ def test_the_replay_survives_a_reload(app_trained):
     at = app_trained
     workspace = at.session_state["workspace"]
     again = reopen(workspace)
-    assert not again.exception
+    assert not again.exception and not [s for s in (json.loads(c.proto.spec) for c in again.get("plotly_chart")) if s.get("frames")]
+    again.toggle(key="replay_open").set_value(True).run()
     before, after = replay_spec(at)["frames"], replay_spec(again)["frames"]
     assert [f["name"] for f in after] == [f["name"] for f in before]
     assert [values(f["data"][2]["y"])[0] for f in after] == [values(f["data"][2]["y"])[0] for f in before]
@@ -77,8 +78,9 @@ def test_class_speed_shows_the_training_and_keeps_the_run(app_trained):
 
 @pytest.fixture
 def app_trained(trained):
-    """A fresh session on the trained run's workspace: the run comes back from the store."""
-    return reopen(trained.session_state["workspace"])
+    """A fresh session on the trained run's workspace (the run comes back from the store), its replay opened."""
+    at = reopen(trained.session_state["workspace"])
+    return at.toggle(key="replay_open").set_value(True).run()
 
 
 def learn(at):
@@ -219,4 +221,29 @@ def test_any_saved_run_opens_on_the_train_page_with_its_replay(app):
     assert not at.exception, at.exception
     assert at.session_state["result_run"] == first and at.session_state["result"].epochs_trained == 7
     at.switch_page("pages/train.py").run()
+    at.toggle(key="replay_open").set_value(True).run()
     assert [f["name"] for f in replay_spec(at)["frames"]][-1] == str(len(plan(7, 3871)) - 1)
+
+
+def test_a_session_holds_no_snapshots_of_a_saved_run_until_asked(app):
+    at = train(app, epochs=6)
+    assert at.session_state["result"].snapshots is None  # they wait in the database
+    at.toggle(key="replay_open").set_value(True).run()
+    assert len(replay_spec(at)["frames"]) == 7
+
+
+def test_without_a_database_the_replay_still_plays_from_memory(tmp_path, monkeypatch):
+    from pages.lab import workspace
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    monkeypatch.setenv("LAB_DB_PATH", str(blocker / "runs.sqlite3"))
+    workspace._open_store.clear()
+    try:
+        at = train(AppTest.from_file(APP, default_timeout=120).run(), epochs=6)
+        at.toggle(key="replay_open").set_value(True).run()
+        assert not at.exception and len(replay_spec(at)["frames"]) == 7
+        assert not at.switch_page("pages/learn.py").run().exception
+    finally:
+        monkeypatch.undo()
+        workspace._open_store.clear()

@@ -9,7 +9,7 @@ import streamlit as st
 import seqcore
 from pages.lab import charts_inside
 from pages.lab.replay_view import choose_frame, chosen_frame, replay_of
-from pages.lab.runs import remembered
+from pages.lab.runs import remembered, snapshots_of
 from pages.lab.text import CELL_NAMES, plain
 from seqcore.explain import carriers, gradient_affordable, most_active, saturation, unit_step
 from seqcore.forward import look_inside
@@ -75,7 +75,8 @@ def inside_section(result, run) -> None:
             back.button("◀", key="inside_epoch_back", on_click=nudge, args=("inside_frame", -1, last, run), help="Earlier epoch")
             forward.button("▶", key="inside_epoch_forward", on_click=nudge, args=("inside_frame", 1, last, run), help="Later epoch")
         epoch = frames[index].epoch
-        weights = result.snapshots.weights(result.snapshots.epochs.index(epoch))
+        snapshots = snapshots_of(result, run)
+        weights = snapshots.weights(snapshots.epochs.index(epoch))
     else:
         epoch, weights = result.epochs_trained, result.weights
         epoch_box.caption("This run kept no snapshots, so only its final weights can be opened.")

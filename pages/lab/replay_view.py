@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from pages.lab import charts_inside
-from pages.lab.runs import remembered
+from pages.lab.runs import remembered, snapshots_of
 from seqcore.replay import replay
 from seqcore.snapshots import MAX_BYTES, TARGET_COUNT, snapshot_count, weight_count
 
@@ -14,7 +14,7 @@ CLASS_SPEED_SECONDS = SPEEDS["Normal (8 s)"]  # how long a live training takes t
 
 
 def replay_of(result, run):
-    return remembered("replay", (run, id(result)), lambda: replay(result))
+    return remembered("replay", (run, id(result)), lambda: replay(result, snapshots_of(result, run)))
 
 
 def chosen_frame(run, default: int) -> int:
@@ -33,6 +33,14 @@ def step(run, by: int, last: int) -> None:
 
 def replay_section(result, run) -> None:
     st.subheader("Watch it learn", anchor="watch-it-learn")
+    # built only when asked for: a class's thirty result pages would otherwise each build a 60-frame figure
+    # (BENCHMARKS.md, "A class at once")
+    if not st.toggle(
+        "Replay the training",
+        key="replay_open",
+        help="Play the training back: the loss, the guesses and the next value as they were at about 60 moments of it.",
+    ):
+        return
     played = replay_of(result, run)
     if played is None:
         why = (
@@ -60,7 +68,7 @@ def replay_section(result, run) -> None:
     recent = ", ".join(f"{v:g}" for v in played.recent)
     kept = f"{len(frames)} moments of the training, epoch 0 (before any learning) to {frames[-1].epoch}"
     left_out = f"; {played.skipped} more were kept but left out to keep this quick" if played.skipped else ""
-    kept_all = len(result.snapshots)
+    kept_all = len(snapshots_of(result, run))
     if kept_all < min(TARGET_COUNT, result.config.epochs + 1) and kept_all == snapshot_count(
         result.config.epochs, weight_count(result.weights)
     ):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, fields
 
 import streamlit as st
@@ -56,7 +57,7 @@ def load_workspace(workspace: str) -> None:
             state.runs.append(_record(row["id"], row["label"], config, row["losses"], row["val_losses"],
                                       row["prediction"], row["seconds"], row["status"]))  # fmt: skip
         if rows:
-            result = access.store.load_result(workspace, rows[-1]["id"])
+            result = access.store.load_result(workspace, rows[-1]["id"], snapshots=False)
             _show_result(result, rows[-1]["label"], rows[-1]["id"])
         store_problem(None)
     except seqcore.store.StoreError as exc:
@@ -71,7 +72,7 @@ def open_run(number: int) -> str | None:
         return access.problem
     row = next((r for r in state.get("runs", []) if r["run"] == number), None)
     try:
-        result = access.store.load_result(state.workspace, number)
+        result = access.store.load_result(state.workspace, number, snapshots=False)
     except seqcore.store.StoreError as exc:
         return str(exc)
     if result is None or row is None:
@@ -153,6 +154,8 @@ def record_run(result, label: str, signature: Signature) -> dict:
     status = "stopped" if result.stopped else "finished"
     record = _record(number, label, result.config, result.losses, result.val_losses, prediction, result.seconds, status, not_saved, full)
     runs.append(record)
+    if not_saved is None:  # the snapshots wait in the database until a replay or the Learn page asks (a class's memory)
+        result = dataclasses.replace(result, snapshots=None)
     _show_result(result, label, number)
     state.result_signature = signature
     return record
@@ -169,6 +172,21 @@ def recover_interrupted_training() -> None:
             state.notice = f"Training stopped at epoch {partial.epochs_trained} of {partial.config.epochs}; the curve so far is kept."
         else:
             state.notice = "Training had already finished; the class-speed view was cut short. The whole run is kept."
+
+
+def snapshots_of(result, run):
+    """The run's snapshots: its own, or read from the database once per run (None if it kept none)."""
+    if result.snapshots is not None:
+        return result.snapshots
+
+    def read():
+        access = run_store()
+        try:
+            return access.store.load_snapshots(st.session_state.workspace, run) if access.store is not None else None
+        except seqcore.store.StoreError:
+            return None
+
+    return remembered("snapshots", (run, id(result)), read)
 
 
 def remembered(name: str, key, build):
