@@ -99,6 +99,47 @@ def test_the_verdict_the_baseline_lines_and_the_seed_spread(browser_page):
 LONG_UNITS = 256  # the notebook's 30 units train 10,000 epochs in a few seconds: too soon over to be stopped reliably
 
 
+REPLAY_TEXT = "() => document.querySelector('.st-key-replay_chart').textContent"
+
+
+def open_replay_and_inside(page, tag: str) -> None:
+    """Switch the replay on, play it to its end, then open the Learn page's inside view; screenshots named by `tag`."""
+    page.locator(".st-key-replay_open label").click()
+    page.wait_for_selector(".st-key-replay_chart .main-svg")
+    page.wait_for_selector(APP_IDLE)
+    chart = page.locator(".st-key-replay_chart")
+    chart.scroll_into_view_if_needed()
+    assert "Epoch 0 ·" in page.evaluate(REPLAY_TEXT)
+    chart.get_by_text("Play").click()
+    page.wait_for_function(f"() => /Epoch [1-9]/.test(({REPLAY_TEXT})())")
+    shot(page, f"11-replay-playing-{tag}")
+    page.wait_for_function(f"() => ({REPLAY_TEXT})().includes('Epoch 500 · next value after 5, 6, 7: 8.01')", timeout=30_000)
+    shot(page, f"11-replay-end-{tag}")
+    page.locator('[data-testid="stSidebarNav"]').get_by_text("Learn", exact=True).click()
+    page.wait_for_selector(".st-key-inside_heatmaps .main-svg")
+    page.wait_for_selector(APP_IDLE)
+    no_exception(page)
+    page.locator(".st-key-inside_heatmaps").scroll_into_view_if_needed()
+    shot(page, f"12-inside-{tag}")
+    page.get_by_text("worked out").scroll_into_view_if_needed()
+    shot(page, f"12-worked-out-{tag}")
+    page.locator('[data-testid="stSidebarNav"]').get_by_text("Train", exact=True).click()
+    page.wait_for_selector(APP_IDLE)
+
+
+def test_the_replay_plays_to_8_01_and_the_inside_view_opens(browser_page):
+    """On the notebook's run (the test above trained it): at a projector's 1280x800, then in a 1920x1080 tab."""
+    page = browser_page
+    open_replay_and_inside(page, "1280")
+    wide = page.context.browser.new_page(viewport={"width": 1920, "height": 1080})
+    wide.set_default_timeout(60_000)
+    wide.goto(page.url)  # the same workspace: its latest run comes back from the database
+    wide.wait_for_selector(".st-key-verdict")
+    wide.wait_for_selector(APP_IDLE)
+    open_replay_and_inside(wide, "1920")
+    wide.close()
+
+
 def start_long_training(page) -> None:
     """Click Train for a training that takes tens of seconds and return once it has reported progress."""
     set_number(page, "units", LONG_UNITS)
