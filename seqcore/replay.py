@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .forward import predict
+from .explain import most_active
+from .forward import look_inside, predict
 from .scaling import scaled, unscaled
 from .windows import make_windows
 
@@ -21,6 +22,8 @@ if TYPE_CHECKING:
     from .snapshots import Snapshots
 
 WORK_LIMIT = 3e9  # multiply-adds of the forward passes one replay may take
+MEMORY_UNITS = 8  # the memory panel shows the last layer's most active units (at the end of training)
+MEMORY_STEPS = 20  # and the window's last steps
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,7 @@ class Frame:
     loss: float | None  # the training loss of that epoch (None before training)
     predicted: np.ndarray  # the one-step guess for every window, series units
     next_value: float  # the guess after the series' last window
+    memory: np.ndarray  # the last layer's hidden state while reading that window: (units shown, steps shown)
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,8 @@ class Replay:
     series: np.ndarray  # the whole series, series units
     recent: np.ndarray  # the window behind `next_value`
     skipped: int  # snapshots left out to keep the work bounded
+    memory_units: list[int]  # which units `Frame.memory` shows (0-based)
+    memory_steps: int  # how many of the window's last steps it shows
 
     def at(self, epoch: int) -> Frame:
         """The last frame at or before `epoch`."""
@@ -63,11 +69,17 @@ def replay(result: TrainResult, snapshots: Snapshots | None = None) -> Replay | 
     inputs = scaled(np.concatenate([x, recent[None, :, None]]), config).astype(np.float32)
     fits = max(2, int(WORK_LIMIT // max(work_per_snapshot(result, len(inputs)), 1.0)))
     chosen = np.unique(np.round(np.linspace(0, len(snapshots) - 1, min(fits, len(snapshots)))).astype(int))
+    seen = inputs[-1, :, 0]
+    final = look_inside(config, snapshots.weights(len(snapshots) - 1), seen, gradient=False).layers[-1]
+    units = most_active(final, MEMORY_UNITS)
+    steps = min(MEMORY_STEPS, config.window)
     frames = []
     for index in chosen:
         epoch = snapshots.epochs[index]
-        guesses = unscaled(predict(config, snapshots.weights(index), inputs), config)
+        weights = snapshots.weights(index)
+        guesses = unscaled(predict(config, weights, inputs), config)
         loss = result.losses[epoch - 1] if 0 < epoch <= len(result.losses) else None
-        frames.append(Frame(epoch, loss, guesses[:-1], float(guesses[-1])))
+        hidden = look_inside(config, weights, seen, gradient=False).layers[-1].states["hidden"]
+        frames.append(Frame(epoch, loss, guesses[:-1], float(guesses[-1]), hidden[-steps:, units].T))
     positions = np.arange(config.window, config.window + len(y))
-    return Replay(frames, positions, values, recent, len(snapshots) - len(chosen))
+    return Replay(frames, positions, values, recent, len(snapshots) - len(chosen), units, steps)

@@ -107,3 +107,14 @@ def test_a_schema_1_database_opens_keeps_its_runs_and_saves_snapshots(tmp_path, 
     assert store.load_result("w" * 22, 1).snapshots is None  # an old run: no replay, but it loads
     second = store.save_run("w" * 22, notebook_result, "ramp", [], None)
     assert store.load_result("w" * 22, second).snapshots is not None
+
+
+def test_the_replay_memory_is_the_hidden_state_of_its_epoch(notebook_result):
+    from seqcore.forward import look_inside
+
+    played = replay(notebook_result)
+    for frame in (played.frames[0], played.frames[30], played.frames[-1]):
+        weights = notebook_result.snapshots.weights(notebook_result.snapshots.epochs.index(frame.epoch))
+        hidden = look_inside(notebook_result.config, weights, np.array([5, 6, 7]) / 100, gradient=False).layers[0].states["hidden"]
+        np.testing.assert_allclose(frame.memory, hidden[:, played.memory_units].T, rtol=1e-6)
+    assert len(played.memory_units) == 8 and played.memory_steps == 3

@@ -15,18 +15,28 @@ GATE_TITLES = {
     "rnn": {},
 }
 STATE_TITLES = {"cell": "cell state c (memory)", "hidden": "hidden state h (output)"}
+STATE_COLOURS = [[0, "#D55E00"], [0.5, "#FFFFFF"], [1, TRAIN]]  # -1 orange, 0 white, +1 blue
 CELL_TEXT_UP_TO = 12 * 12  # cells per heatmap that still fit their number in legible type
 
 
 def replay_figure(replay, total_epochs: int, start: int = 0, seconds: float = 8.0) -> go.Figure:
     """The loss curve with a marker at the frame's epoch, and the guesses over the series with the next value, per frame.
 
-    Plays in the browser: Play / Pause buttons and a slider over the kept epochs. `start` is the frame shown first;
-    the whole replay lasts about `seconds`. Only data changes between frames (no redraw), so playback stays smooth.
+    Below them, the memory (hidden state) of the model's most active units while it reads the window behind the next
+    value, so the class sees it form. Plays in the browser: Play / Pause buttons and a slider over the kept epochs.
+    `start` is the frame shown first; the whole replay lasts about `seconds`.
     """
     frames = replay.frames
+    recent = ", ".join(f"{v:g}" for v in replay.recent)
     fig = make_subplots(
-        rows=1, cols=2, column_widths=[0.42, 0.58], horizontal_spacing=0.09, subplot_titles=("Loss per epoch", "Guesses vs actual")
+        rows=2,
+        cols=2,
+        column_widths=[0.42, 0.58],
+        row_heights=[0.64, 0.36],
+        horizontal_spacing=0.09,
+        vertical_spacing=0.16,
+        specs=[[{}, {}], [{"colspan": 2}, None]],
+        subplot_titles=("Loss per epoch", "Guesses vs actual", f"Its memory (hidden state) while reading {recent}"),
     )
     losses = [(f.epoch, f.loss) for f in frames if f.loss is not None]
     fig.add_trace(
@@ -39,9 +49,13 @@ def replay_figure(replay, total_epochs: int, start: int = 0, seconds: float = 8.
     low, high = np.percentile(every, [1, 99])
     low, high = min(low, replay.series.min()), max(high, replay.series.max())
     pad = (high - low) * 0.08 or 1.0
-    recent = ", ".join(f"{v:g}" for v in replay.recent)
+    reach = max(float(np.abs(f.memory).max()) for f in frames) or 1.0
+    step_labels = [
+        f"t{len(replay.recent) - replay.memory_steps + t + 1} · {v:.4g}" for t, v in enumerate(replay.recent[-replay.memory_steps :])
+    ]
+    unit_labels = [f"unit {u + 1}" for u in replay.memory_units]
 
-    def traces(frame) -> list[go.Scatter]:
+    def traces(frame) -> list:
         marked = frame if frame.loss is not None else next((f for f in frames if f.loss is not None), frame)
         return [
             go.Scatter(x=[marked.epoch], y=[marked.loss], mode="markers", marker={"color": TRAIN, "size": 16}),
@@ -64,23 +78,37 @@ def replay_figure(replay, total_epochs: int, start: int = 0, seconds: float = 8.
                 textposition="bottom right",
                 textfont={"size": 19, "color": FORECAST},
             ),
+            go.Heatmap(
+                z=frame.memory,
+                x=step_labels,
+                y=unit_labels,
+                zmin=-reach,
+                zmax=reach,
+                colorscale=STATE_COLOURS,
+                showscale=False,
+                hovertemplate="%{y}, step %{x}: %{z:.3f}<extra></extra>",
+            ),
         ]
 
     first = traces(frames[start])
     fig.add_trace(first[0], row=1, col=1)
     positions = np.arange(len(replay.series))
     fig.add_trace(go.Scatter(x=positions, y=replay.series, mode="lines+markers", line={"color": ACTUAL, "width": 2}), row=1, col=2)
-    for trace in first[1:]:
+    for trace in first[1:4]:
         fig.add_trace(trace, row=1, col=2)
-    moving = [1, 3, 4, 5]
+    fig.add_trace(first[4], row=2, col=1)
+    fig.update_yaxes(autorange="reversed", row=2, col=1)
+    fig.update_xaxes(type="category", row=2, col=1)
+    moving = [1, 3, 4, 5, 6]
     fig.frames = [go.Frame(data=traces(f), traces=moving, name=str(i)) for i, f in enumerate(frames)]
     fig.update_yaxes(range=[low - pad, high + pad * 2.5], row=1, col=2)
     fig.update_xaxes(range=[-0.7, next_at + 0.7], row=1, col=2, title_text="position")
     fig.update_xaxes(range=[0, total_epochs + 1], row=1, col=1, title_text="epoch")
     fig.update_yaxes(type="log", exponentformat="power", dtick=1, row=1, col=1)
     duration = max(30, int(1000 * seconds / max(len(frames), 1)))
-    play = {"frame": {"duration": duration, "redraw": False}, "fromcurrent": True, "transition": {"duration": 0}, "mode": "immediate"}
-    pause = {"frame": {"duration": 0, "redraw": False}, "transition": {"duration": 0}, "mode": "immediate"}
+    # a heatmap changes only on a redraw (Plotly animates scatter data alone); measured smooth (BENCHMARKS.md)
+    play = {"frame": {"duration": duration, "redraw": True}, "fromcurrent": True, "transition": {"duration": 0}, "mode": "immediate"}
+    pause = {"frame": {"duration": 0, "redraw": True}, "transition": {"duration": 0}, "mode": "immediate"}
     fig.update_layout(
         showlegend=False,
         hovermode="closest",
@@ -89,7 +117,7 @@ def replay_figure(replay, total_epochs: int, start: int = 0, seconds: float = 8.
                 "type": "buttons",
                 "direction": "left",
                 "x": 0,
-                "y": -0.18,
+                "y": -0.11,
                 "xanchor": "left",
                 "yanchor": "top",
                 "pad": {"r": 10, "t": 10},
@@ -105,7 +133,7 @@ def replay_figure(replay, total_epochs: int, start: int = 0, seconds: float = 8.
                 "active": start,
                 "x": 0.3,
                 "len": 0.7,
-                "y": -0.1,
+                "y": -0.065,
                 "yanchor": "top",
                 "currentvalue": {"prefix": "Epoch ", "font": {"size": 18}},
                 "font": {"size": 13},
@@ -114,8 +142,8 @@ def replay_figure(replay, total_epochs: int, start: int = 0, seconds: float = 8.
         ],
     )
     fig.update_annotations(font={"size": 17})
-    fig = _layout(fig, "", "", "", height=520)
-    fig.update_layout(margin={"l": 10, "r": 10, "t": 40, "b": 150}, title=None)
+    fig = _layout(fig, "", "", "", height=760)
+    fig.update_layout(margin={"l": 10, "r": 10, "t": 40, "b": 130}, title=None)
     fig.update_yaxes(title_text="loss", row=1, col=1)
     fig.update_yaxes(title_text="value", row=1, col=2)
     return fig
@@ -157,7 +185,7 @@ def cell_heatmaps(
                 y=[f"unit {u + 1}" for u in units],
                 zmin=0 if zero_one else -limit,
                 zmax=limit,
-                colorscale="Blues" if zero_one else [[0, "#D55E00"], [0.5, "#FFFFFF"], [1, TRAIN]],
+                colorscale="Blues" if zero_one else STATE_COLOURS,
                 showscale=False,
                 text=np.round(values, 2) if write else None,
                 texttemplate="%{text}" if write else None,
