@@ -13,7 +13,7 @@ from pages.lab.replay_view import CLASS_SPEED_SECONDS, replay_section
 from pages.lab.runs import record_run, remembered
 from pages.lab.seeds import seeds_section
 from pages.lab.sidebar import settings_sidebar, show_problems
-from pages.lab.text import describe, plain
+from pages.lab.text import CELL_NAMES, describe, plain
 from seqcore import evaluation as scoring
 from seqcore.baselines import NAIVE
 from seqcore.verdicts import number
@@ -189,7 +189,8 @@ def workers_starting() -> None:
 def page() -> None:
     settings = settings_sidebar()
     state = st.session_state
-    st.title("Train an LSTM to predict the next value")
+    cell = CELL_NAMES[settings.config.cell] if settings.config else "LSTM"
+    st.title(f"Train an {cell} to predict the next value" if cell[0] in "AEIOUL" else f"Train a {cell} to predict the next value")
     st.caption(
         "Pick a series and settings in the sidebar, press **Train**, and watch the loss fall. Changing a setting never retrains by itself."
     )

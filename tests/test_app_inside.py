@@ -42,19 +42,24 @@ def test_the_replay_walks_from_the_untrained_model_to_8_01(app_trained):
     assert spec["layout"]["sliders"][0]["steps"][-1]["label"] == "500"
 
 
-def test_step_buttons_and_speed_change_the_replay(app_trained):
-    at = app_trained
-    at.button(key="replay_forward").click().run()
-    at.button(key="replay_forward").click().run()
-    assert replay_spec(at)["layout"]["sliders"][0]["active"] == 2
-    at.button(key="replay_back").click().run()
-    assert replay_spec(at)["layout"]["sliders"][0]["active"] == 1
-    durations = {}
-    for speed in ("Slow (16 s)", "Fast (4 s)"):
-        at.segmented_control(key="replay_speed").set_value(speed).run()
-        durations[speed] = replay_spec(at)["layout"]["updatemenus"][0]["buttons"][0]["args"][1]["frame"]["duration"]
-    assert durations["Slow (16 s)"] == pytest.approx(4 * durations["Fast (4 s)"], abs=4)  # whole milliseconds per frame
-    assert not at.exception
+def test_play_speeds_and_steps_work_in_the_browser_without_a_rerun(app_trained):
+    spec = replay_spec(app_trained)
+    plays, steps = spec["layout"]["updatemenus"]
+    durations = {b["label"]: b["args"][1]["frame"]["duration"] for b in plays["buttons"] if b["args"][0] is None}
+    assert durations["Slow"] == pytest.approx(2 * durations["▶ Play"], abs=2) == pytest.approx(4 * durations["Fast"], abs=4)
+    assert durations["▶ Play"] * len(spec["frames"]) == pytest.approx(8000, rel=0.02)  # the whole training in about 8 s
+    assert [b["args"][0] for b in steps["buttons"]] == [["0"], ["1"]]  # from the first frame: back stays, forward to 1
+    for index in (5, 59):  # each frame moves the step buttons to its own neighbours
+        moved = spec["frames"][index]["layout"]["updatemenus"][1]["buttons"]
+        assert [b["args"][0] for b in moved] == [[str(index - 1)], [str(min(index + 1, 59))]]
+
+
+def test_the_learn_page_epoch_is_where_the_replay_starts(app_trained):
+    at = learn(app_trained)
+    at.select_slider(key="inside_frame").set_value(12).run()
+    at.switch_page("pages/train.py").run()
+    at.toggle(key="replay_open").set_value(True).run()
+    assert replay_spec(at)["layout"]["sliders"][0]["active"] == 12
 
 
 def test_the_replay_survives_a_reload(app_trained):
@@ -103,7 +108,7 @@ def test_the_detail_view_shows_the_numbers_of_the_heatmap(app_trained):
         z = trace["z"]
         shown = np.vstack([values(r) for r in z])[row, step] if isinstance(z, list) else values(z).reshape(len(rows), -1)[row, step]
         assert f"**{shown:.3f}**" in worked, gate  # the heatmap's number, written out in the arithmetic
-    assert "× 100 = **8.01**" in next(m.value for m in at.markdown if m.value.startswith("**The answer**"))
+    assert "(shown as 8.01)" in next(m.value for m in at.markdown if m.value.startswith("**The answer**"))
 
 
 def test_epoch_timestep_unit_and_window_controls(app_trained):
@@ -149,7 +154,7 @@ def test_stacked_layers_and_every_cell_open(app):
     at.segmented_control(key="inside_layer").set_value(1).run()
     assert not at.exception
     assert any(m.value.startswith("**The answer**") for m in at.markdown)
-    assert any("(from layer 1)" in m.value for m in at.markdown)  # layer 2 reads layer 1's states, not one value
+    assert any("(layer 1's 4 hidden states × their weights, summed)" in m.value for m in at.markdown)  # not one value
 
 
 def test_the_detail_agrees_with_the_formula(notebook_result):
@@ -247,3 +252,13 @@ def test_without_a_database_the_replay_still_plays_from_memory(tmp_path, monkeyp
     finally:
         monkeypatch.undo()
         workspace._open_store.clear()
+
+
+def test_a_new_window_keeps_the_timestep_the_slider_shows(app_trained):
+    at = learn(app_trained)
+    at.button(key="inside_step_back").click().run()
+    at.text_input(key="inside_input").set_value("50, 60, 70").run()
+    step = at.select_slider(key="inside_step").value
+    assert step == at.session_state["inside_step"] == 1
+    assert any(m.value.startswith("#### Unit ") and m.value.endswith(" at timestep 2, worked out") for m in at.markdown)
+    assert any("never seen values above 7" in w.value for w in at.warning)  # outside what it trained on

@@ -4,6 +4,7 @@ Screenshots land in artifacts/ (git-ignored) for a person to look at.
 """
 
 import os
+import re
 import shutil
 import sqlite3
 from pathlib import Path
@@ -102,6 +103,10 @@ LONG_UNITS = 256  # the notebook's 30 units train 10,000 epochs in a few seconds
 REPLAY_TEXT = "() => document.querySelector('.st-key-replay_chart').textContent"
 
 
+def replay_epoch(page) -> int:
+    return int(re.search(r"Epoch (\d+) ·", page.evaluate(REPLAY_TEXT)).group(1))
+
+
 def open_replay_and_inside(page, tag: str) -> None:
     """Switch the replay on, play it to its end, then open the Learn page's inside view; screenshots named by `tag`."""
     page.locator(".st-key-replay_open label").click()
@@ -109,10 +114,23 @@ def open_replay_and_inside(page, tag: str) -> None:
     page.wait_for_selector(APP_IDLE)
     chart = page.locator(".st-key-replay_chart")
     chart.scroll_into_view_if_needed()
-    assert "Epoch 0 ·" in page.evaluate(REPLAY_TEXT)
-    chart.get_by_text("Play").click()
-    page.wait_for_function(f"() => /Epoch [1-9]/.test(({REPLAY_TEXT})())")
+    assert replay_epoch(page) == 0
+    forward = chart.locator(".updatemenu-button", has_text="▶").filter(has_not_text="Play")
+    back = chart.locator(".updatemenu-button", has_text="◀")
+    for expected in (1, 2):  # the steps work in the browser, from whatever frame is shown
+        forward.click()
+        page.wait_for_function(f"() => ({REPLAY_TEXT})().includes('Epoch {expected} ·')")
+    back.click()
+    page.wait_for_function(f"() => ({REPLAY_TEXT})().includes('Epoch 1 ·')")
+    chart.locator(".updatemenu-button", has_text="Play").click()
+    page.wait_for_function(f"() => /Epoch [1-9][0-9]/.test(({REPLAY_TEXT})())")
+    chart.locator(".updatemenu-button", has_text="Pause").click()
+    paused = replay_epoch(page)
+    forward.click()
+    page.wait_for_function(f"() => ({REPLAY_TEXT})().includes('Epoch ') && !({REPLAY_TEXT})().includes('Epoch {paused} ·')")
+    assert replay_epoch(page) > paused  # a step after a pause goes on from there, not back to the start
     shot(page, f"11-replay-playing-{tag}")
+    chart.locator(".updatemenu-button", has_text="Fast").click()
     page.wait_for_function(f"() => ({REPLAY_TEXT})().includes('Epoch 500 · next value after 5, 6, 7: 8.01')", timeout=30_000)
     shot(page, f"11-replay-end-{tag}")
     page.locator('[data-testid="stSidebarNav"]').get_by_text("Learn", exact=True).click()

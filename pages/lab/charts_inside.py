@@ -19,12 +19,14 @@ STATE_COLOURS = [[0, "#D55E00"], [0.5, "#FFFFFF"], [1, TRAIN]]  # -1 orange, 0 w
 CELL_TEXT_UP_TO = 12 * 12  # cells per heatmap that still fit their number in legible type
 
 
-def replay_figure(replay, total_epochs: int, start: int = 0, seconds: float = 8.0) -> go.Figure:
+def replay_figure(replay, total_epochs: int, start: int = 0, copying: float | None = None) -> go.Figure:
     """The loss curve with a marker at the frame's epoch, and the guesses over the series with the next value, per frame.
+    Every control works in the browser (no rerun, so nothing jumps back): Play at three speeds (16, 8 and 4 s for the
+    whole training), Pause, a step back and forward, and a slider over the kept epochs.
 
     Below them, the memory (hidden state) of the model's most active units while it reads the window behind the next
     value, so the class sees it form. Plays in the browser: Play / Pause buttons and a slider over the kept epochs.
-    `start` is the frame shown first; the whole replay lasts about `seconds`.
+    `start` is the frame shown first.
     """
     frames = replay.frames
     recent = ", ".join(f"{v:g}" for v in replay.recent)
@@ -66,13 +68,13 @@ def replay_figure(replay, total_epochs: int, start: int = 0, seconds: float = 8.
                 mode="markers+text",
                 marker={"color": FORECAST, "size": 18, "symbol": "star"},
                 text=[f"{frame.next_value:.2f}"],
-                textposition="middle left",
+                textposition="top center",
                 textfont={"size": 18, "color": FORECAST},
             ),
             # the headline, at a fixed place in the top left corner of the right panel
             go.Scatter(
                 x=[-0.5],
-                y=[high + pad],
+                y=[high + pad * 3.6],
                 mode="text",
                 text=[f"<b>Epoch {frame.epoch}</b> · next value after {recent}: <b>{frame.next_value:.2f}</b>"],
                 textposition="bottom right",
@@ -101,52 +103,77 @@ def replay_figure(replay, total_epochs: int, start: int = 0, seconds: float = 8.
     fig.update_xaxes(type="category", row=2, col=1)
     moving = [1, 3, 4, 5, 6]
     fig.frames = [go.Frame(data=traces(f), traces=moving, name=str(i)) for i, f in enumerate(frames)]
-    fig.update_yaxes(range=[low - pad, high + pad * 2.5], row=1, col=2)
+    fig.update_yaxes(range=[low - pad, high + pad * 4], row=1, col=2)
+    if copying:
+        fig.add_hline(y=copying, line={"color": NAIVE, "width": 1.5, "dash": "dash"}, row=1, col=1)
+        fig.add_annotation(
+            x=total_epochs,
+            y=np.log10(copying),
+            xref="x",
+            yref="y",
+            text="copying the last value",
+            showarrow=False,
+            xanchor="right",
+            yanchor="bottom",
+            font={"size": 14, "color": NAIVE},
+        )
     fig.update_xaxes(range=[-0.7, next_at + 0.7], row=1, col=2, title_text="position")
     fig.update_xaxes(range=[0, total_epochs + 1], row=1, col=1, title_text="epoch")
     fig.update_yaxes(type="log", exponentformat="power", dtick=1, row=1, col=1)
-    duration = max(30, int(1000 * seconds / max(len(frames), 1)))
-    # a heatmap changes only on a redraw (Plotly animates scatter data alone); measured smooth (BENCHMARKS.md)
-    play = {"frame": {"duration": duration, "redraw": True}, "fromcurrent": True, "transition": {"duration": 0}, "mode": "immediate"}
-    pause = {"frame": {"duration": 0, "redraw": True}, "transition": {"duration": 0}, "mode": "immediate"}
     fig.update_layout(
         showlegend=False,
         hovermode="closest",
-        updatemenus=[
-            {
-                "type": "buttons",
-                "direction": "left",
-                "x": 0,
-                "y": -0.11,
-                "xanchor": "left",
-                "yanchor": "top",
-                "pad": {"r": 10, "t": 10},
-                "font": {"size": 18},
-                "buttons": [
-                    {"label": "▶ Play", "method": "animate", "args": [None, play]},
-                    {"label": "❚❚ Pause", "method": "animate", "args": [[None], pause]},
-                ],
-            }
-        ],
+        updatemenus=replay_buttons(len(frames), start),
         sliders=[
             {
                 "active": start,
-                "x": 0.3,
-                "len": 0.7,
+                "x": 0.58,
+                "len": 0.42,
                 "y": -0.065,
                 "yanchor": "top",
                 "currentvalue": {"prefix": "Epoch ", "font": {"size": 18}},
                 "font": {"size": 13},
-                "steps": [{"label": str(f.epoch), "method": "animate", "args": [[str(i)], pause]} for i, f in enumerate(frames)],
+                "steps": [{"label": str(f.epoch), "method": "animate", "args": [[str(i)], STILL]} for i, f in enumerate(frames)],
             }
         ],
     )
+    # each frame also moves the step buttons, so that ◀ and ▶ always lead to the frames next to the one shown
+    for i, frame in enumerate(fig.frames):
+        frame.layout = {"updatemenus": replay_buttons(len(frames), i)}
     fig.update_annotations(font={"size": 17})
     fig = _layout(fig, "", "", "", height=760)
     fig.update_layout(margin={"l": 10, "r": 10, "t": 40, "b": 130}, title=None)
     fig.update_yaxes(title_text="loss", row=1, col=1)
     fig.update_yaxes(title_text="value", row=1, col=2)
     return fig
+
+
+# a heatmap changes only on a redraw (Plotly animates scatter data alone); measured smooth (BENCHMARKS.md)
+STILL = {"frame": {"duration": 0, "redraw": True}, "transition": {"duration": 0}, "mode": "immediate"}
+PLAY_SECONDS = {"▶ Play": 8.0, "Slow": 16.0, "Fast": 4.0}
+
+
+def replay_buttons(count: int, at: int) -> list[dict]:
+    """Play (at three speeds) and Pause; then step back and forward from frame `at`."""
+
+    def play(seconds: float) -> dict:
+        duration = max(30, int(1000 * seconds / max(count, 1)))
+        return {**STILL, "frame": {"duration": duration, "redraw": True}, "fromcurrent": True}
+
+    common = {"type": "buttons", "direction": "left", "y": -0.11, "yanchor": "top", "pad": {"r": 8, "t": 10}, "font": {"size": 18}}
+    plays = [{"label": label, "method": "animate", "args": [None, play(seconds)]} for label, seconds in PLAY_SECONDS.items()]
+    return [
+        {**common, "x": 0, "xanchor": "left", "buttons": [*plays, {"label": "❚❚ Pause", "method": "animate", "args": [[None], STILL]}]},
+        {
+            **common,
+            "x": 0.45,
+            "xanchor": "left",
+            "buttons": [
+                {"label": "◀", "method": "animate", "args": [[str(max(at - 1, 0))], STILL]},
+                {"label": "▶", "method": "animate", "args": [[str(min(at + 1, count - 1))], STILL]},
+            ],
+        },
+    ]
 
 
 def panels(cell: str) -> list[tuple[str, str]]:
@@ -189,7 +216,7 @@ def cell_heatmaps(
                 showscale=False,
                 text=np.round(values, 2) if write else None,
                 texttemplate="%{text}" if write else None,
-                textfont={"size": 14},
+                textfont={"size": 16},
                 hovertemplate="%{y}, step %{x}: %{z:.3f}<extra></extra>",
             ),
             row=index // columns + 1,
@@ -213,8 +240,8 @@ def cell_heatmaps(
     height = rows * max(220, 34 * len(units) + 90)
     fig = _layout(fig, "", "", "", height=height)
     fig.update_layout(title=None, margin={"l": 10, "r": 10, "t": 40, "b": 10}, hovermode="closest")
-    fig.update_xaxes(tickfont={"size": 14})
-    fig.update_yaxes(tickfont={"size": 14})
+    fig.update_xaxes(tickfont={"size": 16})
+    fig.update_yaxes(tickfont={"size": 16})
     return fig
 
 

@@ -11,6 +11,7 @@ from pages.lab import charts_inside
 from pages.lab.replay_view import choose_frame, chosen_frame, replay_of
 from pages.lab.runs import remembered, snapshots_of
 from pages.lab.text import CELL_NAMES, plain
+from seqcore.evaluation import trained_range
 from seqcore.explain import carriers, gradient_affordable, most_active, saturation, unit_step
 from seqcore.forward import look_inside
 from seqcore.scaling import scaled, unscaled
@@ -35,7 +36,8 @@ def listed(values, digits: str = "g") -> str:
 
 
 def number(value: float) -> str:
-    return f"{value:.3f}" if abs(value) >= 1e-3 or value == 0 else f"{value:.2e}"
+    """Three decimals, or four for the smallest values (no scientific notation for a class)."""
+    return f"{value:.3f}" if abs(value) >= 1e-3 or value == 0 else f"{value:.4f}"
 
 
 def nudge(key: str, by: int, last: int, run=None, lowest: int = 0) -> None:
@@ -87,6 +89,12 @@ def inside_section(result, run) -> None:
     except seqcore.InputError as exc:
         st.error(f"**Window to look at**: {plain(exc)}", icon=":material/error:")
         return
+    beyond = remembered("seen", (run, id(result)), lambda: trained_range(result)).beyond(window)
+    if beyond:
+        st.warning(
+            f"{plain(beyond[:1].upper() + beyond[1:])}. What happens inside on this window is the model guessing.",
+            icon=":material/explore_off:",
+        )
     seen = scaled(window, config)
     inside = remembered(
         "inside", (run, id(result), epoch, tuple(window)), lambda: look_inside(config, weights, seen, gradient_affordable(config))
@@ -110,11 +118,13 @@ def inside_section(result, run) -> None:
     if not first <= st.session_state.get("inside_step", -1) < step_count:
         st.session_state.inside_step = step_count - 1
     unit_box, step_box, step_back, step_forward = st.columns([2, 3, 1, 1], vertical_alignment="bottom")
-    top = next(c.unit for c in carriers(inside) if c.unit in units) if layer_index == config.layers - 1 else units[0]
-    if st.session_state.get("inside_unit") not in units:
+    top = carriers(inside)[0].unit if layer_index == config.layers - 1 else units[0]
+    if st.session_state.get("inside_unit") not in range(config.units):
         st.session_state.inside_unit = top  # at first, the unit that adds most to the answer
-    unit = unit_box.selectbox("Unit to open", units, format_func=lambda u: f"unit {u + 1}", key="inside_unit")
-    step = step_box.select_slider("Timestep", options=list(range(first, step_count)), format_func=lambda t: labels[t], key="inside_step")
+    unit = unit_box.selectbox("Unit to open", list(range(config.units)), format_func=lambda u: f"unit {u + 1}", key="inside_unit")
+    if unit not in units:  # a unit asked for is always drawn: in place of the least active one shown
+        units = sorted([*sorted(units, key=lambda u: -abs(layer.states["hidden"][:, u]).mean())[: len(units) - 1], unit])
+    step = step_box.select_slider("Timestep", options=list(range(first, step_count)), format_func=lambda t: f"t{t + 1}", key="inside_step")
     step_back.button(
         "◀ step", key="inside_step_back", on_click=nudge, args=("inside_step", -1, step_count - 1, None, first), width="stretch"
     )
@@ -150,10 +160,12 @@ def arithmetic(detail, config, layer_index: int) -> str:
         if gate.weight is not None:
             from_input = f"{number(x)} × {number(gate.weight)}"
         else:
-            from_input = f"{number(gate.input_part)} (from layer {layer_index})"
+            from_input = f"{number(gate.input_part)} (layer {layer_index}'s {config.units} hidden states × their weights, summed)"
         memory = f"{number(gate.memory_part)}"
+        label = "**new state**" if config.cell == "rnn" else f"**{gate.name}** {SYMBOLS[gate.name]}"
+        words = "it replaces the old state" if config.cell == "rnn" else GATE_WORDS[gate.name]
         lines.append(
-            f"- **{gate.name}** {SYMBOLS.get(gate.name, '')} ({GATE_WORDS.get(gate.name, 'the new state')}) = {squash}( "
+            f"- {label} ({words}) = {squash}( "
             f"input {from_input} + memory {memory} + bias {number(gate.bias)} ) = {squash}({number(gate.total)}) = "
             f"**{number(gate.value)}**"
         )
@@ -175,7 +187,8 @@ def arithmetic(detail, config, layer_index: int) -> str:
         )
     else:
         lines.append(f"- **hidden state** h = the new state = **{number(now['hidden'])}**")
-    memory_note = f"*Memory* is the previous hidden state times this gate's recurrent weights, summed over all {config.units} units" + (
+    whose = "the" if config.cell == "rnn" else "this gate's"
+    memory_note = f"*Memory* is the previous hidden state times {whose} recurrent weights, summed over all {config.units} units" + (
         " (for the candidate, after the reset gate scales it)" if config.cell == "gru" else ""
     )
     return "\n".join(lines) + f"\n\n{memory_note}."
@@ -198,36 +211,48 @@ def dense_words(inside, config, answer: float) -> str:
         f"**The answer**: the last hidden states times the Dense layer's weights, plus its bias: "
         f"{parts}"
         + (f" + (the other {len(every) - len(top)} units: {number(rest)})" if len(every) > len(top) else "")
-        + f" + bias {number(inside.dense_bias)} = **{number(inside.output)}** on the scaled axis, so {number(inside.output)} × "
-        f"{config.scale:g}" + (f" + {config.offset:g}" if config.offset else "") + f" = **{answer:.2f}**. {who}"
+        + f" + bias {number(inside.dense_bias)} = **{inside.output:.5f}** on the scaled axis, so {inside.output:.5f} × "
+        f"{config.scale:g}" + (f" + {config.offset:g}" if config.offset else "") + f" = **{answer:.3f}** (shown as {answer:.2f}). {who}"
     )
 
 
+def limit_name(name: str, cell: str) -> str:
+    """A gate, the candidate or (SimpleRNN) the new state, named for a heading."""
+    if cell == "rnn":
+        return "new state"
+    return f"{name} {SYMBOLS.get(name, '')}"
+
+
 def saturation_words(layer, config, window, weights, layer_index: int, key) -> None:
-    """`key` names the run and epoch the weights are from (to compute the unscaled pass once)."""
+    """How many gate values sit at their limits, here and fed unscaled; `key` names the run and epoch of the weights."""
     cell = config.cell
     shares = saturation(layer, cell, config.activation)
     if not shares:
         return
-    st.markdown("#### Gates stuck at their limits")
+    st.markdown("#### Values stuck at their limits")
     columns = st.columns(len(shares))
     for column, (name, share) in zip(columns, shares.items(), strict=True):
-        column.metric(
-            f"{name} {SYMBOLS.get(name, '')}", f"{share:.0%}", help="Share of this gate's values (every unit, every step) near 0 or 1."
-        )
+        limits = "−1 or 1" if name == "candidate" and config.activation == "tanh" else "0 or 1"
+        column.metric(limit_name(name, cell), f"{share:.0%}", help=f"Share of its values (every unit, every step) within 0.05 of {limits}.")
+    what = "A gate near 0 or 1, or a candidate near −1 or 1," if cell != "rnn" else "A state near −1 or 1"
+    stalls = f"{what} barely responds to its input, so learning through it stalls."
     if config.scale == 1 and config.offset == 0:
-        st.caption("This model reads the values unscaled, so gates sit at their limits more than a scaled model's would.")
+        st.caption(f"{stalls} This model reads the values unscaled: compare these numbers with a model trained at scale 100.")
         return
-    raw = remembered("inside_unscaled", (key, tuple(window)), lambda: look_inside(config, weights, window, gradient=False)).layers[
-        layer_index
-    ]
-    unscaled_shares = saturation(raw, cell, config.activation)
-    worst = max(unscaled_shares, key=unscaled_shares.get)
-    st.caption(
-        "Near 0 or 1 a gate no longer responds to its input, so learning through it stalls. "
-        f"Fed the same window unscaled ({listed(window)}, not scaled first), "
-        f"this model's {worst} gate would sit at its limits {unscaled_shares[worst]:.0%} of the time: that is why we scale."
-    )
+    raw = remembered("inside_unscaled", (key, tuple(window)), lambda: look_inside(config, weights, window, gradient=False))
+    unscaled_shares = saturation(raw.layers[layer_index], cell, config.activation)
+    worst = max(unscaled_shares, key=lambda name: unscaled_shares[name] - shares[name])
+    if unscaled_shares[worst] - shares[worst] >= 0.1:
+        then = (
+            f"Fed the same window unscaled ({listed(window)}), this model's {limit_name(worst, cell).strip()} would sit at its limits "
+            f"{unscaled_shares[worst]:.0%} of the time instead of {shares[worst]:.0%}: that is one reason we scale."
+        )
+    else:
+        then = (
+            f"Fed the same window unscaled ({listed(window)}), this model's values would not sit at their limits much more often "
+            "(at most 10 points more): with these weights the raw values happen to stay on the steep part."
+        )
+    st.caption(f"{stalls} {then}")
 
 
 def contributions(inside, labels) -> None:

@@ -25,7 +25,7 @@ HEADLINES = {
     BETTER: ("green", ":material/check_circle:", "Beats copying the last value"),
     WORSE: ("red", ":material/thumb_down:", "Loses to copying the last value"),
     EVEN: ("orange", ":material/balance:", "No better than copying the last value"),
-    SIMPLER: ("orange", ":material/balance:", "Beats copying, but a simpler rule does as well"),
+    SIMPLER: ("orange", ":material/balance:", "Beats copying, but a simpler rule does as well or better"),
 }
 
 

@@ -16,7 +16,7 @@ from seqcore.replay import replay
 from seqcore.result import Progress
 
 REDRAW_SECONDS = 0.4  # a live chart redrawn ~2.5 times a second; every redraw ships the whole figure
-PACED_REDRAW_SECONDS = 0.12  # at class speed the class is watching: smoother, for one session (a teacher's)
+PACED_REDRAW_SECONDS = 0.2  # at class speed the class is watching: smoother, for one session (a teacher's)
 POLL_SECONDS = 0.1  # how often this script run looks for news (and lets a click end it)
 STOP_WAIT_SECONDS = 2.0  # after a stop, how long to wait for the worker's final weights
 

@@ -6,11 +6,11 @@ import streamlit as st
 
 from pages.lab import charts_inside
 from pages.lab.runs import remembered, snapshots_of
+from seqcore.evaluation import baseline_losses
 from seqcore.replay import replay
 from seqcore.snapshots import MAX_BYTES, TARGET_COUNT, snapshot_count, weight_count
 
-SPEEDS = {"Slow (16 s)": 16.0, "Normal (8 s)": 8.0, "Fast (4 s)": 4.0}
-CLASS_SPEED_SECONDS = SPEEDS["Normal (8 s)"]  # how long a live training takes to show with "class speed" on
+CLASS_SPEED_SECONDS = charts_inside.PLAY_SECONDS["▶ Play"]  # a live training at "class speed" lasts as long as a replay
 
 
 def replay_of(result, run):
@@ -25,10 +25,6 @@ def chosen_frame(run, default: int) -> int:
 
 def choose_frame(run, index: int) -> None:
     st.session_state.replay_frame = (run, index)
-
-
-def step(run, by: int, last: int) -> None:
-    choose_frame(run, min(max(chosen_frame(run, 0) + by, 0), last))
 
 
 def replay_section(result, run) -> None:
@@ -51,18 +47,10 @@ def replay_section(result, run) -> None:
         st.info(f"No replay for this run: {why}.", icon=":material/history_toggle_off:")
         return
     frames = played.frames
-    last = len(frames) - 1
-    speed_box, back, forward = st.columns([3, 1, 1], vertical_alignment="bottom")
-    speed = speed_box.segmented_control(
-        "Replay speed", list(SPEEDS), default="Normal (8 s)", key="replay_speed", help="How long the whole training takes to play."
-    )
-    back.button("◀ Step back", key="replay_back", on_click=step, args=(run, -1, last), width="stretch")
-    forward.button("Step forward ▶", key="replay_forward", on_click=step, args=(run, 1, last), width="stretch")
-    start = min(chosen_frame(run, 0), last)
-    seconds = SPEEDS.get(speed or "Normal (8 s)", CLASS_SPEED_SECONDS)
-    total = result.config.epochs
+    start = min(chosen_frame(run, 0), len(frames) - 1)
+    levels = remembered("levels", (run, id(result)), lambda: baseline_losses(result))
     figure = remembered(
-        "replay_figure", (run, id(result), start, seconds), lambda: charts_inside.replay_figure(played, total, start=start, seconds=seconds)
+        "replay_figure", (run, id(result), start), lambda: charts_inside.replay_figure(played, result.config.epochs, start, levels.train)
     )
     st.plotly_chart(figure, width="stretch", key="replay_chart", config={"displayModeBar": False})
     recent = ", ".join(f"{v:g}" for v in played.recent)
@@ -76,6 +64,8 @@ def replay_section(result, run) -> None:
             f" (a model with {weight_count(result.weights):,} weights keeps only {kept_all}, to stay within {MAX_BYTES // 2**20} MB a run)"
         )
     st.caption(
-        f"Press **Play**. Blue dots: the model's guess for each value; the star: its next value after {recent}. "
-        f"The replay shows {kept}, closer together early on, where learning is fastest{left_out}."
+        "Press **Play** (or Slow, Fast; ◀ ▶ step one moment). Blue dots: the model's guess for each value; "
+        f"the star: its next value after {recent}. "
+        f"Dashed: copying the last value's loss. Below: the memory of its most active units while it reads {recent} "
+        f"(orange below 0, blue above). The replay shows {kept}, closer together early on, where learning is fastest{left_out}."
     )
