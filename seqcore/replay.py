@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+import pandas as pd
 
 from .explain import most_active
 from .forward import look_inside, predict
@@ -39,7 +40,7 @@ class Frame:
 class Replay:
     frames: list[Frame]
     positions: np.ndarray  # where each guessed value sits in the series
-    series: np.ndarray  # the whole series, series units
+    series: pd.Series  # the whole series, series units (with its time axis when it has one)
     recent: np.ndarray  # the window behind `next_value`
     skipped: int  # snapshots left out to keep the work bounded
     memory_units: list[int]  # which units `Frame.memory` shows (0-based)
@@ -82,4 +83,4 @@ def replay(result: TrainResult, snapshots: Snapshots | None = None) -> Replay | 
         hidden = look_inside(config, weights, seen, gradient=False).layers[-1].states["hidden"]
         frames.append(Frame(epoch, loss, guesses[:-1], float(guesses[-1]), hidden[-steps:, units].T))
     positions = np.arange(config.window, config.window + len(y))
-    return Replay(frames, positions, values, recent, len(snapshots) - len(chosen), units, steps)
+    return Replay(frames, positions, result.series, recent, len(snapshots) - len(chosen), units, steps)

@@ -40,6 +40,8 @@ def test_the_replay_walks_from_the_untrained_model_to_8_01(app_trained):
     assert abs(stars[0]) < 2 and f"{stars[-1]:.2f}" == "8.01"
     assert [s["label"] for s in spec["layout"]["sliders"][0]["steps"]][:3] == ["0", "1", "2"]
     assert spec["layout"]["sliders"][0]["steps"][-1]["label"] == "500"
+    memory = frames[5]["data"][4]
+    assert memory["type"] == "heatmap" and isinstance(memory["z"], list)  # plotly.js shows no 2-D typed array in a frame
 
 
 def test_play_speeds_and_steps_work_in_the_browser_without_a_rerun(app_trained):
@@ -57,8 +59,7 @@ def test_play_speeds_and_steps_work_in_the_browser_without_a_rerun(app_trained):
 def test_the_learn_page_epoch_is_where_the_replay_starts(app_trained):
     at = learn(app_trained)
     at.select_slider(key="inside_frame").set_value(12).run()
-    at.switch_page("pages/train.py").run()
-    at.toggle(key="replay_open").set_value(True).run()
+    at.switch_page("pages/train.py").run()  # the replay is still open after the visit
     assert replay_spec(at)["layout"]["sliders"][0]["active"] == 12
 
 
@@ -262,3 +263,16 @@ def test_a_new_window_keeps_the_timestep_the_slider_shows(app_trained):
     assert step == at.session_state["inside_step"] == 1
     assert any(m.value.startswith("#### Unit ") and m.value.endswith(" at timestep 2, worked out") for m in at.markdown)
     assert any("never seen values above 7" in w.value for w in at.warning)  # outside what it trained on
+
+
+def test_a_yearly_series_replays_on_its_years(app):
+    import seqcore
+
+    app.sidebar.selectbox(key="data_source").set_value("nile").run()
+    at = train(app, epochs=5)
+    at.toggle(key="replay_open").set_value(True).run()
+    spec = replay_spec(at)
+    nile = seqcore.get_dataset("nile")
+    series_trace = spec["data"][2]
+    assert values(series_trace["x"])[0] == nile.index[0] and spec["layout"]["xaxis2"]["title"]["text"] == nile.attrs["time"]
+    assert values(spec["frames"][0]["data"][2]["x"])[0] == nile.index[-1] + 1  # the next value: the year after the last

@@ -3,11 +3,14 @@ bars of what each input step contributes. The replay plays in the browser (Plotl
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from pages.lab.charts import ACTUAL, FORECAST, NAIVE, TRAIN, _layout
+from pages.lab.charts import ACTUAL, FORECAST, NAIVE, TRAIN, _layout, _mode
+from seqcore.timeaxis import after_end, axis_title, times
 
 GATE_TITLES = {
     "lstm": {"input": "input gate i", "forget": "forget gate f", "candidate": "candidate g", "output": "output gate o"},
@@ -30,6 +33,7 @@ def replay_figure(replay, total_epochs: int, start: int = 0, copying: float | No
     """
     frames = replay.frames
     recent = ", ".join(f"{v:g}" for v in replay.recent)
+    after = f"next value after {recent}" if len(recent) <= 12 else "next value"  # a long window would not fit the panel
     fig = make_subplots(
         rows=2,
         cols=2,
@@ -46,10 +50,11 @@ def replay_figure(replay, total_epochs: int, start: int = 0, copying: float | No
         row=1,
         col=1,
     )
-    next_at = len(replay.series)
-    every = np.concatenate([replay.series, *(f.predicted for f in frames), [f.next_value for f in frames]])
+    values = replay.series.to_numpy()
+    xs, guessed_at, next_at = times(replay.series), times(replay.series, replay.positions), after_end(replay.series, 1)[0]
+    every = np.concatenate([values, *(f.predicted for f in frames), [f.next_value for f in frames]])
     low, high = np.percentile(every, [1, 99])
-    low, high = min(low, replay.series.min()), max(high, replay.series.max())
+    low, high = min(low, values.min()), max(high, values.max())
     pad = (high - low) * 0.08 or 1.0
     reach = max(float(np.abs(f.memory).max()) for f in frames) or 1.0
     step_labels = [
@@ -61,7 +66,7 @@ def replay_figure(replay, total_epochs: int, start: int = 0, copying: float | No
         marked = frame if frame.loss is not None else next((f for f in frames if f.loss is not None), frame)
         return [
             go.Scatter(x=[marked.epoch], y=[marked.loss], mode="markers", marker={"color": TRAIN, "size": 16}),
-            go.Scatter(x=replay.positions, y=frame.predicted, mode="markers", marker={"color": TRAIN, "size": 11}),
+            go.Scatter(x=guessed_at, y=frame.predicted, mode="markers", marker={"color": TRAIN, "size": 11}),
             go.Scatter(
                 x=[next_at],
                 y=[frame.next_value],
@@ -73,15 +78,15 @@ def replay_figure(replay, total_epochs: int, start: int = 0, copying: float | No
             ),
             # the headline, at a fixed place in the top left corner of the right panel
             go.Scatter(
-                x=[-0.5],
+                x=[xs[0]],
                 y=[high + pad * 3.6],
                 mode="text",
-                text=[f"<b>Epoch {frame.epoch}</b> · next value after {recent}: <b>{frame.next_value:.2f}</b>"],
+                text=[f"<b>Epoch {frame.epoch}</b> · {after}: <b>{frame.next_value:.2f}</b>"],
                 textposition="bottom right",
                 textfont={"size": 19, "color": FORECAST},
             ),
             go.Heatmap(
-                z=frame.memory,
+                z=frame.memory.tolist(),  # plain lists: plotly.js does not decode a 2-D typed array in an animation frame
                 x=step_labels,
                 y=unit_labels,
                 zmin=-reach,
@@ -94,8 +99,7 @@ def replay_figure(replay, total_epochs: int, start: int = 0, copying: float | No
 
     first = traces(frames[start])
     fig.add_trace(first[0], row=1, col=1)
-    positions = np.arange(len(replay.series))
-    fig.add_trace(go.Scatter(x=positions, y=replay.series, mode="lines+markers", line={"color": ACTUAL, "width": 2}), row=1, col=2)
+    fig.add_trace(go.Scatter(x=xs, y=values, mode=_mode(len(values)), line={"color": ACTUAL, "width": 2}), row=1, col=2)
     for trace in first[1:4]:
         fig.add_trace(trace, row=1, col=2)
     fig.add_trace(first[4], row=2, col=1)
@@ -117,7 +121,7 @@ def replay_figure(replay, total_epochs: int, start: int = 0, copying: float | No
             yanchor="bottom",
             font={"size": 14, "color": NAIVE},
         )
-    fig.update_xaxes(range=[-0.7, next_at + 0.7], row=1, col=2, title_text="position")
+    fig.update_xaxes(title_text=html.escape(axis_title(replay.series)), row=1, col=2)
     fig.update_xaxes(range=[0, total_epochs + 1], row=1, col=1, title_text="epoch")
     fig.update_yaxes(type="log", exponentformat="power", dtick=1, row=1, col=1)
     fig.update_layout(
@@ -127,8 +131,8 @@ def replay_figure(replay, total_epochs: int, start: int = 0, copying: float | No
         sliders=[
             {
                 "active": start,
-                "x": 0.58,
-                "len": 0.42,
+                "x": 0.62,
+                "len": 0.38,
                 "y": -0.065,
                 "yanchor": "top",
                 "currentvalue": {"prefix": "Epoch ", "font": {"size": 18}},
@@ -166,7 +170,7 @@ def replay_buttons(count: int, at: int) -> list[dict]:
         {**common, "x": 0, "xanchor": "left", "buttons": [*plays, {"label": "❚❚ Pause", "method": "animate", "args": [[None], STILL]}]},
         {
             **common,
-            "x": 0.45,
+            "x": 0.49,
             "xanchor": "left",
             "buttons": [
                 {"label": "◀", "method": "animate", "args": [[str(max(at - 1, 0))], STILL]},

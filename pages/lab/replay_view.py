@@ -31,11 +31,14 @@ def replay_section(result, run) -> None:
     st.subheader("Watch it learn", anchor="watch-it-learn")
     # built only when asked for: a class's thirty result pages would otherwise each build a 60-frame figure
     # (BENCHMARKS.md, "A class at once")
-    if not st.toggle(
+    # the switch stays as it was when you come back from another page (a widget's own state would not)
+    st.session_state.setdefault("replay_open", st.session_state.get("replay_kept_open", False))
+    st.session_state.replay_kept_open = st.toggle(
         "Replay the training",
         key="replay_open",
         help="Play the training back: the loss, the guesses and the next value as they were at about 60 moments of it.",
-    ):
+    )
+    if not st.session_state.replay_kept_open:
         return
     played = replay_of(result, run)
     if played is None:
