@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .explain import most_active
+from .explain import most_active, pass_work
 from .forward import look_inside, predict
 from .scaling import scaled, unscaled
 from .windows import make_windows
@@ -51,13 +51,6 @@ class Replay:
         return [f for f in self.frames if f.epoch <= epoch][-1]
 
 
-def work_per_snapshot(result: TrainResult, windows: int) -> float:
-    config = result.config
-    gates = {"lstm": 4, "gru": 3, "rnn": 1}[config.cell]
-    per_step = gates * config.units * (config.units + 1) * config.layers
-    return float(windows * config.window * per_step)
-
-
 def replay(result: TrainResult, snapshots: Snapshots | None = None) -> Replay | None:
     """The run's training as frames, one per kept snapshot (`snapshots`, else the result's own); None when there are none."""
     snapshots = snapshots if snapshots is not None else result.snapshots
@@ -68,7 +61,7 @@ def replay(result: TrainResult, snapshots: Snapshots | None = None) -> Replay | 
     x, y = make_windows(values, config.window)
     recent = values[-config.window :]
     inputs = scaled(np.concatenate([x, recent[None, :, None]]), config).astype(np.float32)
-    fits = max(2, int(WORK_LIMIT // max(work_per_snapshot(result, len(inputs)), 1.0)))
+    fits = max(2, int(WORK_LIMIT // max(pass_work(config) * len(inputs), 1.0)))
     chosen = np.unique(np.round(np.linspace(0, len(snapshots) - 1, min(fits, len(snapshots)))).astype(int))
     seen = inputs[-1, :, 0]
     final = look_inside(config, snapshots.weights(len(snapshots) - 1), seen, gradient=False).layers[-1]

@@ -217,8 +217,7 @@ class RunStore:
         if row is None:
             return None
         config, name, series, losses, val_losses, status, seconds, n_train, weights, snapshots = row
-        arrays = np.load(io.BytesIO(weights))
-        weights = [arrays[f"arr_{i}"] for i in range(len(arrays.files))]
+        weights = _weights_from(weights)
         return TrainResult(
             config=TrainConfig(**json.loads(config)),
             series=from_json(json.loads(series), name),
@@ -240,8 +239,7 @@ class RunStore:
         row = self._run(select)
         if row is None or row[1] is None:
             return None
-        arrays = np.load(io.BytesIO(row[0]))
-        return _snapshots_from(row[1], [arrays[f"arr_{i}"] for i in range(len(arrays.files))])
+        return _snapshots_from(row[1], _weights_from(row[0]))
 
     def delete_run(self, workspace: str, run_id: int) -> bool:
         return self._run(lambda db: db.execute("DELETE FROM runs WHERE workspace = ? AND id = ?", (workspace, run_id)).rowcount) > 0
@@ -265,6 +263,11 @@ class RunStore:
                 ";".join(f"{v:.6g}" for v in run["losses"]),
             ])  # fmt: skip
         return out.getvalue()
+
+
+def _weights_from(data: bytes) -> list[np.ndarray]:
+    arrays = np.load(io.BytesIO(data))
+    return [arrays[f"arr_{i}"] for i in range(len(arrays.files))]
 
 
 def _snapshot_bytes(snapshots: Snapshots | None) -> bytes | None:

@@ -156,7 +156,7 @@ class Trainer:
         try:
             out = self._loop(variant, xla)(
                 data.x, data.y, data.mask, data.x_val, data.y_val, data.val_mask,
-                np.int32(start), np.int32(epochs), np.int32(config.seed), ends, np.int32(len(segments)),
+                np.int32(start), np.int32(config.seed), ends, np.int32(len(segments)),
                 state.weights, state.momentums, state.velocities, state.steps, state.learning_rate,
             )  # fmt: skip
         except (tf.errors.InvalidArgumentError, tf.errors.UnimplementedError, tf.errors.InternalError, tf.errors.NotFoundError):
@@ -196,7 +196,7 @@ class Trainer:
                     return self._epochs(*args, minibatch=minibatch, validate=validate, batch_size=batch_size)
 
                 state_specs = [self._weight_specs, self._weight_specs, self._weight_specs, _FLOAT, _FLOAT]
-                signature = [_SERIES, _VECTOR, _VECTOR, _SERIES, _VECTOR, _VECTOR, _INT, _INT, _INT, _ENDS, _INT, *state_specs]
+                signature = [_SERIES, _VECTOR, _VECTOR, _SERIES, _VECTOR, _VECTOR, _INT, _INT, _ENDS, _INT, *state_specs]
                 # the concrete function: calling it skips the signature matching a tf.function does on every call
                 self._loops[key] = tf.function(loop, input_signature=signature, autograph=False, jit_compile=xla).get_concrete_function()
             return self._loops[key]
@@ -223,7 +223,7 @@ class Trainer:
         weights = [w - m * alpha / (tf.sqrt(v) + EPSILON) for w, m, v in zip(weights, momentums, velocities, strict=True)]
         return loss, weights, momentums, velocities, steps
 
-    def _epochs(self, x, y, mask, x_val, y_val, val_mask, start, epochs, seed, ends, segments, *state, minibatch, validate, batch_size):
+    def _epochs(self, x, y, mask, x_val, y_val, val_mask, start, seed, ends, segments, *state, minibatch, validate, batch_size):
         # explicit tf.while_loop, traced with autograph off: autograph's source rewriting was half of a first trace
         weights, momentums, velocities, steps, learning_rate = state
         padded = tf.shape(x)[0]

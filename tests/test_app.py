@@ -5,6 +5,7 @@ import json
 
 import numpy as np
 import pytest
+from helpers import unwritable_database
 from streamlit.testing.v1 import AppTest
 
 import seqcore
@@ -314,20 +315,11 @@ def test_delete_a_run_and_clear_the_workspace(app):
 
 
 def test_an_unwritable_database_keeps_the_app_working(tmp_path, monkeypatch):
-    from pages.lab import workspace
-
-    blocker = tmp_path / "not-a-folder"
-    blocker.write_text("x")
-    monkeypatch.setenv("LAB_DB_PATH", str(blocker / "runs.sqlite3"))
-    workspace._open_store.clear()
-    try:
+    with unwritable_database(tmp_path, monkeypatch):
         at = AppTest.from_file(APP, default_timeout=120).run()
         assert any("The run database cannot be used now" in w.value for w in at.warning)
         at = train(at, epochs=5)
         assert not at.exception and not at.error and len(at.session_state["runs"]) == 1
-    finally:
-        monkeypatch.undo()
-        workspace._open_store.clear()
 
 
 def test_an_upload_is_parsed_once_whatever_is_changed_after_it(app, monkeypatch):

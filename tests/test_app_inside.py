@@ -4,6 +4,7 @@ import json
 
 import numpy as np
 import pytest
+from helpers import unwritable_database
 from streamlit.testing.v1 import AppTest
 from test_app import APP, errors, reopen, train, values
 
@@ -239,20 +240,11 @@ def test_a_session_holds_no_snapshots_of_a_saved_run_until_asked(app):
 
 
 def test_without_a_database_the_replay_still_plays_from_memory(tmp_path, monkeypatch):
-    from pages.lab import workspace
-
-    blocker = tmp_path / "not-a-folder"
-    blocker.write_text("x")
-    monkeypatch.setenv("LAB_DB_PATH", str(blocker / "runs.sqlite3"))
-    workspace._open_store.clear()
-    try:
+    with unwritable_database(tmp_path, monkeypatch):
         at = train(AppTest.from_file(APP, default_timeout=120).run(), epochs=6)
         at.toggle(key="replay_open").set_value(True).run()
         assert not at.exception and len(replay_spec(at)["frames"]) == 7
         assert not at.switch_page("pages/learn.py").run().exception
-    finally:
-        monkeypatch.undo()
-        workspace._open_store.clear()
 
 
 def test_a_new_window_keeps_the_timestep_the_slider_shows(app_trained):
