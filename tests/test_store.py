@@ -1,16 +1,19 @@
 import contextlib
 import csv
+import dataclasses
 import io
 import os
 import shutil
 import sqlite3
 import threading
 
+import numpy as np
 import pytest
 from conftest import FAST
 
 import seqcore
-from seqcore.store import SCHEMA_VERSION, RunStore, StoreError, new_workspace_id, valid_workspace_id
+from seqcore.result import AdamState
+from seqcore.store import SCHEMA_VERSION, RunStore, StoreError, StoreFull, new_workspace_id, valid_workspace_id
 
 
 @pytest.fixture(scope="module")
@@ -23,28 +26,65 @@ def store(tmp_path):
     return RunStore(tmp_path / "runs.sqlite3")
 
 
-def save(store, workspace, result, label="ramp"):
-    return store.save_run(workspace, result, label, [4.0, 5.0], 8.0)
+def save(store, workspace, result, label="ramp", **extra):
+    return store.save_run(workspace, result, label, [4.0, 5.0], 8.0, **extra)
+
+
+def numbers(store, workspace):
+    return [r["number"] for r in store.runs(workspace)]
+
+
+def adam_state(weights, scale=1.0):
+    """An optimizer state shaped like `weights`, with values no training would give by chance."""
+    rng = np.random.default_rng(7)
+    return AdamState(
+        momentums=[(scale * rng.standard_normal(w.shape)).astype(np.float32) for w in weights],
+        velocities=[(scale * rng.random(w.shape)).astype(np.float32) for w in weights],
+        steps=123.0,
+    )
 
 
 def test_a_saved_run_comes_back_whole(store, result):
     workspace = new_workspace_id()
-    run_id = save(store, workspace, result)
+    number = save(store, workspace, result)
     (row,) = store.runs(workspace)
-    assert row["id"] == run_id and row["status"] == "finished" and row["config"]["units"] == 8
+    assert number == row["number"] == 1 and "id" not in row
+    assert row["status"] == "finished" and row["config"]["units"] == 8
     assert row["losses"] == result.losses and row["prediction"] == 8.0
-    restored = store.load_result(workspace, run_id)
+    assert row["guess"] is None and row["continued_from"] is None
+    restored = store.load_result(workspace, number)
     assert restored.config == result.config and restored.losses == result.losses
     assert seqcore.predict_next(restored, [5, 6, 7]) == pytest.approx(seqcore.predict_next(result, [5, 6, 7]))
 
 
 def test_workspaces_see_only_their_own_runs(store, result):
     a, b = new_workspace_id(), new_workspace_id()
-    save(store, a, result)
-    run_b = save(store, b, result)
-    assert [r["id"] for r in store.runs(b)] == [run_b]
-    assert store.load_result(a, run_b) is None  # an id from another workspace is not found
-    assert not store.delete_run(a, run_b) and len(store.runs(b)) == 1
+    save(store, a, result, label="a's")
+    save(store, b, result, label="b's")
+    assert [r["label"] for r in store.runs(b)] == ["b's"]
+    save(store, a, result, label="a's second")
+    assert store.load_result(b, 2) is None  # a's run 2 is not b's
+    assert not store.delete_run(b, 2) and numbers(store, a) == [1, 2]
+
+
+def test_each_workspace_numbers_its_runs_from_one(store, result):
+    a, b = new_workspace_id(), new_workspace_id()
+    saved = [save(store, workspace, result, label=f"{name}{i}") for i in (1, 2, 3) for workspace, name in ((a, "a"), (b, "b"))]
+    assert saved == [1, 1, 2, 2, 3, 3]
+    assert [(r["number"], r["label"]) for r in store.runs(a)] == [(1, "a1"), (2, "a2"), (3, "a3")]
+    assert [(r["number"], r["label"]) for r in store.runs(b)] == [(1, "b1"), (2, "b2"), (3, "b3")]
+    assert store.load_result(b, 3).losses == result.losses and store.load_snapshots(a, 2) is not None
+
+
+def test_a_deleted_runs_number_is_not_given_again(store, result):
+    workspace = new_workspace_id()
+    for _ in range(3):
+        save(store, workspace, result)
+    assert store.delete_run(workspace, 3) and store.delete_run(workspace, 1)
+    assert save(store, workspace, result) == 4  # not 3, the highest number left plus one, nor 1
+    assert store.load_result(workspace, 3) is None and store.load_result(workspace, 1) is None
+    assert store.clear(workspace) == 2 and store.runs(workspace) == []
+    assert save(store, workspace, result) == 5
 
 
 def test_delete_and_clear(store, result):
@@ -52,14 +92,51 @@ def test_delete_and_clear(store, result):
     first = save(store, workspace, result)
     save(store, workspace, result)
     assert store.delete_run(workspace, first)
-    assert len(store.runs(workspace)) == 1
+    assert numbers(store, workspace) == [2]
     assert store.clear(workspace) == 1 and store.runs(workspace) == []
+
+
+def test_adams_state_comes_back_with_the_run_so_it_can_be_continued(store, result):
+    workspace = new_workspace_id()
+    state = adam_state(result.weights)
+    save(store, workspace, dataclasses.replace(result, optimizer=state))
+    save(store, workspace, dataclasses.replace(result, optimizer=None))
+    kept, missing = store.load_result(workspace, 1).optimizer, store.load_result(workspace, 2).optimizer
+    assert missing is None and kept.steps == 123.0
+    for restored, original in ((kept.momentums, state.momentums), (kept.velocities, state.velocities)):
+        assert len(restored) == len(result.weights)
+        for a, b in zip(restored, original, strict=True):
+            assert a.dtype == b.dtype and np.array_equal(a, b)
+    assert [r["can_continue"] for r in store.runs(workspace)] == [True, False]
+
+
+def test_a_continued_run_names_the_run_it_went_on_from(store, result):
+    workspace = new_workspace_id()
+    save(store, workspace, result)
+    save(store, workspace, result, continued_from=1)
+    assert [r["continued_from"] for r in store.runs(workspace)] == [None, 1]
+    store.delete_run(workspace, 1)  # the number still names it: it is never given to another run
+    assert store.run(workspace, 2)["continued_from"] == 1
+    rows = list(csv.DictReader(io.StringIO(store.runs_csv(workspace))))
+    assert [(r["run"], r["continued_from"]) for r in rows] == [("2", "1")]
+
+
+def test_a_guess_comes_back_with_the_run(store, result):
+    workspace = new_workspace_id()
+    guess = {"next_value": np.float64(8.5), "confidence": "quite sure", "words": "it keeps going up, ça monte"}
+    save(store, workspace, result, guess=guess)
+    save(store, workspace, result)
+    assert [r["guess"] for r in store.runs(workspace)] == [{**guess, "next_value": 8.5}, None]
+    assert store.run(workspace, 1)["guess"]["words"] == "it keeps going up, ça monte"
+    assert store.run(workspace, 3) is None and store.run(new_workspace_id(), 1) is None
 
 
 def test_csv_export_has_settings_results_and_no_live_formulas(store, result):
     workspace = new_workspace_id()
     save(store, workspace, result, label="=cmd|' /C calc'!A0")
+    save(store, workspace, result)
     rows = list(csv.DictReader(io.StringIO(store.runs_csv(workspace))))
+    assert [r["run"] for r in rows] == ["1", "2"] and rows[0]["continued_from"] == ""
     assert rows[0]["units"] == "8" and rows[0]["status"] == "finished"
     assert rows[0]["data"].startswith("'=")
     assert len(rows[0]["losses"].split(";")) == 20
@@ -102,7 +179,7 @@ def test_concurrent_writers_lose_nothing(store, result):
         t.start()
     for t in threads:
         t.join()
-    assert errors == [] and len(store.runs(workspace)) == 100
+    assert errors == [] and numbers(store, workspace) == list(range(1, 101))  # none lost, none given twice
 
 
 def test_workspace_ids_are_long_random_and_checked():
@@ -117,8 +194,8 @@ def test_saving_after_the_folder_vanished_starts_a_new_database_there(tmp_path, 
     workspace = new_workspace_id()
     save(store, workspace, result)
     shutil.rmtree(folder)
-    run_id = save(store, workspace, result)
-    assert [r["id"] for r in store.runs(workspace)] == [run_id]
+    assert save(store, workspace, result) == 1  # a new database numbers from one again
+    assert numbers(store, workspace) == [1]
 
 
 def test_a_read_only_database_refuses_a_run_until_it_is_writable_again(tmp_path, result):
@@ -160,10 +237,10 @@ def test_a_full_workspace_refuses_a_new_run_and_keeps_every_old_one(store, resul
     kept = [save(store, workspace, result) for _ in range(3)]
     with pytest.raises(store_module.StoreFull, match="keeps 3 runs, the most it may; delete old runs on the Compare page"):
         save(store, workspace, result)
-    assert [r["id"] for r in store.runs(workspace)] == kept  # nothing dropped, nothing half-written
+    assert numbers(store, workspace) == kept == [1, 2, 3]  # nothing dropped, nothing half-written, no number used up
     save(store, new_workspace_id(), result)  # another workspace is not affected
     store.delete_run(workspace, kept[0])
-    save(store, workspace, result)  # room again
+    assert save(store, workspace, result) == 4  # room again
 
 
 def test_a_run_or_workspace_past_its_size_is_refused_with_its_size(store, result, monkeypatch):
@@ -179,3 +256,98 @@ def test_a_run_or_workspace_past_its_size_is_refused_with_its_size(store, result
     with pytest.raises(store_module.StoreFull, match="delete old runs on the Compare page"):
         save(store, workspace, result)
     assert len(store.runs(workspace)) == 1
+
+
+def test_adams_state_counts_in_what_a_run_and_a_workspace_may_take(store, result, monkeypatch):
+    from seqcore import store as store_module
+
+    workspace = new_workspace_id()
+    big = dataclasses.replace(result, optimizer=adam_state([np.zeros(2**18, np.float32)]))  # 2 MB of moments and velocities
+    monkeypatch.setattr(store_module, "MAX_RUN_BYTES", 2**20)
+    save(store, workspace, result)
+    with pytest.raises(StoreFull, match=r"this run takes 2 MB"):
+        save(store, workspace, big)
+    monkeypatch.setattr(store_module, "MAX_RUN_BYTES", 2**30)
+    save(store, workspace, big)
+    monkeypatch.setattr(store_module, "MAX_WORKSPACE_BYTES", 2**20)  # more than the two runs without their optimizer take
+    with pytest.raises(StoreFull, match="this workspace's runs take 2 MB"):
+        save(store, workspace, result)
+    assert numbers(store, workspace) == [1, 2]
+
+
+# the tables exactly as schema 2 (git history: the commit before run numbers) wrote them
+SCHEMA_2 = """
+CREATE TABLE IF NOT EXISTS workspaces (
+    id TEXT PRIMARY KEY,
+    created REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    workspace TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    created REAL NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('finished', 'stopped')),
+    label TEXT NOT NULL,
+    config TEXT NOT NULL,
+    series_name TEXT,
+    series_hash TEXT NOT NULL,
+    series TEXT NOT NULL,
+    losses TEXT NOT NULL,
+    val_losses TEXT,
+    predictions TEXT NOT NULL,
+    prediction REAL,
+    seconds REAL NOT NULL,
+    n_train INTEGER NOT NULL,
+    weights BLOB NOT NULL,
+    snapshots BLOB
+);
+CREATE INDEX IF NOT EXISTS runs_by_workspace ON runs(workspace, id);
+"""
+SCHEMA_2_COLUMNS = (
+    "created, status, label, config, series_name, series_hash, series, losses, val_losses, predictions, prediction, seconds,"
+    " n_train, weights, snapshots"
+)
+
+
+def old_database(path, donor, runs, version=2):
+    """A schema 2 (or 1: no snapshots) file of `runs` ((workspace, label) in id order), each `donor`'s run with its own label."""
+    schema, columns = SCHEMA_2, SCHEMA_2_COLUMNS
+    if version == 1:
+        schema, columns = schema.replace(",\n    snapshots BLOB", ""), columns.replace(", snapshots", "")
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        db.executescript(schema)
+        db.execute(f"PRAGMA user_version = {version}")
+        db.execute("ATTACH DATABASE ? AS donor", (str(donor.path),))
+        (workspace,) = db.execute("SELECT workspace FROM donor.runs").fetchone()
+        for owner, label in runs:
+            db.execute("INSERT OR IGNORE INTO workspaces VALUES (?, 1.0)", (owner,))
+            db.execute(
+                f"INSERT INTO runs (workspace, {columns}) SELECT ?, {columns} FROM donor.runs WHERE workspace = ?",
+                (owner, workspace),
+            )
+            db.execute("UPDATE runs SET label = ? WHERE id = last_insert_rowid()", (label,))
+        db.commit()
+
+
+@pytest.mark.parametrize("version", [2, 1])
+def test_an_older_database_numbers_each_workspaces_runs_in_their_old_order(tmp_path, result, version):
+    donor = RunStore(tmp_path / "donor.sqlite3")
+    save(donor, new_workspace_id(), dataclasses.replace(result, optimizer=None))
+    a, b = new_workspace_id(), new_workspace_id()
+    path = tmp_path / "old.sqlite3"
+    old_database(path, donor, [(a, "a first"), (b, "b first"), (a, "a second"), (a, "a third"), (b, "b second")], version)
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        assert [row[0] for row in db.execute("SELECT id FROM runs ORDER BY id")] == [1, 2, 3, 4, 5]
+
+    store = RunStore(path)
+    assert [(r["number"], r["label"]) for r in store.runs(a)] == [(1, "a first"), (2, "a second"), (3, "a third")]
+    assert [(r["number"], r["label"]) for r in store.runs(b)] == [(1, "b first"), (2, "b second")]
+    restored = store.load_result(a, 3)  # global id 4
+    assert restored.losses == result.losses and restored.optimizer is None
+    assert seqcore.predict_next(restored, [5, 6, 7]) == pytest.approx(seqcore.predict_next(result, [5, 6, 7]))
+    assert (store.load_snapshots(b, 2) is not None) == (version == 2) and store.load_result(b, 3) is None
+    assert [r["guess"] for r in store.runs(a)] == [None] * 3 and not any(r["can_continue"] for r in store.runs(b))
+    assert save(store, a, result) == 4 and save(store, b, result, continued_from=2) == 3  # numbering goes on
+    assert store.delete_run(b, 3) and save(store, b, result) == 4
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    assert RunStore(path).runs(b)[-1]["number"] == 4  # opening it again migrates nothing twice
