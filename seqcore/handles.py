@@ -6,6 +6,7 @@ events a page can show (`Queued`, `Preparing`, `Progress`, `Outcome`; `SeedRun`,
 
 from __future__ import annotations
 
+import dataclasses
 import queue
 import threading
 import time
@@ -76,16 +77,27 @@ class _Task:
 
 
 class Training:
-    """One training in the pool: read `events`; `stop()` ends it and keeps what it learned."""
+    """One training in the pool: read `events`; `stop()` ends it and keeps what it learned.
 
-    def __init__(self, pool: TrainingPool, task: _Task, series: pd.Series, config: TrainConfig, n_train: int):
+    A continued run (`resume`, the run it goes on from) reports the whole run: its `Progress` curves begin with the old
+    epochs, so a live chart continues from the old curve.
+    """
+
+    def __init__(
+        self, pool: TrainingPool, task: _Task, series: pd.Series, config: TrainConfig, n_train: int, resume: TrainResult | None = None
+    ):
         self._pool, self._task = pool, task
         self.series, self.config, self.n_train = series, config, n_train
+        self.resume = resume
         self._losses: list[float] = []
         self._val_losses: list[float] | None = [] if n_train < len(series) - config.window else None
         self._weights: list[np.ndarray] | None = None
         self._weights_epoch = 0
         self._seconds = 0.0
+        if resume is not None:
+            self._losses = list(resume.losses)
+            self._val_losses = list(resume.val_losses) if resume.val_losses is not None else None
+            self._weights, self._weights_epoch, self._seconds = resume.weights, resume.epochs_trained, resume.seconds
 
     def stop(self) -> None:
         self._task.stop_requested.set()
@@ -143,10 +155,13 @@ class Training:
         )
 
     def _so_far(self) -> TrainResult | None:
-        """What was reported, cut to the epoch of the latest weights (a run's curve and weights always agree)."""
+        """What was reported, cut to the epoch of the latest weights (a run's curve and weights always agree); without
+        optimizer state or snapshots, except a continued run with no new weights yet: the old run, whole, stopped."""
         if self._weights is None:
             return None
         epochs = self._weights_epoch
+        if self.resume is not None and epochs == self.resume.epochs_trained:
+            return dataclasses.replace(self.resume, config=self.config, series=self.series, stopped=True)
         val = self._val_losses[:epochs] if self._val_losses is not None else None
         return TrainResult(self.config, self.series, self._losses[:epochs], val, self._weights, True, self._seconds, self.n_train)
 
@@ -162,6 +177,7 @@ class Training:
                 answer.seconds,
                 self.n_train,
                 answer.snapshots,
+                answer.optimizer,
             )
         )
 

@@ -25,10 +25,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import cost, messages
+from . import continuing, cost, messages
 from .config import TrainConfig
 from .handles import LOST, Outcome, Preparing, Queued, SeedRun, Seeds, SeedsOutcome, Training, _Abandoned, _Lost, _Task
 from .machine import available_cores
+from .result import TrainResult
 from .timeaxis import as_series
 from .windows import as_values, prepare_windows
 from .worker import Limits
@@ -74,13 +75,20 @@ class TrainingPool:
 
     # ---- what a user of the pool calls ----
 
-    def train(self, series, config: TrainConfig) -> Training:
-        """Queue a training of `series` (values and a name) with `config`. Raises InputError at once for bad input."""
-        windows = prepare_windows(series, config)
+    def train(self, series, config: TrainConfig, resume: TrainResult | None = None) -> Training:
+        """Queue a training of `series` (values and a name) with `config`. Raises InputError at once for bad input.
+
+        With `resume` (a finished or stopped run that kept its optimizer state), the run is continued to `config.epochs`
+        epochs in all, on its own series and settings (`seqcore.training.train`); the handle's events cover the whole run.
+        """
+        if resume is not None:
+            continuing.check(series, config, resume)
+        windows = prepare_windows(series, continuing.remaining(config, resume))
         values = as_series(series, as_values(series))
         task = _Task(next(self._ids), "train", None, config.architecture)
-        task.message = messages.TrainJob(task.id, values.to_numpy(), config)
-        training = Training(self, task, values, config, windows.n_train)
+        job_resume = messages.Resume.of(resume) if resume is not None else None
+        task.message = messages.TrainJob(task.id, values.to_numpy(), config, job_resume)
+        training = Training(self, task, values, config, windows.n_train, resume)
         self._submit(task)
         return training
 

@@ -12,6 +12,16 @@ from .config import InputError, TrainConfig
 from .snapshots import Snapshots
 
 
+@dataclass(frozen=True)
+class AdamState:
+    """Adam's state after some epochs: one moment and one velocity array per `model.weights` entry (same shapes),
+    and the number of update steps taken (mini-batches count one each)."""
+
+    momentums: list[np.ndarray]
+    velocities: list[np.ndarray]
+    steps: float
+
+
 @dataclass
 class TrainResult:
     """A finished (or stopped) training run.
@@ -20,6 +30,8 @@ class TrainResult:
     likewise when `config.val_fraction > 0` (else None). `weights` are the trained
     values, one array per `model.weights` entry. The first `n_train` windows trained;
     the rest validated. `snapshots` holds the weights at some epochs, for a replay (None: not kept).
+    `optimizer` is Adam's state after the last epoch, which a continued training starts from (None: not kept,
+    so the run cannot be continued).
     """
 
     config: TrainConfig
@@ -31,6 +43,7 @@ class TrainResult:
     seconds: float
     n_train: int
     snapshots: Snapshots | None = field(default=None, repr=False)
+    optimizer: AdamState | None = field(default=None, repr=False)
 
     @property
     def epochs_trained(self) -> int:

@@ -3,6 +3,10 @@
 A replay plays a training back in a few seconds, so the epochs kept are dense where the weights change
 fast (the first epochs) and sparse later. A run keeps at most MAX_BYTES of snapshots: a large model
 keeps fewer of them, and a model too large for MIN_COUNT of them keeps none (the page says so).
+
+A continued run (`Recorder` with `start`) keeps at most as many as a fresh run of its new total would, at about the same
+epochs: that fresh run's planned epochs after the old end are recorded, and of the old run's own snapshots it keeps epoch
+0, the old end, and the one nearest to each of that plan's epochs in between.
 """
 
 from __future__ import annotations
@@ -89,15 +93,38 @@ def flatten(weights) -> np.ndarray:
 
 
 class Recorder:
-    """Collects the planned snapshots as training goes, from what each call of the training loop kept."""
+    """Collects the planned snapshots as training goes, from what each call of the training loop kept.
 
-    def __init__(self, epochs: int, initial_weights, keep: bool = True):
+    A fresh run (`start` 0) keeps `plan(epochs, …)`. A run continued from epoch `start` with `initial_weights` (the
+    weights after it) and the old run's snapshots `earlier` records the epochs of `plan(epochs, …)` after `start`, and
+    keeps in front of them, of the old snapshots up to `start` (its weights added if they were not kept), the first, the
+    last and the one nearest to each epoch of the plan in between: never more snapshots than the plan has, so never more
+    bytes than a fresh run of `epochs`. A continued run whose old run kept none keeps none.
+    """
+
+    def __init__(self, epochs: int, initial_weights, keep: bool = True, start: int = 0, earlier: Snapshots | None = None):
         self.shapes = tuple(tuple(np.shape(w)) for w in initial_weights)
-        self.planned = plan(epochs, weight_count(initial_weights)) if keep and enabled() else ()
+        fresh = plan(epochs, weight_count(initial_weights)) if keep and enabled() else ()
         self.epochs: list[int] = []
         self.rows: list[np.ndarray] = []
-        if self.planned:
-            self._keep(0, flatten(initial_weights))
+        if start == 0:
+            self.planned = fresh
+            if fresh:
+                self._keep(0, flatten(initial_weights))
+            return
+        if not fresh or earlier is None:
+            self.planned = ()
+            return
+        self.planned = tuple(e for e in fresh if e > start)
+        old = earlier.cut(start)
+        rows = list(zip(old.epochs, old.flat, strict=True))
+        if not rows or rows[-1][0] != start:
+            rows.append((start, flatten(initial_weights)))
+        kept = np.array([epoch for epoch, _ in rows])
+        between = [e for e in fresh if 0 < e <= start][:-1]  # start takes the place of the plan's last epoch up to it
+        chosen = {0, len(rows) - 1, *(int(np.abs(kept - e).argmin()) for e in between)}
+        for index in sorted(chosen):
+            self._keep(*rows[index])
 
     def due(self, after: int, count: int = 1) -> int | None:
         """The `count`-th planned epoch after epoch `after`, or None."""
@@ -111,7 +138,7 @@ class Recorder:
 
     def finish(self, epoch: int, weights) -> Snapshots | None:
         """The snapshots up to `epoch`, the last trained, which always ends on the final weights."""
-        if not self.planned:
+        if not self.epochs:
             return None
         if self.epochs[-1] != epoch:
             self._keep(epoch, flatten(weights))

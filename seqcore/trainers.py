@@ -24,6 +24,7 @@ from . import snapshots
 from ._tf import tf
 from .config import TrainConfig
 from .model import build_model, initial_weights
+from .result import AdamState
 from .windows import Windows, prepare_windows
 
 CHUNK = 50  # the most epochs one call trains; calls of fewer epochs run the same compiled program
@@ -92,6 +93,12 @@ class State:
     def numpy_weights(self) -> list[np.ndarray]:
         return [np.array(w) for w in self.weights]
 
+    def adam(self) -> AdamState:
+        """Adam's moments and velocities as float32 arrays (each shaped like its weight) and the steps taken."""
+        return AdamState(
+            [np.array(m, np.float32) for m in self.momentums], [np.array(v, np.float32) for v in self.velocities], float(self.steps)
+        )
+
 
 @dataclass(frozen=True)
 class Kept:
@@ -136,6 +143,15 @@ class Trainer:
         weights = [tf.constant(w) for w in initial_weights(self.model, config.seed)]
         zeros = [tf.zeros_like(w) for w in weights]
         return State(weights, zeros, zeros, tf.constant(0.0), tf.constant(config.learning_rate, tf.float32))
+
+    def resume(self, config: TrainConfig, weights, adam: AdamState) -> State:
+        """The state of a run to continue: its `weights` (one array per `model.weights` entry) and Adam's state after them."""
+        shapes = [tuple(v.shape) for v in self.model.weights]
+        for name, arrays in (("weights", weights), ("momentums", adam.momentums), ("velocities", adam.velocities)):
+            if [tuple(np.shape(a)) for a in arrays] != shapes:
+                raise ValueError(f"the run's {name} do not fit a {config.cell} with these settings")
+        tensors = [[tf.constant(np.asarray(a, np.float32)) for a in arrays] for arrays in (weights, adam.momentums, adam.velocities)]
+        return State(*tensors, tf.constant(adam.steps, tf.float32), tf.constant(config.learning_rate, tf.float32))
 
     def run(self, state: State, data: Padded, start: int, epochs: int, config: TrainConfig, keep=()) -> Chunk:
         """Train `epochs` (at most CHUNK) epochs from epoch index `start`; when the trainer records, the weights after

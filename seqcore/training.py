@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from . import trainers
+from . import continuing, trainers
 from .config import TrainConfig
 from .result import DivergedError, Progress, TrainResult
 from .snapshots import Recorder
@@ -29,8 +29,9 @@ def train(
     check_cost: bool = True,
     should_stop: Callable[[], bool] | None = None,
     snapshots: bool = True,
+    resume: TrainResult | None = None,
 ) -> TrainResult:
-    """Train a fresh model (initial weights decided by `config.seed`) on `series`, shape `(length,)`.
+    """Train a fresh model (initial weights decided by `config.seed`) on `series`, shape `(length,)`, or continue `resume`.
 
     `on_progress(Progress)` is called after the first epoch, then about every `report_every` seconds, and after
     the last epoch; returning False stops
@@ -40,18 +41,32 @@ def train(
     limit, for benchmarks), and `DivergedError` if the loss stops being finite. `should_stop()`, asked about every
     `report_every` seconds with no report built, ends training early when it returns True (cheaper than `on_progress`).
     With `snapshots`, the result keeps the weights at some epochs for a replay (`seqcore.snapshots`).
+    The result's `optimizer` is Adam's state after its last epoch, so that any run can be continued.
+
+    With `resume` (a finished or stopped run), training goes on from its weights and Adam's state at epoch index
+    `resume.epochs_trained`, as if it had never ended: `config.epochs` is the new total, and every other setting and the
+    series must be the run's own (InputError naming the field otherwise, `seqcore.continuing.check`). The cost limit
+    judges only the epochs still to train. The result's losses, seconds, snapshots (`snapshots.Recorder`) and the
+    reports to `on_progress` (`epoch` and `total` too) cover the whole run, the old epochs first.
     """
-    windows = prepare_windows(series, config, check_cost)
+    if resume is not None:
+        continuing.check(series, config, resume)
+    windows = prepare_windows(series, continuing.remaining(config, resume), check_cost)
     values = as_series(series, as_values(series))
     target = report_every if on_progress is not None or should_stop is not None else QUIET_SECONDS
-    losses: list[float] = []
-    val_losses: list[float] = []
+    losses: list[float] = list(resume.losses) if resume is not None else []
+    val_losses: list[float] = list(resume.val_losses or []) if resume is not None else []
     has_val = len(windows.y_val) > 0
+    earlier_seconds = resume.seconds if resume is not None else 0.0
     start = time.perf_counter()
     trainer = trainers.trainer_for(config)
     data = trainers.Padded.of(windows)
-    state = trainer.start(config)
-    recorder = Recorder(config.epochs, state.weights, keep=snapshots)
+    if resume is None:
+        state = trainer.start(config)
+        recorder = Recorder(config.epochs, state.weights, keep=snapshots)
+    else:
+        state = trainer.resume(config, resume.weights, resume.optimizer)
+        recorder = Recorder(config.epochs, resume.weights, snapshots, resume.epochs_trained, resume.snapshots)
 
     def result(stopped: bool, final: bool = True) -> TrainResult:
         weights = state.numpy_weights()
@@ -62,9 +77,10 @@ def train(
             val_losses=list(val_losses) if has_val else None,
             weights=weights,
             stopped=stopped,
-            seconds=time.perf_counter() - start,
+            seconds=earlier_seconds + time.perf_counter() - start,
             n_train=windows.n_train,
             snapshots=recorder.finish(len(losses), weights) if final else None,
+            optimizer=state.adam(),
         )
 
     chunk = 1 if on_progress is not None else trainers.CHUNK  # a first report after one epoch, however large the model

@@ -13,7 +13,7 @@ import time
 import traceback
 from dataclasses import dataclass
 
-from . import messages
+from . import continuing, messages
 from .config import CELLS, InputError, TrainConfig
 from .export import keras_bytes
 from .result import DivergedError
@@ -120,11 +120,12 @@ def _serve(conn, job) -> dict:
         return _serve_seeds(conn, job)
     config = job.config
     try:
-        data = trainers.Padded.of(prepare_windows(job.values, config))
+        resume = job.resume.result(job.values) if job.resume is not None else None
+        data = trainers.Padded.of(prepare_windows(job.values, continuing.remaining(config, resume)))
         if not trainers.trainer_for(config).ready(data, config):
             conn.send(messages.Preparing(job.job, preparing_text(config)))
-        sent = _Sender(conn, job.job)
-        result = train(job.values, config, on_progress=sent.report)
+        sent = _Sender(conn, job.job, sent_epochs=resume.epochs_trained if resume is not None else 0)
+        result = train(job.values, config, on_progress=sent.report, resume=resume)
     except InputError as exc:
         diverged = isinstance(exc, DivergedError)
         losses = list(exc.losses) if diverged else []
@@ -138,6 +139,7 @@ def _serve(conn, job) -> dict:
         seconds=result.seconds,
         n_train=result.n_train,
         snapshots=result.snapshots,
+        optimizer=result.optimizer,
         closing=sent.closing,
     )
 
@@ -166,9 +168,9 @@ def _serve_seeds(conn, job: messages.SeedsJob) -> dict:
 class _Sender:
     """Sends each progress report and reads the pipe for a stop request; returns False to stop training."""
 
-    def __init__(self, conn, job: int):
+    def __init__(self, conn, job: int, sent_epochs: int = 0):
         self.conn, self.job = conn, job
-        self.sent_epochs = 0
+        self.sent_epochs = sent_epochs  # a continued run's old epochs: the server has them already
         self.weights_at = 0.0
         self.stopped = False
         self.closing = False  # the server asked this worker to end
