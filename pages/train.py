@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import streamlit as st
 
 import seqcore
-from pages.lab import charts, engine, judge
+from pages.lab import board, charts, engine, judge
 from pages.lab.live import LiveSlots, train_live
 from pages.lab.replay_view import CLASS_SPEED_SECONDS, replay_section
-from pages.lab.runs import record_run, remembered
+from pages.lab.runs import record_run, remembered, snapshots_of
 from pages.lab.seeds import seeds_section
 from pages.lab.sidebar import settings_sidebar, show_problems
-from pages.lab.text import CELL_NAMES, describe, plain
+from pages.lab.text import CELL_NAMES, EXPLAIN, describe, plain
 from seqcore import evaluation as scoring
 from seqcore.baselines import NAIVE
 from seqcore.verdicts import number
@@ -24,15 +25,35 @@ def readable(value: float) -> str:
     return f"{value:.2f}" if value == 0 or 1e-2 <= abs(value) < 1e6 else f"{value:.4g}"
 
 
-def results(state, settings) -> None:
+def results(state, settings, slots: LiveSlots) -> None:
+    """The shown run: its line and loss chart in the slots a live training draws in (so nothing moves when a training
+    ends), then what it predicts and how good that is."""
     result = state.result
     config, run = result.config, state.result_run
-    if state.result_signature != settings.signature:
-        changes = plain(state.result_signature.changes(settings.signature))
-        st.warning(f"These results are from earlier settings ({changes}). Press **Train** to see the new ones.", icon=":material/history:")
+    continued_from = state.get("result_continued_from")
     status = f"stopped at epoch {result.epochs_trained} of {config.epochs}" if result.stopped else f"{result.epochs_trained} epochs"
-    st.caption(f"Run {run} on {plain(state.result_label)} · {plain(describe(config))} · {status} in {result.seconds:.2f} s")
+    more = f" (run {continued_from} continued)" if continued_from else ""
+    slots.progress.markdown(
+        f"**Run {run}**{more} on {plain(state.result_label)} · {plain(describe(config))} · {status} in {result.seconds:.2f} s"
+    )
+    levels = remembered("levels", (run, id(result)), lambda: scoring.baseline_losses(result))
+    judged_curve, judged_level = (result.val_losses, levels.held_out) if result.val_losses else (result.losses, levels.train)
+    beats = scoring.beats_from(judged_curve, judged_level) if judged_level else None
+    resumed_at = next((r["epochs trained"] for r in state.get("runs", []) if continued_from and r["run"] == continued_from), None)
+    loss = remembered(
+        "loss",
+        (run, id(result)),
+        lambda: charts.loss_figure(result.losses, result.val_losses, levels=levels, beats=beats, resumed_at=resumed_at),
+    )
+    slots.chart.plotly_chart(loss, width="stretch", key="loss_chart")
+    loss_words(result, judged_curve, judged_level, beats)
+    stale = state.result_signature.differs(settings.signature, ignore_epochs=bool(continued_from))
+    if stale:
+        st.warning(
+            f"These results are from earlier settings ({plain(stale)}). Press **Train** to see the new ones.", icon=":material/history:"
+        )
     saved_or_not(state)
+    continue_row(result)
     evaluation = judge.evaluation_of(result, run, int(state.period))
     seen = remembered("seen", (run, id(result)), lambda: scoring.trained_range(result))
     state.setdefault("predict_input", ", ".join(f"{v:g}" for v in result.series.to_numpy()[-config.window :]))
@@ -51,7 +72,7 @@ def results(state, settings) -> None:
         help="The last window times ten: for the notebook's ramp, 50, 60, 70.",
     )
     answer, model_error, naive_error = st.columns(3)
-    beyond = None
+    beyond, prediction = None, None
     try:
         recent = seqcore.parse_values(text)
         prediction = seqcore.predict_next(result, recent)
@@ -82,27 +103,9 @@ def results(state, settings) -> None:
             icon=":material/explore_off:",
         )
         st.plotly_chart(charts.question_figure(window, prediction, seen), width="stretch", key="question_chart")
+    show_guess(state.get("result_guess"), result, judged_curve, judged_level, beats)
     judge.show_verdict(evaluation)
     judge.show_copying(result, run, evaluation)
-
-    levels = remembered("levels", (run, id(result)), lambda: scoring.baseline_losses(result))
-    judged_curve, judged_level = (result.val_losses, levels.held_out) if result.val_losses else (result.losses, levels.train)
-    beats = scoring.beats_from(judged_curve, judged_level) if judged_level else None
-    loss = remembered("loss", (run, id(result)), lambda: charts.loss_figure(result.losses, result.val_losses, levels=levels, beats=beats))
-    st.plotly_chart(loss, width="stretch", key="loss_chart")
-    typical = math.sqrt(judged_curve[-1]) * config.scale
-    name = "held-out loss" if result.val_losses else "training loss"
-    final = f"Final training loss {result.losses[-1]:.3g}" + (f", held-out loss {result.val_losses[-1]:.3g}" if result.val_losses else "")
-    if beats:
-        against = f"the {name} stays below copying's from epoch {beats}."
-    elif judged_level:
-        against = f"at the end the {name} is {'below' if judged_curve[-1] < judged_level else 'above'} copying's, without staying below it."
-    else:
-        against = "copying is exact here."
-    st.caption(
-        f"{final}: the mean squared error on the scaled values (the square root of the {name} times the scale, "
-        f"{number(typical)}, is a typical miss in the series' units). Dashed: the same loss for copying the last value; {against}"
-    )
 
     naive_box, _, steps_box = st.columns([1.2, 1.8, 1], vertical_alignment="bottom")
     show_naive = naive_box.toggle("Show copying the last value", key="show_naive")
@@ -123,7 +126,7 @@ def results(state, settings) -> None:
     leaves = seen.beyond(forecast)
     dots = len(result.series) <= charts.DOTS_UP_TO
     marks, copies = ("Dots", "crosses") if dots else ("Blue and orange lines", "the dotted grey line")
-    st.caption(
+    st.markdown(
         f"{marks}: the model's guess for each value from the window before it; {copies}: copying the last value. "
         "Dashed pink: the forecast, each step built on the previous guesses, so errors can grow."
         + (f" The forecast leaves what the model trained on: {plain(leaves)}." if leaves else "")
@@ -186,18 +189,137 @@ def workers_starting() -> None:
     st.caption("Preparing the model… the training processes are starting; Train works now and begins when one is ready.")
 
 
+def loss_words(result, judged_curve, judged_level, beats) -> None:
+    """What the loss chart says, in words a class can read: what the loss is, and where it stands against copying."""
+    config = result.config
+    typical = math.sqrt(judged_curve[-1]) * config.scale
+    name = "held-out loss" if result.val_losses else "training loss"
+    final = f"Final training loss {result.losses[-1]:.3g}" + (f", held-out loss {result.val_losses[-1]:.3g}" if result.val_losses else "")
+    if beats:
+        against = f"the {name} stays below copying's from epoch {beats}."
+    elif judged_level:
+        against = f"at the end the {name} is {'below' if judged_curve[-1] < judged_level else 'above'} copying's, without staying below it."
+    else:
+        against = "copying is exact here."
+    st.markdown(
+        f"{final}. The loss is the {EXPLAIN['mse'][0].lower()}{EXPLAIN['mse'][1:]} {EXPLAIN['scaled']} "
+        f"√({name}) × scale = **{number(typical)}** is a typical miss in the series' units. "
+        f"Dashed: the same loss for copying the last value; {against}"
+    )
+
+
+def continue_row(result) -> None:
+    """Train N more epochs: the run goes on from its weights and Adam's state, and its curve continues."""
+    room = seqcore.config.MAX_EPOCHS - result.epochs_trained
+    if result.optimizer is None:  # a run saved before runs kept Adam's state, or one cut off by a lost worker
+        return
+    box, button, words = st.columns([1, 1.2, 2.8], vertical_alignment="bottom")
+    if room <= 0:
+        words.markdown(f"This run has trained {result.epochs_trained:,} epochs, the most a run may ({seqcore.config.MAX_EPOCHS:,}).")
+        return
+    box.number_input(
+        f"More epochs (up to {room:,})",
+        1,
+        room,
+        value=min(seqcore.TrainConfig().epochs, room),
+        step=50,
+        key="more_epochs",
+        help=f"A run may train {seqcore.config.MAX_EPOCHS:,} epochs in all; this one has trained {result.epochs_trained:,}.",
+    )
+    button.button(
+        "Train more epochs",
+        key="continue_button",
+        on_click=want_more,
+        width="stretch",
+        help="Goes on from where this run stopped (its weights and Adam's memory of past steps), as one longer run would.",
+    )
+    words.markdown(f"Goes on from epoch {result.epochs_trained:,}: the loss curve continues, and the longer run is saved as a new run.")
+
+
+def want_more() -> None:
+    st.session_state.continue_wanted = int(st.session_state.more_epochs)
+
+
+def guess_inputs(settings) -> None:
+    """Before Train: a guess at the next value, or at whether the model will beat copying (both optional)."""
+    if settings.series is None or settings.config is None or settings.errors:
+        return
+    window = settings.series.to_numpy()[-settings.config.window :]
+    shown = ", ".join(f"{v:g}" for v in window[-5:])
+    value, beats = st.columns(2, vertical_alignment="bottom")
+    value.number_input(
+        f"Your guess first: the next value after {'…, ' if len(window) > 5 else ''}{shown}",
+        value=None,
+        key="guess_value",
+        format="%g",
+        placeholder="optional: type a number",
+        help="Guess before you train; the result puts your guess beside the model's answer.",
+    )
+    beats.radio(
+        "Will its loss go below copying the last value's?",
+        GUESS_BEATS,
+        key="guess_beats",
+        horizontal=True,
+        help="Copying the last value is the simplest rule; a model must beat it to be worth anything.",
+    )
+
+
+GUESS_BEATS = ("no guess", "yes", "no")
+
+
+def take_guess(window) -> None:
+    """The Train button's callback: the guesses go with this training, and the boxes empty for the next one."""
+    state = st.session_state
+    value, beats = state.get("guess_value"), state.get("guess_beats", GUESS_BEATS[0])
+    guess = {}
+    if value is not None and math.isfinite(value):
+        guess |= {"value": float(value), "window": [float(v) for v in window]}
+    if beats != GUESS_BEATS[0]:
+        guess["beats"] = beats == "yes"
+    state.pending_guess = guess or None
+    state.guess_value, state.guess_beats = None, GUESS_BEATS[0]
+
+
+def show_guess(guess, result, judged_curve, judged_level, beats) -> None:
+    """The student's guess beside what the model did."""
+    if not guess:
+        return
+    parts = []
+    if "value" in guess:
+        window = guess["window"]
+        model = seqcore.predict_next(result, window)
+        shown = ", ".join(f"{v:g}" for v in window[-5:])
+        parts.append(
+            f"you guessed **{readable(guess['value'])}** after {plain(shown)}; the model says **{readable(model)}** "
+            f"({readable(abs(model - guess['value']))} apart)"
+        )
+    if "beats" in guess and judged_level:
+        did = judged_curve[-1] < judged_level
+        said = "would" if guess["beats"] else "would not"
+        parts.append(
+            f"you said its loss {said} go below copying's: it {'did' if did else 'did not'}"
+            + (" (you were right)" if did == guess["beats"] else "")
+        )
+    if parts:
+        with st.container(border=True, key="guess_result"):
+            st.markdown("**Your guess**: " + "; ".join(parts) + ".")
+
+
 def page() -> None:
     settings = settings_sidebar()
     state = st.session_state
     cell = CELL_NAMES[settings.config.cell] if settings.config else "LSTM"
     st.title(f"Train an {cell} to predict the next value" if cell[0] in "AEIOUL" else f"Train a {cell} to predict the next value")
-    st.caption(
+    st.markdown(
         "Pick a series and settings in the sidebar, press **Train**, and watch the loss fall. Changing a setting never retrains by itself."
     )
     show_problems(settings)
+    window = settings.series.to_numpy()[-settings.config.window :].tolist() if settings.ready else []
     button, stop_column, pace, info = st.columns([1, 1, 1.3, 2.7], vertical_alignment="center")
     stop_slot = stop_column.empty()
-    clicked = button.button("Train", key="train", type="primary", disabled=not settings.ready, width="stretch")
+    clicked = button.button(
+        "Train", key="train", type="primary", disabled=not settings.ready, width="stretch", on_click=take_guess, args=(window,)
+    )
     paced = pace.toggle(
         "Class speed",
         key="class_speed",
@@ -205,36 +327,49 @@ def page() -> None:
         "Training itself is not slowed.",
     )
     next_run = " · ".join(plain(part) for part in (settings.label, describe(settings.config) if settings.config else "") if part)
-    info.caption(f"Next run: {next_run}" if next_run else "")
+    info.markdown(f"**Next run**: {next_run}" if next_run else "")
     if not clicked and engine.pool().status().ready == 0:  # after a click the progress bar says it instead
         with info:
             workers_starting()
+    guess_inputs(settings)
+    board.membership_line()
     if "notice" in state:
         st.info(state.pop("notice"), icon=":material/stop_circle:")
-    progress_slot, chart_slot = st.empty(), st.empty()
+    # the run's line and its loss chart: a live training draws in the same places, so nothing moves when it ends
+    slots = LiveSlots(st.container(key="run_line").empty(), st.empty())
+    more = state.pop("continue_wanted", None)
+    shown = state.get("result")
     if clicked and settings.ready:
-        stop_slot.button("Stop", key="stop", width="stretch", help="Ends training and keeps the curve so far.")
-        result = train_live(
-            settings.series,
-            settings.config,
-            settings.label,
-            settings.signature,
-            LiveSlots(progress_slot, chart_slot),
-            CLASS_SPEED_SECONDS if paced else None,
-        )
-        stop_slot.empty()
-        if result is not None:
-            record_run(result, settings.label, settings.signature)
-        progress_slot.empty()
-        chart_slot.empty()
+        train_and_keep(settings, slots, stop_slot, paced, guess=state.pop("pending_guess", None))
+    elif more and shown is not None and shown.optimizer is not None:
+        config = dataclasses.replace(shown.config, epochs=shown.epochs_trained + more)
+        resume = dataclasses.replace(shown, snapshots=snapshots_of(shown, state.result_run))  # the replay goes on too
+        train_and_keep(settings, slots, stop_slot, paced, resume=resume, config=config)
     if "result" in state:
-        results(state, settings)
+        results(state, settings, slots)
     elif not clicked:
         if settings.series is not None:
             figure = shared_series_figure(settings.signature.label, settings.signature.series_hash, settings.series)
-            st.plotly_chart(figure, width="stretch", key="series_chart")
+            slots.chart.plotly_chart(figure, width="stretch", key="series_chart")
         st.info(first_words(settings), icon=":material/arrow_forward:")
     engine.prepare_in_background(settings)
+
+
+def train_and_keep(settings, slots: LiveSlots, stop_slot, paced: bool, guess=None, resume=None, config=None) -> None:
+    """Train live (a fresh run, or `resume` continued to `config.epochs`), then keep the run."""
+    state = st.session_state
+    stop_slot.button("Stop", key="stop", width="stretch", help="Ends training and keeps the curve so far.")
+    if resume is None:
+        series, config, label, signature = settings.series, settings.config, settings.label, settings.signature
+    else:
+        series, label = resume.series, state.result_label
+        signature = dataclasses.replace(state.result_signature, config=config)
+    continued_from = state.get("result_run") if resume is not None else None
+    result = train_live(series, config, label, signature, slots, CLASS_SPEED_SECONDS if paced else None, resume=resume, guess=guess)
+    stop_slot.empty()
+    if result is not None:
+        record = record_run(result, label, signature, guess=guess, continued_from=continued_from)
+        board.post_run(record, state.result, judge.evaluation_of(state.result, state.result_run, int(state.period)))
 
 
 page()

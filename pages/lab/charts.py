@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -47,10 +48,18 @@ LIVE_POINTS = 150  # a live redraw ships at most this many points per curve; the
 
 
 def loss_figure(
-    losses, val_losses=None, total_epochs: int | None = None, log: bool = True, live: bool = False, levels=None, beats: int | None = None
+    losses,
+    val_losses=None,
+    total_epochs: int | None = None,
+    log: bool = True,
+    live: bool = False,
+    levels=None,
+    beats: int | None = None,
+    resumed_at: int | None = None,
 ) -> go.Figure:
     """Training (and held-out) MSE per epoch; the x axis spans all planned epochs so the curve grows into it.
 
+    `resumed_at`: the epoch after which a continued run went on from its earlier self, marked.
     `levels` (`seqcore.evaluation.LossLevels`): the last-value rule's loss, drawn as flat dashed lines;
     `beats`: the epoch from which the judged curve stays below its line, marked.
     """
@@ -70,6 +79,18 @@ def loss_figure(
         fig.add_vline(x=beats, line={"color": NAIVE, "width": 1.5, "dash": "dot"})
         fig.add_annotation(
             x=beats, y=1, yref="paper", text=f"beats copying from epoch {beats}", showarrow=False, xanchor="left", font={"size": 15}
+        )
+    if resumed_at:
+        fig.add_vline(x=resumed_at, line={"color": FORECAST, "width": 2, "dash": "dot"})
+        fig.add_annotation(
+            x=resumed_at,
+            y=0,
+            yref="paper",
+            text=f"continued after epoch {resumed_at}",
+            showarrow=False,
+            xanchor="right",
+            yanchor="bottom",
+            font={"size": 15},
         )
     if total_epochs:
         fig.update_xaxes(range=[0, total_epochs + 1])
@@ -405,4 +426,82 @@ def squash_figure(raw, scale: float, offset: float = 0.0, activation: str = "tan
     fig.update_annotations(font={"size": 16})
     fig = _layout(fig, f"Where the values land on {activation}", "input", "output", height=340)
     fig.update_xaxes(title_text="input")
+    return fig
+
+
+@dataclass(frozen=True)
+class BoardPoint:
+    """One run on a class board: who (as shown), its next value, the student's guess (None: none), and whether it beat copying."""
+
+    name: str
+    prediction: float
+    guess: float | None
+    beats: bool
+
+
+BEATS, LOSES = "#009E73", "#D55E00"
+
+
+def board_predictions_figure(points: list[BoardPoint], after: str | None) -> go.Figure:
+    """Every run's next value, one dot each, green where the run beat copying the last value; guesses as open diamonds."""
+    fig = go.Figure()
+    for beats, colour, name in ((True, BEATS, "beat copying"), (False, LOSES, "did not beat copying")):
+        chosen = [p for p in points if p.beats == beats]
+        if chosen:
+            fig.add_trace(
+                go.Scatter(
+                    x=[p.prediction for p in chosen],
+                    y=[name] * len(chosen),
+                    mode="markers",
+                    name=f"model's answer ({name})",
+                    text=[html.escape(p.name) for p in chosen],
+                    hovertemplate="%{text}: %{x:.3g}<extra></extra>",
+                    marker={"size": 16, "color": colour, "opacity": 0.75},
+                )
+            )
+    guessed = [p for p in points if p.guess is not None]
+    if guessed:
+        fig.add_trace(
+            go.Scatter(
+                x=[p.guess for p in guessed],
+                y=["guesses"] * len(guessed),
+                mode="markers",
+                name="students' guesses",
+                text=[html.escape(p.name) for p in guessed],
+                hovertemplate="%{text} guessed %{x:.3g}<extra></extra>",
+                marker={"size": 16, "symbol": "diamond-open", "color": NAIVE, "line": {"width": 2}},
+            )
+        )
+    title = f"Next value after {after}: every run" if after else "Next value: every run"
+    fig = _layout(fig, html.escape(title), "next value", "", height=340)
+    fig.update_layout(hovermode="closest", legend={"y": -0.35, "yanchor": "top", "x": 0, "xanchor": "left"})
+    return fig
+
+
+def guesses_figure(points: list[BoardPoint], after: str | None) -> go.Figure:
+    """Each guess against the model's answer on the same run: on the diagonal, the student guessed what the model said."""
+    guessed = [p for p in points if p.guess is not None]
+    fig = go.Figure()
+    values = [p.guess for p in guessed] + [p.prediction for p in guessed]
+    low, high = min(values), max(values)
+    pad = (high - low) * 0.1 or 1.0
+    fig.add_trace(
+        go.Scatter(
+            x=[low - pad, high + pad], y=[low - pad, high + pad], mode="lines", name="guess = model", line={"color": RULE, "dash": "dash"}
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=[p.guess for p in guessed],
+            y=[p.prediction for p in guessed],
+            mode="markers",
+            name="a student's run",
+            text=[html.escape(p.name) for p in guessed],
+            hovertemplate="%{text}: guessed %{x:.3g}, the model said %{y:.3g}<extra></extra>",
+            marker={"size": 16, "color": [BEATS if p.beats else LOSES for p in guessed]},
+        )
+    )
+    title = f"Guess vs the model's answer after {after}" if after else "Guess vs the model's answer"
+    fig = _layout(fig, html.escape(title), "the student's guess", "the model's answer", height=340)
+    fig.update_layout(hovermode="closest", showlegend=False)
     return fig

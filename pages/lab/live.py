@@ -29,22 +29,26 @@ class LiveSlots:
     chart: object
 
 
-def train_live(series, config, label: str, signature, slots: LiveSlots, pace_seconds: float | None = None):
+def train_live(series, config, label: str, signature, slots: LiveSlots, pace_seconds: float | None = None, resume=None, guess=None):
     """Train in a worker process with a live progress bar and loss chart; the TrainResult, or None after showing why not.
 
     A click anywhere (Stop included) makes Streamlit end this script run at its next call; the `finally`
     then stops the training at the worker's next report, waits briefly for its final weights, and leaves
     them for the next run to keep as a stopped run (see runs.recover_interrupted_training).
 
+    With `resume` (a finished or stopped TrainResult), training continues it up to `config.epochs` in all, and the
+    chart continues its curve. `guess` (the student's, before training) goes with a run kept after a click.
+
     With `pace_seconds` (class speed), the view shows the training as if it took at least that long: epoch
     `total × elapsed / pace_seconds` or the newest reported, whichever is earlier, with the model's next value at that
     epoch once the run's snapshots are in. Training itself is not slowed.
     """
     state = st.session_state
-    state.training = {"label": label, "signature": signature}
+    continued_from = state.get("result_run") if resume is not None else None
+    state.training = {"label": label, "signature": signature, "continued_from": continued_from, "guess": guess}
     state.partial = None
     try:
-        training = engine.pool().train(series, config)
+        training = engine.pool().train(series, config, resume=resume)
     except seqcore.InputError as exc:
         st.error(field_error(exc), icon=":material/error:")
         return None
@@ -53,7 +57,7 @@ def train_live(series, config, label: str, signature, slots: LiveSlots, pace_sec
     slots.progress.progress(0.0, text=engine.waiting_text(ready))
     outcome: Outcome | None = None
     began, redraw = time.monotonic(), PACED_REDRAW_SECONDS if pace_seconds else REDRAW_SECONDS
-    pacer = Pacer(config.epochs, pace_seconds, began)
+    pacer = Pacer(config.epochs, pace_seconds, began, start=resume.epochs_trained if resume is not None else 0)
     try:
         latest, drawn, next_draw, figure = None, None, 0.0, None
         while outcome is None or not pacer.caught_up(latest):
@@ -81,7 +85,10 @@ def train_live(series, config, label: str, signature, slots: LiveSlots, pace_sec
                 drawn, next_draw = shown, time.monotonic() + redraw
                 slots.progress.progress(shown.epoch / latest.total, text=pacer.text(shown))
                 if figure is None:
-                    figure = charts.loss_figure(shown.losses, shown.val_losses, latest.total, live=True, levels=levels)
+                    resumed_at = resume.epochs_trained if resume is not None else None
+                    figure = charts.loss_figure(
+                        shown.losses, shown.val_losses, latest.total, live=True, levels=levels, resumed_at=resumed_at
+                    )
                 else:
                     charts.refresh_live_loss(figure, shown.losses, shown.val_losses)
                 if pace_seconds and shown.next_value is not None:  # what the class is watching for, in the chart's big title
@@ -118,8 +125,8 @@ class Shown:
 class Pacer:
     """Which epoch a live view shows: the newest reported, or at class speed no further than the clock allows."""
 
-    def __init__(self, total: int, seconds: float | None, began: float, clock=time.monotonic):
-        self.total, self.seconds, self.began, self.clock = total, seconds, began, clock
+    def __init__(self, total: int, seconds: float | None, began: float, clock=time.monotonic, start: int = 0):
+        self.total, self.seconds, self.began, self.clock, self.start = total, seconds, began, clock, start
         self.frames = None
 
     def finished(self, result) -> None:
@@ -130,7 +137,7 @@ class Pacer:
     def due(self) -> int:
         if not self.seconds:
             return self.total
-        return max(1, int(self.total * (self.clock() - self.began) / self.seconds))
+        return max(self.start + 1, self.start + int((self.total - self.start) * (self.clock() - self.began) / self.seconds))
 
     def caught_up(self, latest: Progress | None) -> bool:
         return latest is None or min(latest.epoch, self.due()) >= latest.epoch

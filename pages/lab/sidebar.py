@@ -8,9 +8,9 @@ import pandas as pd
 import streamlit as st
 
 import seqcore
-from pages.lab import sources
+from pages.lab import address, lesson, projector, sources
 from pages.lab.runs import Signature, load_workspace, recover_interrupted_training
-from pages.lab.text import CELL_NAMES, LABELS, field_error
+from pages.lab.text import CELL_NAMES, EXPLAIN, LABELS, describe, field_error, plain
 from pages.lab.workspace import use_workspace
 
 # every widget's starting value: the notebook's config (TrainConfig's defaults), the first dataset at
@@ -26,6 +26,7 @@ DEFAULTS = {
     "show_naive": True,
     "log_scale": True,
     "smoothing": 0.0,
+    "large_text": False,
 }
 
 
@@ -46,9 +47,43 @@ class Settings:
         return self.series is not None and self.config is not None and not self.errors
 
 
+def ranged(name: str, high: int) -> str:
+    """A box's label with its largest value: a number past it is refused by the box, which should say so first."""
+    return f"{LABELS[name]} (up to {high:,})"
+
+
+def start_from_address(reading: lesson.Reading) -> None:
+    """A tab's first run: its settings come from the address (a lesson's fixed ones from its signed part)."""
+    state = st.session_state
+    notes = []
+    if reading.note is not None:  # a tampered lesson: plain defaults, whatever else the address says
+        values = address.defaults()
+        notes.append(reading.note)
+    elif reading.lesson is not None:
+        values = lesson_values(reading.lesson)
+        mine = address.read_address(keys=reading.lesson.allowed)
+        values |= {key: mine.values[key] for key in reading.lesson.allowed if address.FIELDS[key].param in st.query_params}
+        notes += mine.notes
+    else:
+        decoded = address.read_address()
+        values, notes = decoded.values, decoded.notes
+    if values["data_source"] == "upload":
+        notes.append("A link cannot carry an uploaded file: choose the file again under Data.")
+    state.update(values)
+    state.address_notes = notes
+
+
+def lesson_values(given: lesson.Lesson) -> dict:
+    return address.decode(given.settings).values
+
+
 def settings_sidebar() -> Settings:
     """Draw the settings sidebar (same keys on every page, kept for the session) and read it."""
     state = st.session_state
+    reading = lesson.current()
+    if "address_read" not in state:
+        state.address_read = True
+        start_from_address(reading)
     # streamlit forgets a widget's value when a page without it runs; assigning the key
     # before the widget is drawn keeps settings across pages (the documented pattern)
     for key, value in DEFAULTS.items():
@@ -56,94 +91,155 @@ def settings_sidebar() -> Settings:
     for key in ("column", "predict_input"):
         if key in state:
             state[key] = state[key]
+    allowed = set(reading.lesson.allowed) if reading.lesson is not None else None
+    if reading.lesson is not None:  # what the teacher fixed stays fixed, whatever reaches the session
+        fixed = lesson_values(reading.lesson)
+        for key in address.FIELDS:
+            if key not in allowed and key != "large_text" and state[key] != fixed[key]:
+                state[key] = fixed[key]
+
+    def can(key: str) -> bool:
+        return allowed is None or key in allowed
+
     use_workspace(load_workspace)
     recover_interrupted_training()
+    projector.style(bool(state.large_text))
+    for note in state.get("address_notes", []):
+        st.warning(plain(note), icon=":material/link_off:")
     if "store_problem" in state:
         st.warning(state.store_problem, icon=":material/cloud_off:")
     out = Settings()
     limits = seqcore.config
     with st.sidebar:
+        st.toggle("Large text (for a projector)", key="large_text", help="Bigger text everywhere, readable from the back of a room.")
+        if reading.lesson is not None:
+            st.markdown("**Lesson**: your teacher set the other settings.")
         st.subheader("Series")
-        source = st.selectbox(
-            "Data",
-            sources.SOURCES,
-            key="data_source",
-            on_change=sources.on_source_change,
-            format_func=lambda s: "Upload a CSV…" if s == "upload" else seqcore.DATASETS[s].label,
-        )
-        chosen = sources.series_widgets(source)
+        source = state.data_source
+        if can("data_source"):
+            source = st.selectbox(
+                "Data",
+                sources.SOURCES,
+                key="data_source",
+                on_change=sources.on_source_change,
+                format_func=lambda s: "Upload a CSV…" if s == "upload" else seqcore.DATASETS[s].label,
+            )
+        chosen = sources.series_widgets(source, can)
         out.series, out.label = chosen.series, chosen.label
+        if not can("data_source"):
+            st.markdown(plain(chosen.label))
         out.errors += [chosen.error] if chosen.error else []
         out.notes += [chosen.note] if chosen.note else []
         st.subheader("Model")
-        st.selectbox(
-            LABELS["cell"],
-            list(CELL_NAMES),
-            key="cell",
-            format_func=CELL_NAMES.get,
-            help="LSTM and GRU have gates that decide what to remember; SimpleRNN has none.",
-        )
-        st.number_input(
-            LABELS["window"], 1, limits.MAX_WINDOW, key="window", help="How many past values the model reads to predict the next one."
-        )
-        st.number_input(LABELS["units"], 1, limits.MAX_UNITS, key="units", help="Size of the recurrent layer's memory.")
-        st.subheader("Training")
-        st.number_input(LABELS["epochs"], 1, limits.MAX_EPOCHS, step=50, key="epochs", help="Passes over all windows.")
-        st.slider(
-            LABELS["val_fraction"],
-            0.0,
-            limits.MAX_VAL_FRACTION,
-            step=0.05,
-            key="val_fraction",
-            help="The last share of windows is held out (in time order): the model is judged on values it never trained on.",
-        )
-        scale_box, offset_box = st.columns(2)
-        scale_box.number_input(
-            LABELS["scale"],
-            min_value=limits.MIN_SCALE,
-            max_value=limits.MAX_SCALE,
-            key="scale",
-            format="%g",
-            help="The network sees (value − offset) ÷ scale; its outputs are turned back the same way.",
-        )
-        offset_box.number_input(
-            LABELS["offset"],
-            -limits.MAX_OFFSET,
-            limits.MAX_OFFSET,
-            key="offset",
-            format="%g",
-            help="Subtracted before dividing by the scale. 0 is the notebook's plain divide.",
-        )
-        state.fit_series = out.series
-        st.button(
-            "Fit offset and scale to the training part",
-            key="fit_scaling",
-            on_click=sources.fit_to_training_part,
-            disabled=out.series is None,
-            width="stretch",
-            help="Centres the training values and spreads them over about −1 to 1. Held-out values are not looked at.",
-        )
-        st.number_input(
-            LABELS["learning_rate"],
-            limits.MIN_LEARNING_RATE,
-            limits.MAX_LEARNING_RATE,
-            key="learning_rate",
-            format="%g",
-            step=0.001,
-            help="Adam's step size.",
-        )
-        st.number_input(LABELS["seed"], 0, limits.MAX_SEED, key="seed", help="Decides the initial weights.")
-        with st.expander("More settings"):
-            st.selectbox(LABELS["activation"], list(limits.ACTIVATIONS), key="activation")
-            st.number_input(LABELS["batch_size"], 1, limits.MAX_BATCH_SIZE, key="batch_size")
-            st.number_input(LABELS["layers"], 1, limits.MAX_LAYERS, key="layers", help="Stacked recurrent layers.")
-            st.number_input(
-                "Period (seasonal rule)",
-                0,
-                seqcore.data.MAX_SERIES_LENGTH // 2,
-                key="period",
-                help="Steps per cycle for the 'same value one period earlier' rule; 0 finds it from the training part.",
+        if can("cell"):
+            st.selectbox(
+                LABELS["cell"],
+                list(CELL_NAMES),
+                key="cell",
+                format_func=CELL_NAMES.get,
+                help="LSTM and GRU have gates that decide what to remember; SimpleRNN has none.",
             )
+        if can("window"):
+            st.number_input(
+                ranged("window", limits.MAX_WINDOW),
+                1,
+                limits.MAX_WINDOW,
+                key="window",
+                help=f"How many past values the model reads to predict the next one (1 to {limits.MAX_WINDOW}).",
+            )
+        if can("units"):
+            st.number_input(
+                ranged("units", limits.MAX_UNITS),
+                1,
+                limits.MAX_UNITS,
+                key="units",
+                help=f"Size of the recurrent layer's memory (1 to {limits.MAX_UNITS}).",
+            )
+        if can("layers"):
+            st.number_input(ranged("layers", limits.MAX_LAYERS), 1, limits.MAX_LAYERS, key="layers", help=EXPLAIN["layers"])
+        st.subheader("Training")
+        if can("epochs"):
+            st.number_input(
+                ranged("epochs", limits.MAX_EPOCHS),
+                1,
+                limits.MAX_EPOCHS,
+                step=50,
+                key="epochs",
+                help=f"Passes over all windows: 1 to {limits.MAX_EPOCHS:,}.",
+            )
+        if can("val_fraction"):
+            st.slider(
+                LABELS["val_fraction"],
+                0.0,
+                limits.MAX_VAL_FRACTION,
+                step=0.05,
+                key="val_fraction",
+                help="The last share of windows is held out (in time order): the model is judged on values it never trained on.",
+            )
+        scaling = [key for key in ("scale", "offset") if can(key)]
+        boxes = dict(zip(scaling, st.columns(len(scaling)), strict=True)) if scaling else {}
+        if "scale" in boxes:
+            boxes["scale"].number_input(
+                LABELS["scale"],
+                min_value=limits.MIN_SCALE,
+                max_value=limits.MAX_SCALE,
+                key="scale",
+                format="%g",
+                help=EXPLAIN["scale"],
+            )
+        if "offset" in boxes:
+            boxes["offset"].number_input(
+                LABELS["offset"],
+                -limits.MAX_OFFSET,
+                limits.MAX_OFFSET,
+                key="offset",
+                format="%g",
+                help="Subtracted before dividing by the scale. 0 is the notebook's plain divide.",
+            )
+        state.fit_series = out.series
+        if can("scale") and can("offset"):
+            st.button(
+                "Fit offset and scale to the training part",
+                key="fit_scaling",
+                on_click=sources.fit_to_training_part,
+                disabled=out.series is None,
+                width="stretch",
+                help="Centres the training values and spreads them over about −1 to 1. Held-out values are not looked at.",
+            )
+        if can("learning_rate"):
+            st.number_input(
+                LABELS["learning_rate"],
+                limits.MIN_LEARNING_RATE,
+                limits.MAX_LEARNING_RATE,
+                key="learning_rate",
+                format="%g",
+                step=0.001,
+                help=EXPLAIN["learning_rate"],
+            )
+        if can("seed"):
+            st.number_input(LABELS["seed"], 0, limits.MAX_SEED, key="seed", help=EXPLAIN["seed"])
+        more = [key for key in ("activation", "batch_size", "period") if can(key)]
+        if more:
+            with st.expander("More settings"):
+                if can("activation"):
+                    st.selectbox(LABELS["activation"], list(limits.ACTIVATIONS), key="activation")
+                if can("batch_size"):
+                    st.number_input(
+                        LABELS["batch_size"],
+                        1,
+                        limits.MAX_BATCH_SIZE,
+                        key="batch_size",
+                        help="How many windows each update of the weights looks at.",
+                    )
+                if can("period"):
+                    st.number_input(
+                        "Period (seasonal rule)",
+                        0,
+                        seqcore.data.MAX_SERIES_LENGTH // 2,
+                        key="period",
+                        help="Steps per cycle for the 'same value one period earlier' rule; 0 finds it from the training part.",
+                    )
+    sidebar_end = st.sidebar.container()
     try:
         out.config = seqcore.TrainConfig(**{name: state[name] for name in LABELS})
     except seqcore.InputError as exc:
@@ -160,7 +256,44 @@ def settings_sidebar() -> Settings:
         except seqcore.InputError as exc:
             out.errors.append(field_error(exc))
     out.signature = Signature.of(out.label, out.series, out.config)
+    with sidebar_end:
+        if reading.lesson is not None and out.config is not None:
+            st.caption(f"Set by the lesson: {plain(describe(out.config))}")
+        share_and_reset(reading, allowed)
+    values = {key: state[key] for key in address.FIELDS}
+    address.write_address(values, keys=allowed)
+    lesson.keep_in_address(reading)
     return out
+
+
+def share_and_reset(reading: lesson.Reading, allowed) -> None:
+    """A link to this setup, and the way back to where it started."""
+    state = st.session_state
+    values = {key: state[key] for key in address.FIELDS}
+    with st.expander("Share or start again"):
+        if reading.lesson is None:
+            st.caption("A link to this series and these settings, in a new workspace (your runs stay yours):")
+            st.code(address.setup_link(values), language=None, wrap_lines=True)
+            st.button(
+                "Back to the notebook",
+                key="back_to_notebook",
+                on_click=reset,
+                args=(address.defaults(),),
+                width="stretch",
+                help="Every setting back to the reference notebook's: the ramp 1..7, LSTM(30), 500 epochs, scale 100.",
+            )
+        else:
+            start = lesson_values(reading.lesson)
+            st.button("Back to the lesson's start", key="back_to_notebook", on_click=reset, args=(start,), width="stretch")
+
+
+def reset(values: dict) -> None:
+    """Every sidebar setting to `values` (a button callback: before the widgets are drawn)."""
+    state = st.session_state
+    for key in ("column", "upload", "upload_file"):
+        state.pop(key, None)
+    state.update({key: value for key, value in values.items() if key != "large_text"})
+    state.pop("address_notes", None)
 
 
 def show_problems(settings: Settings) -> None:

@@ -43,23 +43,31 @@ def on_source_change() -> None:
     state.pop("column", None)
     if name == "upload":
         return
-    spec = seqcore.DATASETS[name]
-    state.noise = spec.noise
-    series = dataset(name, int(state.length), state.noise, int(state.data_seed))
-    suit(series, spec.scale)
+    state.noise = seqcore.DATASETS[name].noise
+    window = int(state.window) if isinstance(state.get("window"), int) else seqcore.TrainConfig().window
+    state.update(suited_to(name, int(state.length), state.noise, int(state.data_seed), window))
 
 
-def suit(series: pd.Series, scale: float | None = None) -> None:
+def suited_to(name: str, length: int, noise: float | None, seed: int, window: int) -> dict:
+    """The held-out share, scale and offset a built-in series starts with (what choosing it in the sidebar sets)."""
+    return suited(dataset(name, length, noise, seed), window, seqcore.DATASETS[name].scale)
+
+
+def suited(series: pd.Series, window: int, scale: float | None = None) -> dict:
     """Hold out data when the series is long enough, then fit offset and scale on the training part (or use `scale`
     with no offset: the notebook's ramp keeps its famous divide-by-100)."""
+    val_fraction = default_val_fraction(series, window)
+    if scale is not None:
+        return {"val_fraction": val_fraction, "scale": scale, "offset": 0.0}
+    fit = fit_scaling(series, window, val_fraction)
+    return {"val_fraction": val_fraction, "scale": fit.scale, "offset": fit.offset}
+
+
+def suit(series: pd.Series) -> None:
+    """Settings that suit an uploaded series."""
     state = st.session_state
     window = int(state.window) if isinstance(state.get("window"), int) else seqcore.TrainConfig().window
-    state.val_fraction = default_val_fraction(series, window)
-    if scale is not None:
-        state.scale, state.offset = scale, 0.0
-    else:
-        fit = fit_scaling(series, window, state.val_fraction)
-        state.scale, state.offset = fit.scale, fit.offset
+    state.update(suited(series, window))
 
 
 def fit_to_training_part() -> None:
@@ -101,8 +109,9 @@ class Chosen:
     note: str | None = None
 
 
-def series_widgets(source: str) -> Chosen:
-    """Draw the boxes for `source` (inside the sidebar) and read the series they choose."""
+def series_widgets(source: str, can=lambda key: True) -> Chosen:
+    """Draw the boxes for `source` (inside the sidebar) and read the series they choose; `can(key)` says which boxes
+    this tab may change (a lesson fixes the others)."""
     state = st.session_state
     if source == "upload":
         st.file_uploader(
@@ -128,9 +137,31 @@ def series_widgets(source: str) -> Chosen:
             st.selectbox("Column", columns, key="column")
         return Chosen(series, f"{upload.name} · {series.name}", note=f"{plain(upload.name)}: {plain(series.attrs['note'])}")
     if seqcore.DATASETS[source].generated:
-        st.number_input("Length", seqcore.datasets.MIN_LENGTH, seqcore.data.MAX_SERIES_LENGTH, key="length")
-        st.number_input("Noise", 0.0, seqcore.datasets.MAX_NOISE, key="noise", format="%g")
-        st.number_input("Series seed", 0, seqcore.datasets.MAX_DATA_SEED, key="data_seed")
+        if can("length"):
+            st.number_input(
+                "Length",
+                seqcore.datasets.MIN_LENGTH,
+                seqcore.data.MAX_SERIES_LENGTH,
+                key="length",
+                help=f"How many values the series has ({seqcore.datasets.MIN_LENGTH} to {seqcore.data.MAX_SERIES_LENGTH:,}).",
+            )
+        if can("noise"):
+            st.number_input(
+                "Noise",
+                0.0,
+                seqcore.datasets.MAX_NOISE,
+                key="noise",
+                format="%g",
+                help=f"Random wobble added to each value (0 to {seqcore.datasets.MAX_NOISE:g}).",
+            )
+        if can("data_seed"):
+            st.number_input(
+                "Series seed",
+                0,
+                seqcore.datasets.MAX_DATA_SEED,
+                key="data_seed",
+                help="Decides the random parts of the series: the same seed gives the same series.",
+            )
         series = dataset(source, int(state.length), float(state.noise), int(state.data_seed))
         label = f"{seqcore.DATASETS[source].label} (length {state.length}, noise {state.noise:g}, seed {state.data_seed})"
         return Chosen(series, label)

@@ -19,12 +19,26 @@ def plain(text: str) -> str:
     return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&\"'])", r"\\\1", str(text))
 
 
+# one line for each word a first-time user meets on the main screen, said where it appears
+EXPLAIN = {
+    "mse": "MSE, the mean squared error: the average of (guess − truth)², here on the scaled values. Lower is better.",
+    "scaled": "Scaled values are what the network sees: (value − offset) ÷ scale, small numbers near −1 to 1.",
+    "scale": "The network sees (value − offset) ÷ scale, small numbers it learns well from; its answers are turned back the same way.",
+    "learning_rate": "How big a step Adam (the method that adjusts the weights) takes after each batch of windows. "
+    f"Adam's usual is 0.001; between {seqcore.config.MIN_LEARNING_RATE:g} and {seqcore.config.MAX_LEARNING_RATE:g}.",
+    "layers": "Recurrent layers stacked on top of each other, each reading the outputs of the one below "
+    f"(1 to {seqcore.config.MAX_LAYERS}).",
+    "seed": "The number that decides the random starting weights: the same seed gives the same run, another seed another run.",
+}
+
+
 def describe(config: seqcore.TrainConfig) -> str:
+    layers = "1 layer" if config.layers == 1 else f"{config.layers} layers"
     return (
-        f"{CELL_NAMES[config.cell]}({config.units}) ×{config.layers}, window {config.window}, "
+        f"{CELL_NAMES[config.cell]}({config.units} units), {layers}, window {config.window}, "
         f"{config.epochs} epochs, scale {config.scale:g}"
         + (f", offset {config.offset:g}" if config.offset else "")
-        + f", lr {config.learning_rate:g}, seed {config.seed}"
+        + f", learning rate {config.learning_rate:g}, seed {config.seed}"
         + (f", {config.val_fraction:.0%} held out" if config.val_fraction else "")
     )
 

@@ -1,0 +1,332 @@
+"""The class board: a teacher opens a class (a code, a join link, a projector view, names hidden, entries removed, the
+class closed), students join with a display name, and everyone sees the same live board of runs and guesses."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pandas as pd
+import streamlit as st
+
+import seqcore.store
+from pages.lab import charts
+from pages.lab.text import describe, plain
+from pages.lab.workspace import run_store
+from seqcore.baselines import NAIVE
+from seqcore.classroom import ClassError, Classroom, format_code, normalise_code
+from seqcore.evaluation import MODEL
+
+REFRESH_SECONDS = 3.0  # the board's refresh: a room sees a new run within a few seconds, and thirty boards stay cheap
+TEACH_PARAM = "teach"  # the teacher's tab: CODE.KEY (the key never goes on the projector: its view has none)
+JOIN_PARAM = "join"  # a student's join link: the class code
+BOARD_PARAM = "board"  # the projector view: the board of a class, read-only
+
+
+def classroom() -> Classroom | None:
+    access = run_store()
+    return Classroom(access.store) if access.store is not None else None
+
+
+def my_membership(room: Classroom | None):
+    """The class this tab's workspace is in (None: none, or the database cannot be read now: the page says that elsewhere)."""
+    if room is None:
+        return None
+    try:
+        return room.membership(st.session_state.workspace)
+    except seqcore.store.StoreError:
+        return None
+
+
+def app_root() -> str:
+    """This app's address as the browser sees it, without the page's own path (links open on the Train page)."""
+    url = urlsplit(st.context.url or "http://localhost:8501/")
+    base = st.get_option("server.baseUrlPath").strip("/")
+    return f"{url.scheme}://{url.netloc}/" + (f"{base}/" if base else "")
+
+
+def taught_code() -> str | None:
+    """The class this tab teaches (its key checked against the database), from the session or the address."""
+    teaching = teaching_keys()
+    return teaching[0] if teaching is not None else None
+
+
+def teaching_keys() -> tuple[str, str] | None:
+    state = st.session_state
+    text = st.query_params.get(TEACH_PARAM)
+    if state.get("teaching") is None and isinstance(text, str) and text.count(".") == 1:
+        code, key = text.split(".")
+        room = classroom()
+        try:
+            if room is not None and normalise_code(code) and room.is_teacher(code, key):
+                state.teaching = (normalise_code(code), key)
+        except seqcore.store.StoreError:
+            pass
+    teaching = state.get("teaching")
+    if teaching is not None and st.query_params.get(TEACH_PARAM) != f"{teaching[0]}.{teaching[1]}":
+        st.query_params[TEACH_PARAM] = f"{teaching[0]}.{teaching[1]}"
+    return teaching
+
+
+def teacher_panel_wanted(reading) -> bool:
+    """A lesson's students, a join link, a projector view and a class's members see the board; anyone else may teach."""
+    if reading.lesson is not None or JOIN_PARAM in st.query_params or BOARD_PARAM in st.query_params:
+        return False
+    return my_membership(classroom()) is None or st.session_state.get("teaching") is not None
+
+
+def teacher_section() -> None:
+    """Open a class, show its code large, and run it: the projector view, names hidden, entries removed, the class closed."""
+    state = st.session_state
+    st.header("2 · A class board")
+    room = classroom()
+    if room is None:
+        st.warning("The run database cannot be used now, so no class can be opened.", icon=":material/cloud_off:")
+        return
+    teaching = teaching_keys()
+    if teaching is None:
+        st.markdown(
+            "A class board shows every student's runs as they train: who beat copying the last value, the spread of their "
+            "predictions, and their guesses beside the results. Students need no account, only a display name."
+        )
+        if st.button("Open a class", key="open_class", type="primary"):
+            keys = room.open_class()
+            state.teaching = (keys.code, keys.teacher_key)
+            st.rerun()
+        join_box()
+        return
+    code, key = teaching
+    info = room.class_info(code)
+    show_code(code, info)
+    left, right = st.columns(2)
+    left.markdown("**Students join with this link** (or the code, on the Class page):")
+    left.code(f"{app_root()}?{JOIN_PARAM}={code}", language=None, wrap_lines=True)
+    right.markdown("**On the projector, open the board's own view**: it shows no settings and no teacher's controls.")
+    right.link_button("Open the projector view", f"{app_root()}classroom?{BOARD_PARAM}={code}&big=1", width="stretch")
+    hide, remove, close = st.columns(3, vertical_alignment="bottom")
+    hidden = hide.toggle("Hide names on the board", value=info.hide_names if info else False, key="hide_names")
+    if info is not None and hidden != info.hide_names:
+        room.set_hide_names(code, key, hidden)
+    entries = room.board(code)
+    if entries:
+        chosen = remove.selectbox(
+            "Remove an entry", [e.entry for e in entries][::-1], key="remove_choice", format_func=lambda n: entry_words(n, entries)
+        )
+        if remove.button("Remove it from the board", key="remove_entry"):
+            room.remove_entry(code, key, chosen)
+            st.rerun()
+    if info is not None and not info.closed:
+        sure = close.checkbox("Yes, close the class", key="close_confirm", help="No one can join or post after this; the board stays.")
+        if close.button("Close the class", key="close_class", disabled=not sure):
+            room.close_class(code, key)
+            st.rerun()
+    live_board(code, None)
+
+
+def entry_words(entry: int, entries) -> str:
+    found = next(e for e in entries if e.entry == entry)
+    return f"{found.name} · run {found.run_number}"
+
+
+def show_code(code: str, info) -> None:
+    """The class code, large enough to read out and to read from the back of the room."""
+    closed = " (closed)" if info is not None and info.closed else ""
+    members = f"{info.members} joined" if info is not None else ""
+    with st.container(border=True, key="class_code"):
+        st.markdown(f"## Class code: `{format_code(code)}`{closed}\n{members}")
+
+
+def join_box(code: str | None = None) -> None:
+    """A student's way in: the class code (given by the link, else typed) and a display name."""
+    state = st.session_state
+    room = classroom()
+    if room is None:
+        st.warning("The run database cannot be used now, so no class can be joined.", icon=":material/cloud_off:")
+        return
+    with st.form("join", border=True):
+        st.markdown("**Join a class board**: your runs then appear on it (your name, your results; nothing else of yours).")
+        typed = st.text_input("Class code", value=format_code(code) if code else "", key="join_code", placeholder="e.g. K7P QX3")
+        name = st.text_input("Display name", key="join_name", max_chars=30, placeholder="a first name or a nickname")
+        joined = st.form_submit_button("Join", type="primary")
+    if joined:
+        wanted = normalise_code(typed)
+        try:
+            if wanted is None:
+                raise ClassError("a class code has 6 letters and digits, like K7P QX3: check it with your teacher")
+            room.join_class(wanted, state.workspace, name)
+        except ClassError as exc:
+            st.error(f"**Class code**: {plain(exc)}", icon=":material/error:")
+            return
+        except seqcore.InputError as exc:
+            st.error(f"**Display name**: {plain(exc)}", icon=":material/error:")
+            return
+        st.rerun()
+
+
+def student_section(reading) -> None:
+    """A student's Class page: join (the lesson's class, the link's, or a typed one), then the board."""
+    room = classroom()
+    board_code = normalise_code(st.query_params.get(BOARD_PARAM))
+    if board_code is not None:  # the projector view
+        info = room.class_info(board_code) if room is not None else None
+        if info is None:
+            st.error(f"**Class code**: no class has the code {plain(format_code(board_code))}.", icon=":material/error:")
+            return
+        show_code(board_code, info)
+        live_board(board_code, None)
+        return
+    if room is None:
+        st.warning("The run database cannot be used now, so the class board cannot be shown.", icon=":material/cloud_off:")
+        return
+    member = my_membership(room)
+    wanted = (reading.lesson.class_code if reading.lesson is not None else None) or normalise_code(st.query_params.get(JOIN_PARAM))
+    if member is None or (wanted is not None and member.code != wanted):
+        join_box(wanted)
+        return
+    info = room.class_info(member.code)
+    st.success(
+        f"You are on the board of class {format_code(member.code)} as **{plain(member.name)}**. "
+        "Each run you train on the Train page appears here within a few seconds.",
+        icon=":material/groups:",
+    )
+    if info is not None and info.closed:
+        st.info("This class is closed: new runs are not posted any more.", icon=":material/lock:")
+    live_board(member.code, st.session_state.workspace)
+
+
+def membership_line() -> None:
+    """On the Train page: which board this tab's runs go to, or that the lesson's board is waiting to be joined."""
+    member = my_membership(classroom())
+    if member is not None:
+        st.markdown(f"Your runs go to the board of class **{format_code(member.code)}** as **{plain(member.name)}**.")
+        return
+    from pages.lab.lesson import current
+
+    given = current().lesson
+    if given is not None and given.class_code:
+        st.info("This lesson has a class board: join it with your name on the Class page, then train.", icon=":material/groups:")
+        st.page_link("pages/classroom.py", label="Join the class board", icon=":material/groups:")
+
+
+def post_run(record: dict, result, evaluation) -> None:
+    """Put a saved run on its workspace's class board (when the workspace is in a class): what the board shows of it."""
+    room = classroom()
+    if room is None or record["not_saved"]:
+        return
+    try:
+        member = room.membership(st.session_state.workspace)
+        if member is None:
+            return
+        model, naive = evaluation.judged(MODEL), evaluation.judged(NAIVE)
+        data = {
+            "error": model.mae,
+            "naive": naive.mae,
+            "part": evaluation.part,
+            "prediction": record["prediction"],
+            "window": [float(v) for v in result.series.to_numpy()[-result.config.window :]],
+            "guess": record.get("guess"),
+            "settings": describe(result.config),
+            "data": record["data"],
+            "epochs": result.epochs_trained,
+            "stopped": result.stopped,
+        }
+        room.post_entry(member.code, st.session_state.workspace, record["run"], data)
+    except (seqcore.store.StoreError, seqcore.InputError):
+        pass  # the run is saved; only its board entry is missing, and the board is not the student's work
+
+
+@st.fragment(run_every=REFRESH_SECONDS)
+def live_board(code: str, viewer: str | None) -> None:
+    """The class's board, read again every few seconds: the ranking, the spread of predictions, guesses and results."""
+    room = classroom()
+    if room is None:
+        st.warning("The run database cannot be used now.", icon=":material/cloud_off:")
+        return
+    try:
+        info, entries = room.class_info(code), room.board(code, viewer)
+    except seqcore.store.StoreError as exc:
+        st.warning(f"The board cannot be read now: {plain(exc)}", icon=":material/cloud_off:")
+        return
+    if info is None:
+        return
+    draw_board(entries, info.hide_names)
+
+
+def shown_names(entries, hide: bool) -> dict[str, str]:
+    """Each display name as the board shows it: itself, or "Student 1", "Student 2"… in the order they first posted."""
+    names: dict[str, str] = {}
+    for entry in entries:
+        if entry.name not in names:
+            names[entry.name] = f"Student {len(names) + 1}" if hide else entry.name
+    return names
+
+
+def board_table(entries, hide: bool) -> pd.DataFrame:
+    """One row per student, their best run (lowest error on the judged part), ranked."""
+    names = shown_names(entries, hide)
+    rows = []
+    for entry in entries:
+        data = entry.data
+        rows.append(
+            {
+                "student": names[entry.name] + (" (you)" if entry.mine else ""),
+                "run": entry.run_number,
+                "average miss": data["error"],
+                "copying's miss": data["naive"],
+                "beats copying": "yes" if data["error"] < data["naive"] else "no",
+                "next value": data["prediction"],
+                "guess": (data.get("guess") or {}).get("value"),
+                "settings": data["settings"],
+                "series": data["data"],
+                "name": entry.name,
+            }
+        )
+    table = pd.DataFrame(rows)
+    runs = table.groupby("name")["run"].count()
+    best = table.sort_values("average miss").drop_duplicates("name")
+    best.insert(2, "runs", best["name"].map(runs))
+    best.insert(0, "rank", range(1, len(best) + 1))
+    return best.drop(columns="name")
+
+
+def draw_board(entries, hide: bool) -> None:
+    if not entries:
+        st.info("No runs on the board yet: they appear here as students train.", icon=":material/hourglass_empty:")
+        return
+    beat = sum(e.data["error"] < e.data["naive"] for e in entries)
+    students = len({e.name for e in entries})
+    held_out = all(e.data["part"] == "held_out" for e in entries)
+    part = "held-out values (never trained on)" if held_out else "values the models trained on (none held out)"
+    runs, beaters, people = st.columns(3)
+    runs.metric("Runs on the board", len(entries))
+    beaters.metric("Beat copying the last value", f"{beat} of {len(entries)}")
+    people.metric("Students", students)
+    st.markdown(
+        f"**Ranked by the average miss** on {part}, in the series' units, each student's best run. "
+        "Copying the last value is the rule to beat."
+    )
+    if len({e.data["data"] for e in entries}) > 1:
+        st.warning("These runs trained on different series: their misses cannot be compared across series.", icon=":material/warning:")
+    st.dataframe(
+        board_table(entries, hide),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "average miss": st.column_config.NumberColumn(format="%.3g"),
+            "copying's miss": st.column_config.NumberColumn(format="%.3g"),
+            "next value": st.column_config.NumberColumn(format="%.2f"),
+            "guess": st.column_config.NumberColumn("their guess", format="%.2f"),
+        },
+    )
+    names = shown_names(entries, hide)
+    points = [
+        charts.BoardPoint(names[e.name], e.data["prediction"], (e.data.get("guess") or {}).get("value"), e.data["error"] < e.data["naive"])
+        for e in entries
+    ]
+    windows = {tuple(e.data["window"]) for e in entries}
+    after = ", ".join(f"{v:g}" for v in next(iter(windows))[-5:]) if len(windows) == 1 else None
+    left, right = st.columns(2)
+    left.plotly_chart(charts.board_predictions_figure(points, after), width="stretch", key="board_predictions")
+    if any(p.guess is not None for p in points):
+        right.plotly_chart(charts.guesses_figure(points, after), width="stretch", key="board_guesses")
+    else:
+        right.info("No guesses yet: students can type one above the Train button before they train.", icon=":material/psychology:")

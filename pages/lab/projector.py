@@ -1,0 +1,29 @@
+"""Large text for a projector, and a page that never fades: the style every page shares."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+# streamlit sizes its text in rem: a larger root size grows everything together, captions and labels included
+LARGE_ROOT_PX = 22
+LARGE = f"""
+html {{ font-size: {LARGE_ROOT_PX}px; }}
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,
+[data-testid="stWidgetLabel"] p, [data-testid="stMarkdownContainer"] p,
+[data-testid="stSidebar"] [data-testid="stMarkdownContainer"] p {{ font-size: 1rem; }}
+[data-testid="stCaptionContainer"] {{ color: inherit; opacity: 1; }}
+.st-key-train button {{ min-height: 3.4rem; }}
+.st-key-train button p {{ font-size: 1.4rem; font-weight: 600; }}
+[data-testid="stMetricValue"] {{ font-size: 2.6rem; }}
+"""
+# while a script runs, streamlit dims what it has not redrawn yet; here the page keeps its colours and the
+# progress line says what is happening
+ALWAYS = """
+[data-stale="true"] { opacity: 1 !important; transition: none !important; }
+.st-key-run_line { min-height: 4.2rem; }
+"""
+
+
+def style(large: bool) -> None:
+    """The page's own style: always the steady page, and large text when `large`."""
+    st.html(f"<style>{ALWAYS}{LARGE if large else ''}</style>")

@@ -1,0 +1,116 @@
+"""The class board driven with AppTest: a teacher opens a class, students join and train, the board shows them."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(__import__("pathlib").Path(__file__).resolve().parents[1] / "app.py")
+CLASS_PAGE = "pages/classroom.py"
+
+
+def tab(params: dict[str, str] | None = None, page: str | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    return at.switch_page(page).run() if page else at
+
+
+def button(at, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def text(at) -> str:
+    parts = [m.value for m in at.markdown] + [e.value for e in at.error] + [s.value for s in at.success] + [i.value for i in at.info]
+    return " | ".join(parts).replace("\\", "")
+
+
+def board_names(at) -> list[str]:
+    boards = [d.value for d in at.dataframe if "student" in d.value.columns]
+    return boards[0]["student"].tolist() if boards else []
+
+
+@pytest.fixture
+def teacher():
+    at = tab(page=CLASS_PAGE)
+    at.button(key="open_class").click().run()
+    assert not at.exception
+    return at
+
+
+def code_of(teacher) -> str:
+    return teacher.session_state["teaching"][0]
+
+
+def join(code: str, name: str, guess: float | None = None, epochs: int = 10) -> AppTest:
+    """A student opens the join link, joins under `name`, and trains once (with a guess)."""
+    at = tab({"join": code}, CLASS_PAGE)
+    assert at.text_input(key="join_code").value.replace(" ", "") == code
+    at.text_input(key="join_name").input(name)
+    button(at, "Join").click().run()
+    assert not at.exception and "You are on the board of class" in text(at), text(at)
+    at.switch_page("pages/train.py").run()
+    at.sidebar.number_input(key="epochs").set_value(epochs).run()
+    if guess is not None:
+        at.number_input(key="guess_value").set_value(guess)
+        at.radio(key="guess_beats").set_value("yes")
+    at.button(key="train").click().run()
+    assert not at.exception and not at.error
+    return at
+
+
+def test_students_who_join_appear_on_the_board_with_their_guesses(teacher):
+    code = code_of(teacher)
+    assert f"Class code: `{code[:3]} {code[3:]}`" in text(teacher)
+    ana = join(code, "Ana", guess=7.5)
+    guessed = ana.get("markdown")
+    assert any("you guessed **7.50** after 5, 6, 7; the model says" in m.value.replace("\\", "") for m in guessed)
+    join(code, "Ben", epochs=5)
+    board = teacher.run()
+    assert sorted(board_names(board)) == ["Ana", "Ben"]
+    table = next(d.value for d in board.dataframe if "student" in d.value.columns)
+    assert table["rank"].tolist() == [1, 2] and table["average miss"].is_monotonic_increasing
+    assert table.set_index("student").loc["Ana", "guess"] == 7.5
+    figures = [c for c in board.get("plotly_chart")]
+    assert len(figures) == 2  # the spread of predictions, and guesses against results
+
+
+def test_a_student_sees_the_board_but_no_one_elses_workspace(teacher):
+    code = code_of(teacher)
+    ana = join(code, "Ana")
+    ben = join(code, "Ben")
+    ben.switch_page(CLASS_PAGE).run()
+    page_text = text(ben) + " ".join(str(d.value.to_dict()) for d in ben.dataframe)
+    assert ana.session_state["workspace"] not in page_text and teacher.session_state["workspace"] not in page_text
+    assert sorted(n.replace(" (you)", "") for n in board_names(ben)) == ["Ana", "Ben"]
+    assert "Ben (you)" in board_names(ben)
+    assert not any(b.key in ("remove_entry", "close_class", "open_class") for b in ben.button)  # no teacher's controls
+
+
+def test_a_wrong_class_code_gets_nothing():
+    at = tab({"join": "ZZZZZZ"}, CLASS_PAGE)
+    at.text_input(key="join_name").input("Eve")
+    button(at, "Join").click().run()
+    assert "no class has the code ZZZ ZZZ" in text(at)
+    assert not board_names(at)
+    board = tab({"board": "ZZZZZZ"}, CLASS_PAGE)
+    assert "no class has the code ZZZ ZZZ" in text(board) and not board_names(board)
+
+
+def test_the_teacher_hides_names_removes_an_entry_and_closes_the_class(teacher):
+    code = code_of(teacher)
+    join(code, "Ana")
+    join(code, "Ben")
+    board = teacher.run()
+    board.toggle(key="hide_names").set_value(True).run()
+    projector = tab({"board": code}, CLASS_PAGE)  # the projector view: the same board, no controls
+    assert sorted(board_names(projector)) == ["Student 1", "Student 2"]
+    entries = board.session_state["remove_choice"]
+    board.selectbox(key="remove_choice").set_value(entries)
+    board.button(key="remove_entry").click().run()
+    assert len(board_names(board)) == 1
+    board.checkbox(key="close_confirm").check().run()
+    board.button(key="close_class").click().run()
+    late = tab({"join": code}, CLASS_PAGE)
+    late.text_input(key="join_name").input("Cy")
+    button(late, "Join").click().run()
+    assert "closed" in text(late)
