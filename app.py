@@ -10,7 +10,9 @@ from pages.lab.lesson import visible_pages
 # font server (built in Streamlit's frontend), which fails on a classroom network without internet
 ICON = str(Path(__file__).parent / "pages" / "assets" / "icon.png")
 
-st.set_page_config(page_title="LSTM Sequence Lab", page_icon=ICON, layout="wide")
+# a class board on the projector (?board=…) needs no settings: its sidebar starts closed
+sidebar = "collapsed" if "board" in st.query_params else "auto"
+st.set_page_config(page_title="LSTM Sequence Lab", page_icon=ICON, layout="wide", initial_sidebar_state=sidebar)
 PAGES = {
     "train": st.Page("pages/train.py", title="Train", icon=":material/model_training:", default=True),
     "data": st.Page("pages/data.py", title="Data", icon=":material/table_chart:"),

@@ -8,7 +8,7 @@ import math
 import streamlit as st
 
 import seqcore
-from pages.lab import board, charts, engine, judge
+from pages.lab import board, charts, engine, judge, projector
 from pages.lab.live import LiveSlots, train_live
 from pages.lab.replay_view import CLASS_SPEED_SECONDS, replay_section
 from pages.lab.runs import record_run, remembered, snapshots_of
@@ -33,8 +33,12 @@ def results(state, settings, slots: LiveSlots) -> None:
     continued_from = state.get("result_continued_from")
     status = f"stopped at epoch {result.epochs_trained} of {config.epochs}" if result.stopped else f"{result.epochs_trained} epochs"
     more = f" (run {continued_from} continued)" if continued_from else ""
+    last = result.series.to_numpy()[-config.window :]
+    answer = seqcore.predict_next(result, last)
+    shown_last = ", ".join(f"{v:g}" for v in last[-5:])
     slots.progress.markdown(
-        f"**Run {run}**{more} on {plain(state.result_label)} · {plain(describe(config))} · {status} in {result.seconds:.2f} s"
+        f"**Run {run}**{more} on {plain(state.result_label)} · {status} in {result.seconds:.2f} s · "
+        f"next value after {'…, ' if len(last) > 5 else ''}{shown_last}: **{readable(answer)}**"
     )
     levels = remembered("levels", (run, id(result)), lambda: scoring.baseline_losses(result))
     judged_curve, judged_level = (result.val_losses, levels.held_out) if result.val_losses else (result.losses, levels.train)
@@ -45,7 +49,7 @@ def results(state, settings, slots: LiveSlots) -> None:
         (run, id(result)),
         lambda: charts.loss_figure(result.losses, result.val_losses, levels=levels, beats=beats, resumed_at=resumed_at),
     )
-    slots.chart.plotly_chart(loss, width="stretch", key="loss_chart")
+    projector.chart(slots.chart, loss, key="loss_chart")
     loss_words(result, judged_curve, judged_level, beats)
     stale = state.result_signature.differs(settings.signature, ignore_epochs=bool(continued_from))
     if stale:
@@ -102,7 +106,7 @@ def results(state, settings, slots: LiveSlots) -> None:
             f"continuing the window's own steps would give {readable(pattern)}, the model says {readable(prediction)}.",
             icon=":material/explore_off:",
         )
-        st.plotly_chart(charts.question_figure(window, prediction, seen), width="stretch", key="question_chart")
+        projector.chart(st, charts.question_figure(window, prediction, seen), key="question_chart")
     show_guess(state.get("result_guess"), result, judged_curve, judged_level, beats)
     judge.show_verdict(evaluation)
     judge.show_copying(result, run, evaluation)
@@ -122,7 +126,7 @@ def results(state, settings, slots: LiveSlots) -> None:
         (run, id(result), int(steps), show_naive),
         lambda: charts.prediction_figure(result.series, predictions, forecast, seen, show_naive),
     )
-    st.plotly_chart(figure, width="stretch", key="prediction_chart")
+    projector.chart(st, figure, key="prediction_chart")
     leaves = seen.beyond(forecast)
     dots = len(result.series) <= charts.DOTS_UP_TO
     marks, copies = ("Dots", "crosses") if dots else ("Blue and orange lines", "the dotted grey line")
@@ -202,7 +206,7 @@ def loss_words(result, judged_curve, judged_level, beats) -> None:
     else:
         against = "copying is exact here."
     st.markdown(
-        f"{final}. The loss is the {EXPLAIN['mse'][0].lower()}{EXPLAIN['mse'][1:]} {EXPLAIN['scaled']} "
+        f"{final}. The loss is the {EXPLAIN['mse']} {EXPLAIN['scaled']} "
         f"√({name}) × scale = **{number(typical)}** is a typical miss in the series' units. "
         f"Dashed: the same loss for copying the last value; {against}"
     )
@@ -240,30 +244,34 @@ def want_more() -> None:
     st.session_state.continue_wanted = int(st.session_state.more_epochs)
 
 
-def guess_inputs(settings) -> None:
-    """Before Train: a guess at the next value, or at whether the model will beat copying (both optional)."""
+def guess_inputs(settings, where) -> None:
+    """Before Train: a guess at the next value, or at whether the model will beat copying (both optional), in a
+    popover beside the Train button; its label shows the guess once there is one."""
     if settings.series is None or settings.config is None or settings.errors:
         return
+    state = st.session_state
     window = settings.series.to_numpy()[-settings.config.window :]
     shown = ", ".join(f"{v:g}" for v in window[-5:])
-    value, beats = st.columns(2, vertical_alignment="bottom")
-    value.number_input(
-        f"Your guess first: the next value after {'…, ' if len(window) > 5 else ''}{shown}",
-        value=None,
-        key="guess_value",
-        format="%g",
-        placeholder="optional: type a number",
-        help="Guess before you train; the result puts your guess beside the model's answer.",
-    )
-    beats.radio(
-        "Will its loss go below copying the last value's?",
-        GUESS_BEATS,
-        key="guess_beats",
-        horizontal=True,
-        help="Copying the last value is the simplest rule; a model must beat it to be worth anything.",
-    )
+    guessed = state.get("guess_value") is not None or state.get("guess_beats", GUESS_BEATS[0]) != GUESS_BEATS[0]
+    with where.popover("Your guess ✓" if guessed else "Guess first", width="stretch", help=GUESS_HELP):
+        st.number_input(
+            f"The next value after {'…, ' if len(window) > 5 else ''}{shown}",
+            value=None,
+            key="guess_value",
+            format="%g",
+            placeholder="type a number",
+        )
+        st.radio(
+            "Will its loss go below copying the last value's?",
+            GUESS_BEATS,
+            key="guess_beats",
+            horizontal=True,
+            help="Copying the last value is the simplest rule; a model must beat it to be worth anything.",
+        )
+        st.markdown("Then press **Train**: the result puts your guess beside what the model does.")
 
 
+GUESS_HELP = "Guess before you train (optional): the next value, or whether the model will beat copying the last value."
 GUESS_BEATS = ("no guess", "yes", "no")
 
 
@@ -315,11 +323,12 @@ def page() -> None:
     )
     show_problems(settings)
     window = settings.series.to_numpy()[-settings.config.window :].tolist() if settings.ready else []
-    button, stop_column, pace, info = st.columns([1, 1, 1.3, 2.7], vertical_alignment="center")
+    button, stop_column, guess, pace = st.columns([1, 0.7, 1, 1.3], vertical_alignment="center")
     stop_slot = stop_column.empty()
     clicked = button.button(
         "Train", key="train", type="primary", disabled=not settings.ready, width="stretch", on_click=take_guess, args=(window,)
     )
+    guess_inputs(settings, guess)
     paced = pace.toggle(
         "Class speed",
         key="class_speed",
@@ -327,11 +336,11 @@ def page() -> None:
         "Training itself is not slowed.",
     )
     next_run = " · ".join(plain(part) for part in (settings.label, describe(settings.config) if settings.config else "") if part)
+    info = st.empty()
     info.markdown(f"**Next run**: {next_run}" if next_run else "")
     if not clicked and engine.pool().status().ready == 0:  # after a click the progress bar says it instead
         with info:
             workers_starting()
-    guess_inputs(settings)
     board.membership_line()
     if "notice" in state:
         st.info(state.pop("notice"), icon=":material/stop_circle:")

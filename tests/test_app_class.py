@@ -25,7 +25,7 @@ def text(at) -> str:
 
 
 def board_names(at) -> list[str]:
-    boards = [d.value for d in at.dataframe if "student" in d.value.columns]
+    boards = [t.value for t in at.table if "student" in t.value.columns]
     return boards[0]["student"].tolist() if boards else []
 
 
@@ -67,9 +67,11 @@ def test_students_who_join_appear_on_the_board_with_their_guesses(teacher):
     join(code, "Ben", epochs=5)
     board = teacher.run()
     assert sorted(board_names(board)) == ["Ana", "Ben"]
-    table = next(d.value for d in board.dataframe if "student" in d.value.columns)
-    assert table["rank"].tolist() == [1, 2] and table["average miss"].is_monotonic_increasing
-    assert table.set_index("student").loc["Ana", "guess"] == 7.5
+    table = next(t.value for t in board.table if "student" in t.value.columns)
+    assert table["average miss"].astype(float).is_monotonic_increasing
+    assert sorted(table.index.astype(int)) == [1, 2]
+    assert table.set_index("student").loc["Ana", "their guess"] == "7.50"
+    assert table.set_index("student").loc["Ben", "their guess"] == "–"
     figures = [c for c in board.get("plotly_chart")]
     assert len(figures) == 2  # the spread of predictions, and guesses against results
 
@@ -79,7 +81,7 @@ def test_a_student_sees_the_board_but_no_one_elses_workspace(teacher):
     ana = join(code, "Ana")
     ben = join(code, "Ben")
     ben.switch_page(CLASS_PAGE).run()
-    page_text = text(ben) + " ".join(str(d.value.to_dict()) for d in ben.dataframe)
+    page_text = text(ben) + " ".join(str(t.value.to_dict()) for t in ben.table)
     assert ana.session_state["workspace"] not in page_text and teacher.session_state["workspace"] not in page_text
     assert sorted(n.replace(" (you)", "") for n in board_names(ben)) == ["Ana", "Ben"]
     assert "Ben (you)" in board_names(ben)

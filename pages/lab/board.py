@@ -3,14 +3,15 @@ class closed), students join with a display name, and everyone sees the same liv
 
 from __future__ import annotations
 
+import dataclasses
 from urllib.parse import urlsplit
 
 import pandas as pd
 import streamlit as st
 
 import seqcore.store
-from pages.lab import charts
-from pages.lab.text import describe, plain
+from pages.lab import charts, projector
+from pages.lab.text import describe, differences, plain, setting
 from pages.lab.workspace import run_store
 from seqcore.baselines import NAIVE
 from seqcore.classroom import ClassError, Classroom, format_code, normalise_code
@@ -20,6 +21,7 @@ REFRESH_SECONDS = 3.0  # the board's refresh: a room sees a new run within a few
 TEACH_PARAM = "teach"  # the teacher's tab: CODE.KEY (the key never goes on the projector: its view has none)
 JOIN_PARAM = "join"  # a student's join link: the class code
 BOARD_PARAM = "board"  # the projector view: the board of a class, read-only
+CLASS_PATH = "classroom"  # the Class page's address (streamlit names it after pages/classroom.py)
 
 
 def classroom() -> Classroom | None:
@@ -42,6 +44,10 @@ def app_root() -> str:
     url = urlsplit(st.context.url or "http://localhost:8501/")
     base = st.get_option("server.baseUrlPath").strip("/")
     return f"{url.scheme}://{url.netloc}/" + (f"{base}/" if base else "")
+
+
+def join_link(code: str) -> str:
+    return f"{app_root()}{CLASS_PATH}?{JOIN_PARAM}={code}"
 
 
 def taught_code() -> str | None:
@@ -99,27 +105,19 @@ def teacher_section() -> None:
     show_code(code, info)
     left, right = st.columns(2)
     left.markdown("**Students join with this link** (or the code, on the Class page):")
-    left.code(f"{app_root()}?{JOIN_PARAM}={code}", language=None, wrap_lines=True)
+    left.code(join_link(code), language=None, wrap_lines=True)
     right.markdown("**On the projector, open the board's own view**: it shows no settings and no teacher's controls.")
-    right.link_button("Open the projector view", f"{app_root()}classroom?{BOARD_PARAM}={code}&big=1", width="stretch")
-    hide, remove, close = st.columns(3, vertical_alignment="bottom")
+    right.link_button("Open the projector view", f"{app_root()}{CLASS_PATH}?{BOARD_PARAM}={code}&big=1", width="stretch")
+    hide, close = st.columns(2, vertical_alignment="bottom")
     hidden = hide.toggle("Hide names on the board", value=info.hide_names if info else False, key="hide_names")
     if info is not None and hidden != info.hide_names:
         room.set_hide_names(code, key, hidden)
-    entries = room.board(code)
-    if entries:
-        chosen = remove.selectbox(
-            "Remove an entry", [e.entry for e in entries][::-1], key="remove_choice", format_func=lambda n: entry_words(n, entries)
-        )
-        if remove.button("Remove it from the board", key="remove_entry"):
-            room.remove_entry(code, key, chosen)
-            st.rerun()
     if info is not None and not info.closed:
         sure = close.checkbox("Yes, close the class", key="close_confirm", help="No one can join or post after this; the board stays.")
         if close.button("Close the class", key="close_class", disabled=not sure):
             room.close_class(code, key)
             st.rerun()
-    live_board(code, None)
+    live_board(code, None, key)
 
 
 def entry_words(entry: int, entries) -> str:
@@ -130,9 +128,8 @@ def entry_words(entry: int, entries) -> str:
 def show_code(code: str, info) -> None:
     """The class code, large enough to read out and to read from the back of the room."""
     closed = " (closed)" if info is not None and info.closed else ""
-    members = f"{info.members} joined" if info is not None else ""
     with st.container(border=True, key="class_code"):
-        st.markdown(f"## Class code: `{format_code(code)}`{closed}\n{members}")
+        st.markdown(f"## Class code: `{format_code(code)}`{closed}")
 
 
 def join_box(code: str | None = None) -> None:
@@ -172,6 +169,8 @@ def student_section(reading) -> None:
             st.error(f"**Class code**: no class has the code {plain(format_code(board_code))}.", icon=":material/error:")
             return
         show_code(board_code, info)
+        if not info.closed:
+            st.markdown(f"Join at **{plain(join_link(board_code))}** (or type the code on the Class page), with a name of your choice.")
         live_board(board_code, None)
         return
     if room is None:
@@ -225,6 +224,7 @@ def post_run(record: dict, result, evaluation) -> None:
             "window": [float(v) for v in result.series.to_numpy()[-result.config.window :]],
             "guess": record.get("guess"),
             "settings": describe(result.config),
+            "config": dataclasses.asdict(result.config),
             "data": record["data"],
             "epochs": result.epochs_trained,
             "stopped": result.stopped,
@@ -235,8 +235,9 @@ def post_run(record: dict, result, evaluation) -> None:
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
-def live_board(code: str, viewer: str | None) -> None:
-    """The class's board, read again every few seconds: the ranking, the spread of predictions, guesses and results."""
+def live_board(code: str, viewer: str | None, teacher_key: str | None = None) -> None:
+    """The class's board, read again every few seconds: the ranking, the spread of predictions, guesses and results;
+    with the `teacher_key`, a way to take an entry off it."""
     room = classroom()
     if room is None:
         st.warning("The run database cannot be used now.", icon=":material/cloud_off:")
@@ -248,7 +249,15 @@ def live_board(code: str, viewer: str | None) -> None:
         return
     if info is None:
         return
-    draw_board(entries, info.hide_names)
+    draw_board(entries, info)
+    if teacher_key is not None and entries:
+        choice, button = st.columns([2, 1], vertical_alignment="bottom")
+        chosen = choice.selectbox(
+            "Remove an entry", [e.entry for e in entries][::-1], key="remove_choice", format_func=lambda n: entry_words(n, entries)
+        )
+        if button.button("Remove it from the board", key="remove_entry", width="stretch"):
+            room.remove_entry(code, teacher_key, chosen)
+            st.rerun()
 
 
 def shown_names(entries, hide: bool) -> dict[str, str]:
@@ -261,7 +270,7 @@ def shown_names(entries, hide: bool) -> dict[str, str]:
 
 
 def board_table(entries, hide: bool) -> pd.DataFrame:
-    """One row per student, their best run (lowest error on the judged part), ranked."""
+    """One row per student, their best run (lowest error on the judged part), ranked; equal misses share a rank."""
     names = shown_names(entries, hide)
     rows = []
     for entry in entries:
@@ -274,49 +283,65 @@ def board_table(entries, hide: bool) -> pd.DataFrame:
                 "copying's miss": data["naive"],
                 "beats copying": "yes" if data["error"] < data["naive"] else "no",
                 "next value": data["prediction"],
-                "guess": (data.get("guess") or {}).get("value"),
+                "their guess": (data.get("guess") or {}).get("value"),
                 "settings": data["settings"],
                 "series": data["data"],
                 "name": entry.name,
             }
         )
     table = pd.DataFrame(rows)
+    configs = [seqcore.TrainConfig(**e.data["config"]) if "config" in e.data else None for e in entries]
+    if None not in configs:  # only what differs between the runs: the rest is said once, above the table
+        changing = differences(configs)
+        table["settings"] = [", ".join(setting(c, name) for name in changing) or "the same" for c in configs]
     runs = table.groupby("name")["run"].count()
-    best = table.sort_values("average miss").drop_duplicates("name")
+    best = table.sort_values("average miss", kind="stable").drop_duplicates("name")
     best.insert(2, "runs", best["name"].map(runs))
-    best.insert(0, "rank", range(1, len(best) + 1))
+    rank = best["average miss"].map(lambda v: float(f"{v:.3g}")).rank(method="min").astype(int)
+    best.insert(0, "rank", rank)
     return best.drop(columns="name")
 
 
-def draw_board(entries, hide: bool) -> None:
+def shown_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The board's table as text a projector shows whole: misses to 3 significant digits, values to 2 decimals."""
+    out = table.copy()
+    for column in ("average miss", "copying's miss"):
+        out[column] = out[column].map(lambda v: f"{v:.3g}")
+    for column in ("next value", "their guess"):
+        out[column] = out[column].map(lambda v: "–" if v is None or v != v else f"{v:.2f}")
+    return out.set_index("rank")
+
+
+def draw_board(entries, info) -> None:
+    hide = info.hide_names
     if not entries:
+        st.metric("Joined", info.members)
         st.info("No runs on the board yet: they appear here as students train.", icon=":material/hourglass_empty:")
         return
     beat = sum(e.data["error"] < e.data["naive"] for e in entries)
-    students = len({e.name for e in entries})
     held_out = all(e.data["part"] == "held_out" for e in entries)
     part = "held-out values (never trained on)" if held_out else "values the models trained on (none held out)"
-    runs, beaters, people = st.columns(3)
+    people, runs, beaters = st.columns(3)
+    people.metric("Joined", info.members)
     runs.metric("Runs on the board", len(entries))
     beaters.metric("Beat copying the last value", f"{beat} of {len(entries)}")
-    people.metric("Students", students)
     st.markdown(
         f"**Ranked by the average miss** on {part}, in the series' units, each student's best run. "
         "Copying the last value is the rule to beat."
     )
-    if len({e.data["data"] for e in entries}) > 1:
+    table = board_table(entries, hide)
+    if (table["settings"] == "the same").all():
+        table = table.drop(columns="settings")
+        st.markdown(f"Every run: {plain(entries[0].data['settings'])}.")
+    series = {e.data["data"] for e in entries}
+    if len(series) > 1:
         st.warning("These runs trained on different series: their misses cannot be compared across series.", icon=":material/warning:")
-    st.dataframe(
-        board_table(entries, hide),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "average miss": st.column_config.NumberColumn(format="%.3g"),
-            "copying's miss": st.column_config.NumberColumn(format="%.3g"),
-            "next value": st.column_config.NumberColumn(format="%.2f"),
-            "guess": st.column_config.NumberColumn("their guess", format="%.2f"),
-        },
-    )
+    else:
+        table = table.drop(columns="series")
+        st.markdown(f"Series: {plain(next(iter(series)))}.")
+    # a static table: its text grows with Large text, where a scrolling grid keeps small print
+    with st.container(key="board_table"):
+        st.table(shown_table(table))
     names = shown_names(entries, hide)
     points = [
         charts.BoardPoint(names[e.name], e.data["prediction"], (e.data.get("guess") or {}).get("value"), e.data["error"] < e.data["naive"])
@@ -325,8 +350,8 @@ def draw_board(entries, hide: bool) -> None:
     windows = {tuple(e.data["window"]) for e in entries}
     after = ", ".join(f"{v:g}" for v in next(iter(windows))[-5:]) if len(windows) == 1 else None
     left, right = st.columns(2)
-    left.plotly_chart(charts.board_predictions_figure(points, after), width="stretch", key="board_predictions")
+    projector.chart(left, charts.board_predictions_figure(points, after), key="board_predictions")
     if any(p.guess is not None for p in points):
-        right.plotly_chart(charts.guesses_figure(points, after), width="stretch", key="board_guesses")
+        projector.chart(right, charts.guesses_figure(points, after), key="board_guesses")
     else:
         right.info("No guesses yet: students can type one above the Train button before they train.", icon=":material/psychology:")

@@ -443,15 +443,23 @@ BEATS, LOSES = "#009E73", "#D55E00"
 
 
 def board_predictions_figure(points: list[BoardPoint], after: str | None) -> go.Figure:
-    """Every run's next value, one dot each, green where the run beat copying the last value; guesses as open diamonds."""
+    """Every run's next value, one dot each, green where the run beat copying the last value; guesses as open diamonds.
+
+    Rows: the guesses, the runs that did not beat copying, those that did; equal values are spread up and down a little,
+    so that thirty equal answers show as thirty dots."""
+    rows = {"beat copying": 2, "did not beat copying": 1, "guesses": 0}
     fig = go.Figure()
+
+    def spread(row: int, count: int) -> list[float]:
+        return [row + (0.0 if count == 1 else 0.5 * (i / (count - 1) - 0.5)) for i in range(count)]
+
     for beats, colour, name in ((True, BEATS, "beat copying"), (False, LOSES, "did not beat copying")):
-        chosen = [p for p in points if p.beats == beats]
+        chosen = sorted((p for p in points if p.beats == beats), key=lambda p: p.prediction)
         if chosen:
             fig.add_trace(
                 go.Scatter(
                     x=[p.prediction for p in chosen],
-                    y=[name] * len(chosen),
+                    y=spread(rows[name], len(chosen)),
                     mode="markers",
                     name=f"model's answer ({name})",
                     text=[html.escape(p.name) for p in chosen],
@@ -459,12 +467,12 @@ def board_predictions_figure(points: list[BoardPoint], after: str | None) -> go.
                     marker={"size": 16, "color": colour, "opacity": 0.75},
                 )
             )
-    guessed = [p for p in points if p.guess is not None]
+    guessed = sorted((p for p in points if p.guess is not None), key=lambda p: p.guess)
     if guessed:
         fig.add_trace(
             go.Scatter(
                 x=[p.guess for p in guessed],
-                y=["guesses"] * len(guessed),
+                y=spread(rows["guesses"], len(guessed)),
                 mode="markers",
                 name="students' guesses",
                 text=[html.escape(p.name) for p in guessed],
@@ -473,8 +481,9 @@ def board_predictions_figure(points: list[BoardPoint], after: str | None) -> go.
             )
         )
     title = f"Next value after {after}: every run" if after else "Next value: every run"
-    fig = _layout(fig, html.escape(title), "next value", "", height=340)
-    fig.update_layout(hovermode="closest", legend={"y": -0.35, "yanchor": "top", "x": 0, "xanchor": "left"})
+    fig = _layout(fig, html.escape(title), "next value", "", height=360)
+    fig.update_yaxes(tickvals=list(rows.values()), ticktext=list(rows), range=[-0.5, 2.5], showgrid=False)
+    fig.update_layout(hovermode="closest", legend={"y": -0.42, "yanchor": "top", "x": 0, "xanchor": "left"}, margin={"b": 90})
     return fig
 
 
@@ -504,4 +513,16 @@ def guesses_figure(points: list[BoardPoint], after: str | None) -> go.Figure:
     title = f"Guess vs the model's answer after {after}" if after else "Guess vs the model's answer"
     fig = _layout(fig, html.escape(title), "the student's guess", "the model's answer", height=340)
     fig.update_layout(hovermode="closest", showlegend=False)
+    return fig
+
+
+LARGE_TEXT = 1.35  # how much larger a figure's text is with Large text on (the page's own text grows about as much)
+
+
+def for_screen(fig: go.Figure, large: bool) -> go.Figure:
+    """The figure's text at the size the screen asks for: `_layout`'s sizes, or larger for a projector."""
+    k = LARGE_TEXT if large else 1.0
+    fig.update_layout(font_size=round(16 * k), title_font_size=round(18 * k))
+    fig.update_xaxes(tickfont_size=round(15 * k), title_font_size=round(16 * k))
+    fig.update_yaxes(tickfont_size=round(15 * k), title_font_size=round(16 * k))
     return fig

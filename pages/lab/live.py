@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 import seqcore
-from pages.lab import charts, engine
+from pages.lab import charts, engine, projector
 from pages.lab.text import field_error, plain
 from seqcore.evaluation import naive_losses
 from seqcore.pool import Outcome, Preparing, Queued
@@ -93,7 +93,7 @@ def train_live(series, config, label: str, signature, slots: LiveSlots, pace_sec
                     charts.refresh_live_loss(figure, shown.losses, shown.val_losses)
                 if pace_seconds and shown.next_value is not None:  # what the class is watching for, in the chart's big title
                     figure.update_layout(title_text=f"Epoch {shown.epoch} · next value after {shown.recent}: {shown.next_value:.2f}")
-                slots.chart.plotly_chart(figure, width="stretch")
+                projector.chart(slots.chart, figure)
     finally:
         if outcome is None:  # this script run was ended (a click, a closed tab): stop the training, keep its weights
             training.stop()

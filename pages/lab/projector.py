@@ -14,16 +14,27 @@ html {{ font-size: {LARGE_ROOT_PX}px; }}
 [data-testid="stCaptionContainer"] {{ color: inherit; opacity: 1; }}
 .st-key-train button {{ min-height: 3.4rem; }}
 .st-key-train button p {{ font-size: 1.4rem; font-weight: 600; }}
-[data-testid="stMetricValue"] {{ font-size: 2.6rem; }}
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] div,
+[data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p {{ font-size: 2.4rem; }}
+[data-testid="stTable"] td, [data-testid="stTable"] th {{ font-size: 1rem; }}
+h1 {{ font-size: 1.75rem !important; }}
 """
 # while a script runs, streamlit dims what it has not redrawn yet; here the page keeps its colours and the
 # progress line says what is happening
 ALWAYS = """
 [data-stale="true"] { opacity: 1 !important; transition: none !important; }
-.st-key-run_line { min-height: 4.2rem; }
+.st-key-run_line { min-height: 2.6rem; }
+[data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
 """
 
 
 def style(large: bool) -> None:
     """The page's own style: always the steady page, and large text when `large`."""
     st.html(f"<style>{ALWAYS}{LARGE if large else ''}</style>")
+
+
+def chart(where, figure, **options) -> None:
+    """Draw a Plotly figure in `where` (st, a column, a slot) with its text sized for this tab's screen."""
+    from pages.lab.charts import for_screen
+
+    where.plotly_chart(for_screen(figure, bool(st.session_state.get("large_text"))), width="stretch", **options)

@@ -21,7 +21,7 @@ def plain(text: str) -> str:
 
 # one line for each word a first-time user meets on the main screen, said where it appears
 EXPLAIN = {
-    "mse": "MSE, the mean squared error: the average of (guess − truth)², here on the scaled values. Lower is better.",
+    "mse": "MSE (mean squared error): the average of (guess − truth)², here on the scaled values. Lower is better.",
     "scaled": "Scaled values are what the network sees: (value − offset) ÷ scale, small numbers near −1 to 1.",
     "scale": "The network sees (value − offset) ÷ scale, small numbers it learns well from; its answers are turned back the same way.",
     "learning_rate": "How big a step Adam (the method that adjusts the weights) takes after each batch of windows. "
