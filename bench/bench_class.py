@@ -30,7 +30,9 @@ from live_server import APP_IDLE, CHROMIUM, CHROMIUM_ARGS, streamlit_server  # n
 from playwright.async_api import async_playwright  # noqa: E402
 from protocol_client import ProtocolSession  # noqa: E402
 
-CAPTION = re.compile(r"^Run (\d+) on .* seed (\d+) · (\d+) epochs in ([\d.]+) s")
+# the run's line: "Run 1 on … · 500 epochs in 0.08 s · next value …", then its settings, ending in its seed
+# (markdown here, its text in a browser); every workspace numbers its own runs, so the seed says whose run it is
+CAPTION = re.compile(r"^\**Run (\d+)\**.* (\d+) epochs in ([\d.]+) s.*seed (\d+)", re.DOTALL)
 
 
 def rss_mib(pid: int) -> float:
@@ -113,7 +115,7 @@ async def protocol_session(url: str, seed: int, units: int) -> dict:
         start = time.perf_counter()
         await tab.rerun(press="train")
         seconds = tab.finished_at - start
-        run, shown_seed, epochs, trained = next(m.groups() for m in map(CAPTION.search, tab.texts()) if m)
+        run, epochs, trained, shown_seed = next(m.groups() for m in map(CAPTION.search, tab.texts()) if m)
         prediction = float(tab.metric("Next value after [5, 6, 7]"))
         errors = len(tab.problems())
         await tab.rerun(page="Compare")
@@ -143,7 +145,7 @@ async def session(browser, url: str, seed: int, units: int) -> dict:
     await caption.wait_for()
     await page.wait_for_selector(".st-key-prediction_chart .main-svg")
     seconds = time.perf_counter() - start
-    run, shown_seed, epochs, trained = CAPTION.search(await caption.inner_text()).groups()
+    run, epochs, trained, shown_seed = CAPTION.search(await caption.inner_text()).groups()
     metric = page.locator('[data-testid="stMetric"]', has_text="Next value after [5, 6, 7]")
     prediction = float(await metric.locator('[data-testid="stMetricValue"]').inner_text())
     await page.locator('[data-testid="stSidebarNav"]').get_by_text("Compare", exact=True).click()

@@ -38,7 +38,7 @@ def results(state, settings, slots: LiveSlots) -> None:
     shown_last = ", ".join(f"{v:g}" for v in last[-5:])
     slots.progress.markdown(
         f"**Run {run}**{more} on {plain(state.result_label)} · {status} in {result.seconds:.2f} s · "
-        f"next value after {'…, ' if len(last) > 5 else ''}{shown_last}: **{readable(answer)}**"
+        f"next value after {'…, ' if len(last) > 5 else ''}{shown_last}: **{readable(answer)}**  \n{plain(describe(config))}"
     )
     levels = remembered("levels", (run, id(result)), lambda: scoring.baseline_losses(result))
     judged_curve, judged_level = (result.val_losses, levels.held_out) if result.val_losses else (result.losses, levels.train)

@@ -41,7 +41,8 @@ def train(
     limit, for benchmarks), and `DivergedError` if the loss stops being finite. `should_stop()`, asked about every
     `report_every` seconds with no report built, ends training early when it returns True (cheaper than `on_progress`).
     With `snapshots`, the result keeps the weights at some epochs for a replay (`seqcore.snapshots`).
-    The result's `optimizer` is Adam's state after its last epoch, so that any run can be continued.
+    The result's `optimizer` is Adam's state after its last epoch, so that any run can be continued (the runs in
+    progress reports carry none: copying it at every report would cost large models time).
 
     With `resume` (a finished or stopped run), training goes on from its weights and Adam's state at epoch index
     `resume.epochs_trained`, as if it had never ended: `config.epochs` is the new total, and every other setting and the
@@ -80,7 +81,7 @@ def train(
             seconds=earlier_seconds + time.perf_counter() - start,
             n_train=windows.n_train,
             snapshots=recorder.finish(len(losses), weights) if final else None,
-            optimizer=state.adam(),
+            optimizer=state.adam() if final else None,  # a report goes out often: Adam's state is copied only at the end
         )
 
     chunk = 1 if on_progress is not None else trainers.CHUNK  # a first report after one epoch, however large the model

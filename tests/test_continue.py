@@ -83,7 +83,7 @@ def test_a_stopped_run_continues_to_its_total_as_if_never_stopped(ramp):
     first = reports[0]
     assert first.epoch == 31 and first.total == 80 and first.losses[:30] == tuple(stopped.losses)
     assert reports[-1].epoch == 80 and list(reports[-1].losses) == continued.losses
-    assert reports[-1].result.optimizer.steps == 80
+    assert reports[-1].result.optimizer is None  # reports go out often and carry no Adam state; the result does
 
 
 def test_continuing_a_continued_run_again(ramp, short):

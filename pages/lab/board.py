@@ -4,13 +4,15 @@ class closed), students join with a display name, and everyone sees the same liv
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 import seqcore.store
-from pages.lab import charts, projector
+from pages.lab import charts
 from pages.lab.text import describe, differences, plain, setting
 from pages.lab.workspace import run_store
 from seqcore.baselines import NAIVE
@@ -277,7 +279,7 @@ def board_table(entries, hide: bool) -> pd.DataFrame:
         data = entry.data
         rows.append(
             {
-                "student": names[entry.name] + (" (you)" if entry.mine else ""),
+                "student": names[entry.name],
                 "run": entry.run_number,
                 "average miss": data["error"],
                 "copying's miss": data["naive"],
@@ -295,11 +297,11 @@ def board_table(entries, hide: bool) -> pd.DataFrame:
         changing = differences(configs)
         table["settings"] = [", ".join(setting(c, name) for name in changing) or "the same" for c in configs]
     runs = table.groupby("name")["run"].count()
-    best = table.sort_values("average miss", kind="stable").drop_duplicates("name")
+    best = table.sort_values("average miss", kind="stable").drop_duplicates("name").copy()
     best.insert(2, "runs", best["name"].map(runs))
     rank = best["average miss"].map(lambda v: float(f"{v:.3g}")).rank(method="min").astype(int)
     best.insert(0, "rank", rank)
-    return best.drop(columns="name")
+    return best
 
 
 def shown_table(table: pd.DataFrame) -> pd.DataFrame:
@@ -312,12 +314,53 @@ def shown_table(table: pd.DataFrame) -> pd.DataFrame:
     return out.set_index("rank")
 
 
+@dataclass(frozen=True)
+class BoardView:
+    """What every tab showing one state of a board draws, built once and shared by them all (a class's thirty tabs
+    refresh every few seconds): the ranked table (a `name` column kept to mark a viewer's own row) and the figures."""
+
+    table: pd.DataFrame
+    same_settings: str | None  # every run's settings, when they are all the same (the table then leaves them out)
+    series: str | None  # the one series every run trained on (None: they differ)
+    predictions: go.Figure
+    guesses: go.Figure | None  # None: nobody guessed yet
+
+
+def board_view(entries, hide: bool, large: bool) -> BoardView:
+    """The board's view for `entries`; the same entries (by id and name), `hide` and `large` give the same shared view."""
+    return _board_view((tuple((e.entry, e.name) for e in entries), hide, large), entries)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _board_view(version: tuple, _entries) -> BoardView:
+    entries = [dataclasses.replace(e, mine=False) for e in _entries]  # shared by every viewer: nobody's "(you)" yet
+    _, hide, large = version
+    table = board_table(entries, hide)
+    same = entries[0].data["settings"] if (table["settings"] == "the same").all() else None
+    if same is not None:
+        table = table.drop(columns="settings")
+    series = {e.data["data"] for e in entries}
+    one = next(iter(series)) if len(series) == 1 else None
+    if one is not None:
+        table = table.drop(columns="series")
+    names = shown_names(entries, hide)
+    points = [
+        charts.BoardPoint(names[e.name], e.data["prediction"], (e.data.get("guess") or {}).get("value"), e.data["error"] < e.data["naive"])
+        for e in entries
+    ]
+    windows = {tuple(e.data["window"]) for e in entries}
+    after = ", ".join(f"{v:g}" for v in next(iter(windows))[-5:]) if len(windows) == 1 else None
+    predictions = charts.for_screen(charts.board_predictions_figure(points, after), large)
+    guesses = charts.for_screen(charts.guesses_figure(points, after), large) if any(p.guess is not None for p in points) else None
+    return BoardView(shown_table(table), same, one, predictions, guesses)
+
+
 def draw_board(entries, info) -> None:
-    hide = info.hide_names
     if not entries:
         st.metric("Joined", info.members)
         st.info("No runs on the board yet: they appear here as students train.", icon=":material/hourglass_empty:")
         return
+    view = board_view(entries, info.hide_names, bool(st.session_state.get("large_text")))
     beat = sum(e.data["error"] < e.data["naive"] for e in entries)
     held_out = all(e.data["part"] == "held_out" for e in entries)
     part = "held-out values (never trained on)" if held_out else "values the models trained on (none held out)"
@@ -329,29 +372,21 @@ def draw_board(entries, info) -> None:
         f"**Ranked by the average miss** on {part}, in the series' units, each student's best run. "
         "Copying the last value is the rule to beat."
     )
-    table = board_table(entries, hide)
-    if (table["settings"] == "the same").all():
-        table = table.drop(columns="settings")
-        st.markdown(f"Every run: {plain(entries[0].data['settings'])}.")
-    series = {e.data["data"] for e in entries}
-    if len(series) > 1:
+    if view.same_settings is not None:
+        st.markdown(f"Every run: {plain(view.same_settings)}.")
+    if view.series is None:
         st.warning("These runs trained on different series: their misses cannot be compared across series.", icon=":material/warning:")
     else:
-        table = table.drop(columns="series")
-        st.markdown(f"Series: {plain(next(iter(series)))}.")
+        st.markdown(f"Series: {plain(view.series)}.")
+    table = view.table.copy()
+    mine = {e.name for e in entries if e.mine}
+    table.loc[table["name"].isin(mine), "student"] += " (you)"
     # a static table: its text grows with Large text, where a scrolling grid keeps small print
     with st.container(key="board_table"):
-        st.table(shown_table(table))
-    names = shown_names(entries, hide)
-    points = [
-        charts.BoardPoint(names[e.name], e.data["prediction"], (e.data.get("guess") or {}).get("value"), e.data["error"] < e.data["naive"])
-        for e in entries
-    ]
-    windows = {tuple(e.data["window"]) for e in entries}
-    after = ", ".join(f"{v:g}" for v in next(iter(windows))[-5:]) if len(windows) == 1 else None
+        st.table(table.drop(columns="name"))
     left, right = st.columns(2)
-    projector.chart(left, charts.board_predictions_figure(points, after), key="board_predictions")
-    if any(p.guess is not None for p in points):
-        projector.chart(right, charts.guesses_figure(points, after), key="board_guesses")
+    left.plotly_chart(view.predictions, width="stretch", key="board_predictions")
+    if view.guesses is not None:
+        right.plotly_chart(view.guesses, width="stretch", key="board_guesses")
     else:
         right.info("No guesses yet: students can type one above the Train button before they train.", icon=":material/psychology:")
