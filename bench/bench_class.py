@@ -30,9 +30,9 @@ from live_server import APP_IDLE, CHROMIUM, CHROMIUM_ARGS, streamlit_server  # n
 from playwright.async_api import async_playwright  # noqa: E402
 from protocol_client import ProtocolSession  # noqa: E402
 
-# the run's line: "Run 1 on … · 500 epochs in 0.08 s · next value …", then its settings, ending in its seed
-# (markdown here, its text in a browser); every workspace numbers its own runs, so the seed says whose run it is
-CAPTION = re.compile(r"^\**Run (\d+)\**.* (\d+) epochs in ([\d.]+) s.*seed (\d+)", re.DOTALL)
+# the run's line: "Run 1 on … · 500 epochs in 0.08 s · seed 3 · next value …" (markdown here, its text in a browser);
+# every workspace numbers its own runs from 1, so the seed says whose run it is
+CAPTION = re.compile(r"^\**Run (\d+)\**.* (\d+) epochs in ([\d.]+) s · seed (\d+)")
 
 
 def rss_mib(pid: int) -> float:

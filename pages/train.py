@@ -37,8 +37,8 @@ def results(state, settings, slots: LiveSlots) -> None:
     answer = seqcore.predict_next(result, last)
     shown_last = ", ".join(f"{v:g}" for v in last[-5:])
     slots.progress.markdown(
-        f"**Run {run}**{more} on {plain(state.result_label)} · {status} in {result.seconds:.2f} s · "
-        f"next value after {'…, ' if len(last) > 5 else ''}{shown_last}: **{readable(answer)}**  \n{plain(describe(config))}"
+        f"**Run {run}**{more} on {plain(state.result_label)} · {status} in {result.seconds:.2f} s · seed {config.seed} · "
+        f"next value after {'…, ' if len(last) > 5 else ''}{shown_last}: **{readable(answer)}**"
     )
     levels = remembered("levels", (run, id(result)), lambda: scoring.baseline_losses(result))
     judged_curve, judged_level = (result.val_losses, levels.held_out) if result.val_losses else (result.losses, levels.train)
@@ -190,7 +190,8 @@ def workers_starting() -> None:
     """Says the model is being prepared while no training process is ready (just after the server starts)."""
     if engine.pool().status().ready:
         st.rerun()  # the whole page, once: the notice goes
-    st.caption("Preparing the model… the training processes are starting; Train works now and begins when one is ready.")
+    # in the Next run line's place and size: nothing below moves when it goes
+    st.markdown("**Preparing the model…** the training processes are starting; Train works now and begins when one is ready.")
 
 
 def loss_words(result, judged_curve, judged_level, beats) -> None:
@@ -336,7 +337,9 @@ def page() -> None:
         "Training itself is not slowed.",
     )
     next_run = " · ".join(plain(part) for part in (settings.label, describe(settings.config) if settings.config else "") if part)
-    info = st.empty()
+    if state.get("result_signature") == settings.signature:  # the run below says it all: no need to say it twice
+        next_run = f"the same series and settings as run {state.result_run}"
+    info = st.container(key="next_run").empty()  # a fixed height (projector.py): a shorter line moves nothing below
     info.markdown(f"**Next run**: {next_run}" if next_run else "")
     if not clicked and engine.pool().status().ready == 0:  # after a click the progress bar says it instead
         with info:

@@ -191,6 +191,7 @@ def test_changing_a_setting_mid_training_ends_it_and_keeps_the_run(browser_page)
     start_long_training(page)
     set_number(page, "units", 20)
     page.wait_for_selector("text=Training stopped at epoch")
+    assert "because Units changed" in page.locator('[data-testid="stAlert"]', has_text="Training stopped at epoch").inner_text()
     page.wait_for_selector("text=These results are from earlier settings")
     no_exception(page)
     set_number(page, "units", 30)
@@ -259,6 +260,53 @@ def test_a_reload_brings_the_runs_back(browser_page):
     no_exception(page)
     page.locator(".st-key-download_runs").scroll_into_view_if_needed()
     shot(page, "10-workspace")
+
+
+# where the first chart below the Train button sits on the page (its top, scrolling aside, and its height, in pixels);
+# null while it is being redrawn (for a frame, as the live chart takes its place)
+LOSS_CHART_TOP = """() => {
+  const chart = document.querySelector('[data-testid="stPlotlyChart"]');
+  const box = chart ? chart.getBoundingClientRect() : null;
+  const scrolled = document.querySelector('[data-testid="stMain"]')?.scrollTop || 0;
+  return box && box.height ? `${Math.round(box.top + scrolled)}+${Math.round(box.height)}` : null;
+}"""
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_the_loss_chart_never_moves_while_a_training_starts_runs_and_ends(browser_page, large):
+    page = browser_page
+    page.locator('[data-testid="stSidebarNav"]').get_by_text("Train", exact=True).click()
+    page.wait_for_selector(APP_IDLE)
+    if page.locator(".st-key-large_text input").is_checked() != large:
+        page.locator(".st-key-large_text label").click()
+        page.wait_for_selector(APP_IDLE)
+    set_number(page, "epochs", 3000)
+    if page.evaluate(LOSS_CHART_TOP) is None:  # a run's chart first: the next training draws in its place
+        page.click(".st-key-train button")
+        page.wait_for_selector(".st-key-prediction_chart .main-svg")
+        page.wait_for_selector(APP_IDLE)
+    # the page samples the chart's place at every frame it draws, from before the click to the end
+    page.evaluate(
+        f"() => {{ window.tops = []; const top = {LOSS_CHART_TOP}; "
+        "const sample = () => { window.tops.push(top()); window.sampling = requestAnimationFrame(sample); }; sample(); }"
+    )
+    page.click(".st-key-train button")
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="running"]')
+    page.wait_for_selector(APP_IDLE)
+    page.wait_for_selector(".st-key-prediction_chart .main-svg")
+    tops = page.evaluate("() => { cancelAnimationFrame(window.sampling); return window.tops; }")
+    assert len(tops) > 10 and tops[0] is not None
+    assert tops.count(None) < 5  # at most a few frames' redraw
+    shot(page, f"13-steady-{'large' if large else 'normal'}")
+    assert set(tops) - {None} == {tops[0]}, sorted(set(tops), key=str)  # one place, from before the click to the finished result
+    if large:
+        size = page.evaluate(
+            "() => parseFloat(getComputedStyle(document.querySelector('[data-testid=\"stMarkdownContainer\"] p')).fontSize)"
+        )
+        assert size >= 18
+        page.locator(".st-key-large_text label").click()
+        page.wait_for_selector(APP_IDLE)
+    set_number(page, "epochs", 500)
 
 
 def loaded_libraries(pid: int) -> str:

@@ -523,6 +523,8 @@ def for_screen(fig: go.Figure, large: bool) -> go.Figure:
     """The figure's text at the size the screen asks for: `_layout`'s sizes, or larger for a projector."""
     k = LARGE_TEXT if large else 1.0
     fig.update_layout(font_size=round(16 * k), title_font_size=round(18 * k))
+    if large:  # larger text: a legend beside the title would run into it
+        fig.update_layout(legend={"y": -0.3, "yanchor": "top", "x": 0, "xanchor": "left"})
     fig.update_xaxes(tickfont_size=round(15 * k), title_font_size=round(16 * k))
     fig.update_yaxes(tickfont_size=round(15 * k), title_font_size=round(16 * k))
     return fig

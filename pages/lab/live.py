@@ -55,11 +55,21 @@ def train_live(series, config, label: str, signature, slots: LiveSlots, pace_sec
     levels = naive_losses(series, config)  # the copying rule's loss: drawn from the first epoch, to be beaten
     ready = engine.pool().status().ready
     slots.progress.progress(0.0, text=engine.waiting_text(ready))
+    # the chart's place is taken at once (by the curve so far, or an empty one): the page below never moves up and back
+    figure = charts.loss_figure(
+        resume.losses if resume else [],
+        ((resume.val_losses if resume else None) or []) if levels.held_out is not None else None,
+        config.epochs,
+        live=True,
+        levels=levels,
+        resumed_at=resume.epochs_trained if resume else None,
+    )
+    projector.chart(slots.chart, figure)
     outcome: Outcome | None = None
     began, redraw = time.monotonic(), PACED_REDRAW_SECONDS if pace_seconds else REDRAW_SECONDS
     pacer = Pacer(config.epochs, pace_seconds, began, start=resume.epochs_trained if resume is not None else 0)
     try:
-        latest, drawn, next_draw, figure = None, None, 0.0, None
+        latest, drawn, next_draw = None, None, 0.0
         while outcome is None or not pacer.caught_up(latest):
             event = training.next_event(timeout=POLL_SECONDS)
             # everything that came in since the last look: the newest progress wins, and an outcome ends the loop
@@ -84,13 +94,7 @@ def train_live(series, config, label: str, signature, slots: LiveSlots, pace_sec
             if shown is not None and shown != drawn and (time.monotonic() >= next_draw or outcome is not None):
                 drawn, next_draw = shown, time.monotonic() + redraw
                 slots.progress.progress(shown.epoch / latest.total, text=pacer.text(shown))
-                if figure is None:
-                    resumed_at = resume.epochs_trained if resume is not None else None
-                    figure = charts.loss_figure(
-                        shown.losses, shown.val_losses, latest.total, live=True, levels=levels, resumed_at=resumed_at
-                    )
-                else:
-                    charts.refresh_live_loss(figure, shown.losses, shown.val_losses)
+                charts.refresh_live_loss(figure, shown.losses, shown.val_losses)
                 if pace_seconds and shown.next_value is not None:  # what the class is watching for, in the chart's big title
                     figure.update_layout(title_text=f"Epoch {shown.epoch} · next value after {shown.recent}: {shown.next_value:.2f}")
                 projector.chart(slots.chart, figure)

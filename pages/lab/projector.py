@@ -18,12 +18,15 @@ html {{ font-size: {LARGE_ROOT_PX}px; }}
 [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p {{ font-size: 2.4rem; }}
 [data-testid="stTable"] td, [data-testid="stTable"] th {{ font-size: 1rem; }}
 h1 {{ font-size: 1.75rem !important; }}
+.st-key-run_line {{ min-height: 5.8rem; }}
+.st-key-next_run {{ min-height: 3.4rem; }}
 """
 # while a script runs, streamlit dims what it has not redrawn yet; here the page keeps its colours and the
 # progress line says what is happening
 ALWAYS = """
 [data-stale="true"] { opacity: 1 !important; transition: none !important; }
-.st-key-run_line { min-height: 2.6rem; }
+.st-key-run_line { min-height: 5.2rem; }
+.st-key-next_run { min-height: 3.4rem; }
 [data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
 """
 
