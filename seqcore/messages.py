@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
 
 from .config import TrainConfig
 from .result import AdamState, TrainResult
@@ -19,57 +18,14 @@ from .snapshots import Snapshots
 
 
 @dataclass(frozen=True)
-class Resume:
-    """A run to continue, as a `TrainJob` carries it: its `TrainResult` without the series (the job's values are it)."""
-
-    config: TrainConfig
-    losses: list[float]
-    val_losses: list[float] | None
-    weights: list[np.ndarray] = field(repr=False)
-    stopped: bool
-    seconds: float
-    n_train: int
-    snapshots: Snapshots | None = field(default=None, repr=False)
-    optimizer: AdamState | None = field(default=None, repr=False)
-
-    @classmethod
-    def of(cls, result: TrainResult) -> Resume:
-        return cls(
-            result.config,
-            list(result.losses),
-            result.val_losses,
-            result.weights,
-            result.stopped,
-            result.seconds,
-            result.n_train,
-            result.snapshots,
-            result.optimizer,
-        )
-
-    def result(self, values: np.ndarray) -> TrainResult:
-        """The run again, with `values` `(length,)` as its series."""
-        return TrainResult(
-            self.config,
-            pd.Series(values, dtype=float),
-            self.losses,
-            self.val_losses,
-            self.weights,
-            self.stopped,
-            self.seconds,
-            self.n_train,
-            self.snapshots,
-            self.optimizer,
-        )
-
-
-@dataclass(frozen=True)
 class TrainJob:
-    """Train `config` on `values` `(length,)`: a fresh run, or `resume` continued to `config.epochs` in all."""
+    """Train `config` on `values` `(length,)`: a fresh run, or `resume` continued to `config.epochs` in all (a
+    `TrainResult` sent without its series, which `values` are)."""
 
     job: int
     values: np.ndarray
     config: TrainConfig
-    resume: Resume | None = None
+    resume: TrainResult | None = None
 
 
 @dataclass(frozen=True)

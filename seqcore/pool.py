@@ -86,7 +86,7 @@ class TrainingPool:
         windows = prepare_windows(series, continuing.remaining(config, resume))
         values = as_series(series, as_values(series))
         task = _Task(next(self._ids), "train", None, config.architecture)
-        job_resume = messages.Resume.of(resume) if resume is not None else None
+        job_resume = dataclasses.replace(resume, series=None) if resume is not None else None  # the job's values are its series
         task.message = messages.TrainJob(task.id, values.to_numpy(), config, job_resume)
         training = Training(self, task, values, config, windows.n_train, resume)
         self._submit(task)

@@ -7,11 +7,14 @@ request ends the training within one report.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 import time
 import traceback
 from dataclasses import dataclass
+
+import pandas as pd
 
 from . import continuing, messages
 from .config import CELLS, InputError, TrainConfig
@@ -120,7 +123,7 @@ def _serve(conn, job) -> dict:
         return _serve_seeds(conn, job)
     config = job.config
     try:
-        resume = job.resume.result(job.values) if job.resume is not None else None
+        resume = dataclasses.replace(job.resume, series=pd.Series(job.values, dtype=float)) if job.resume is not None else None
         data = trainers.Padded.of(prepare_windows(job.values, continuing.remaining(config, resume)))
         if not trainers.trainer_for(config).ready(data, config):
             conn.send(messages.Preparing(job.job, preparing_text(config)))
