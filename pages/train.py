@@ -8,7 +8,7 @@ import math
 import streamlit as st
 
 import seqcore
-from pages.lab import board, charts, engine, judge, projector
+from pages.lab import board, charts, engine, judge, lesson, projector
 from pages.lab.live import LiveSlots, train_live
 from pages.lab.replay_view import CLASS_SPEED_SECONDS, replay_section
 from pages.lab.runs import record_run, remembered, snapshots_of
@@ -36,9 +36,12 @@ def results(state, settings, slots: LiveSlots) -> None:
     last = result.series.to_numpy()[-config.window :]
     answer = seqcore.predict_next(result, last)
     shown_last = ", ".join(f"{v:g}" for v in last[-5:])
+    stale = state.result_signature.differs(settings.signature, ignore_epochs=bool(continued_from))
+    # said at the top, where the eye is: below the chart, a changed setting's note was found by nobody
+    earlier = f"  \n:orange[**From earlier settings** ({plain(stale)}): press **Train** to see the new ones.]" if stale else ""
     slots.progress.markdown(
         f"**Run {run}**{more} on {plain(state.result_label)} · {status} in {result.seconds:.2f} s · seed {config.seed} · "
-        f"next value after {'…, ' if len(last) > 5 else ''}{shown_last}: **{readable(answer)}**"
+        f"next value after {'…, ' if len(last) > 5 else ''}{shown_last}: **{readable(answer)}**{earlier}"
     )
     levels = remembered("levels", (run, id(result)), lambda: scoring.baseline_losses(result))
     judged_curve, judged_level = (result.val_losses, levels.held_out) if result.val_losses else (result.losses, levels.train)
@@ -51,11 +54,6 @@ def results(state, settings, slots: LiveSlots) -> None:
     )
     projector.chart(slots.chart, loss, key="loss_chart")
     loss_words(result, judged_curve, judged_level, beats)
-    stale = state.result_signature.differs(settings.signature, ignore_epochs=bool(continued_from))
-    if stale:
-        st.warning(
-            f"These results are from earlier settings ({plain(stale)}). Press **Train** to see the new ones.", icon=":material/history:"
-        )
     saved_or_not(state)
     continue_row(result)
     evaluation = judge.evaluation_of(result, run, int(state.period))
@@ -208,7 +206,8 @@ def loss_words(result, judged_curve, judged_level, beats) -> None:
         against = "copying is exact here."
     st.markdown(
         f"{final}. The loss is the {EXPLAIN['mse']} {EXPLAIN['scaled']} "
-        f"√({name}) × scale = **{number(typical)}** is a typical miss in the series' units. "
+        f"√({name}) × scale = **{number(typical)}** is the root-mean-square miss in the series' units (big misses weigh more in "
+        "it than in the average miss). "
         f"Dashed: the same loss for copying the last value; {against}"
     )
 
@@ -245,27 +244,35 @@ def want_more() -> None:
     st.session_state.continue_wanted = int(st.session_state.more_epochs)
 
 
+def guess_keys() -> tuple[str, str]:
+    """The guess boxes' keys: new ones after each training that took a guess, so that a guess goes with one run only
+    (a closed popover's boxes would otherwise hand their old values to the next run)."""
+    round_ = st.session_state.get("guess_round", 0)
+    return f"guess_value_{round_}", f"guess_beats_{round_}"
+
+
 def guess_inputs(settings, where) -> None:
     """Before Train: a guess at the next value, or at whether the model will beat copying (both optional), in a
     popover beside the Train button; its label shows the guess once there is one."""
     if settings.series is None or settings.config is None or settings.errors:
         return
     state = st.session_state
+    value_key, beats_key = guess_keys()
     window = settings.series.to_numpy()[-settings.config.window :]
     shown = ", ".join(f"{v:g}" for v in window[-5:])
-    guessed = state.get("guess_value") is not None or state.get("guess_beats", GUESS_BEATS[0]) != GUESS_BEATS[0]
+    guessed = state.get(value_key) is not None or state.get(beats_key, GUESS_BEATS[0]) != GUESS_BEATS[0]
     with where.popover("Your guess ✓" if guessed else "Guess first", width="stretch", help=GUESS_HELP):
         st.number_input(
             f"The next value after {'…, ' if len(window) > 5 else ''}{shown}",
             value=None,
-            key="guess_value",
+            key=value_key,
             format="%g",
             placeholder="type a number",
         )
         st.radio(
-            "Will its loss go below copying the last value's?",
+            "Will it beat copying the last value? (its loss ends below copying's)",
             GUESS_BEATS,
-            key="guess_beats",
+            key=beats_key,
             horizontal=True,
             help="Copying the last value is the simplest rule; a model must beat it to be worth anything.",
         )
@@ -277,16 +284,18 @@ GUESS_BEATS = ("no guess", "yes", "no")
 
 
 def take_guess(window) -> None:
-    """The Train button's callback: the guesses go with this training, and the boxes empty for the next one."""
+    """The Train button's callback: the guesses go with this training, and the next training gets fresh boxes."""
     state = st.session_state
-    value, beats = state.get("guess_value"), state.get("guess_beats", GUESS_BEATS[0])
+    value_key, beats_key = guess_keys()
+    value, beats = state.get(value_key), state.get(beats_key, GUESS_BEATS[0])
     guess = {}
     if value is not None and math.isfinite(value):
         guess |= {"value": float(value), "window": [float(v) for v in window]}
     if beats != GUESS_BEATS[0]:
         guess["beats"] = beats == "yes"
     state.pending_guess = guess or None
-    state.guess_value, state.guess_beats = None, GUESS_BEATS[0]
+    if guess:
+        state.guess_round = state.get("guess_round", 0) + 1
 
 
 def show_guess(guess, result, judged_curve, judged_level, beats) -> None:
@@ -314,13 +323,18 @@ def show_guess(guess, result, judged_curve, judged_level, beats) -> None:
             st.markdown("**Your guess**: " + "; ".join(parts) + ".")
 
 
+PICK = "Pick a series and settings in the sidebar"
+
+
 def page() -> None:
     settings = settings_sidebar()
     state = st.session_state
     cell = CELL_NAMES[settings.config.cell] if settings.config else "LSTM"
     st.title(f"Train an {cell} to predict the next value" if cell[0] in "AEIOUL" else f"Train a {cell} to predict the next value")
+    in_lesson = lesson.current().lesson is not None
     st.markdown(
-        "Pick a series and settings in the sidebar, press **Train**, and watch the loss fall. Changing a setting never retrains by itself."
+        ("Your teacher chose the series and most settings; change what the sidebar offers" if in_lesson else PICK)
+        + ", press **Train**, and watch the loss fall. Changing a setting never retrains by itself."
     )
     show_problems(settings)
     window = settings.series.to_numpy()[-settings.config.window :].tolist() if settings.ready else []

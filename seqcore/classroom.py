@@ -18,6 +18,7 @@ MAX_NAME = 30  # what a board's column shows whole
 MAX_MEMBERS = 200
 MAX_ENTRIES = 2000
 MAX_ENTRY_BYTES = 4096
+MAX_LESSON = 4000  # characters: a lesson is a few settings
 
 
 class ClassError(StoreError):
@@ -146,7 +147,8 @@ class Classroom:
     def join_class(self, code: str, workspace: str, name: str) -> None:
         """Put the workspace in the class under a display name; joining again renames, and joining another class moves it there.
 
-        Raises an InputError for a name that is empty or too long, and a ClassError when the class does not exist,
+        Raises an InputError for a name that is empty, too long or another member's (letter case aside), and a ClassError
+        when the class does not exist,
         is closed, or is full.
         """
         name = display_name(name)
@@ -159,6 +161,11 @@ class Classroom:
             if row[0] is not None:
                 raise ClassError(f"class {format_code(code)} is closed: its board can still be read, but no one can join it")
             now = time.time()
+            taken = db.execute(
+                "SELECT 1 FROM class_members WHERE class_code = ? AND workspace != ? AND lower(name) = lower(?)", (code, workspace, name)
+            ).fetchone()
+            if taken is not None:  # two students of one name would share a row of the board and be told apart by nobody
+                raise InputError(f"Display name {name!r} is taken in this class: add an initial or a number (say {name} B.)")
             member = db.execute("SELECT 1 FROM class_members WHERE class_code = ? AND workspace = ?", (code, workspace)).fetchone()
             if member is None:
                 (members,) = db.execute("SELECT COUNT(*) FROM class_members WHERE class_code = ?", (code,)).fetchone()
@@ -277,6 +284,20 @@ class Classroom:
         """Set whether the board is to be shown without names (the teacher's key needed); `class_info` gives it back."""
         flag = int(bool(hide))
         self._as_teacher(code, teacher_key, lambda db, code: db.execute("UPDATE classes SET hide_names = ? WHERE code = ?", (flag, code)))
+
+    def set_lesson(self, code: str, teacher_key: str, lesson: str | None) -> None:
+        """The lesson (a signed link's lesson part, opaque here) that the class's join link opens (the teacher's key needed)."""
+        if lesson is not None and len(lesson) > MAX_LESSON:
+            raise ClassError(f"a lesson takes {len(lesson)} characters, more than the {MAX_LESSON} a class keeps")
+        self._as_teacher(code, teacher_key, lambda db, code: db.execute("UPDATE classes SET lesson = ? WHERE code = ?", (lesson, code)))
+
+    def lesson_of(self, code: str) -> str | None:
+        """The lesson the class's join link opens (None: none, or no such class)."""
+        code = normalise_code(code)
+        if code is None:
+            return None
+        row = self.store._run(lambda db: db.execute("SELECT lesson FROM classes WHERE code = ?", (code,)).fetchone())
+        return row[0] if row is not None else None
 
     def _as_teacher(self, code: str, teacher_key: str, change):
         """`change(db, code)` in one transaction, once `teacher_key` is checked against the class's; its value is returned."""

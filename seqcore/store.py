@@ -71,7 +71,8 @@ CREATE TABLE IF NOT EXISTS classes (
     teacher_key TEXT NOT NULL,
     created REAL NOT NULL,
     closed REAL,
-    hide_names INTEGER NOT NULL DEFAULT 0
+    hide_names INTEGER NOT NULL DEFAULT 0,
+    lesson TEXT
 );
 CREATE TABLE IF NOT EXISTS class_members (
     class_code TEXT NOT NULL REFERENCES classes(code) ON DELETE CASCADE,

@@ -91,7 +91,7 @@ def test_defaults_reproduce_the_notebook(app):
 def test_results_stay_and_say_they_are_stale_when_settings_change(app):
     at = train(app, epochs=15)
     at.sidebar.number_input(key="units").set_value(12).run()
-    assert any("earlier settings" in w.value and "units 30 → 12" in w.value for w in at.warning)
+    assert any("From earlier settings" in m.value and "units 30 → 12" in m.value for m in at.markdown)
     assert "Loss per epoch (MSE on scaled values)" in figures(at)
     assert len(at.session_state["runs"]) == 1
 

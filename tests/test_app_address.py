@@ -93,7 +93,7 @@ def test_a_reload_brings_back_the_same_screen_with_the_run_not_marked_stale(app)
     again = opened(params_of(at))
     assert again.sidebar.number_input(key="units").value == 8 and again.sidebar.number_input(key="epochs").value == 15
     assert len(again.session_state["runs"]) == 1
-    assert not any("earlier settings" in w.value for w in again.warning)
+    assert not any("earlier settings" in m.value for m in again.markdown)
     assert any(m.label.startswith("Next value after [5, 6, 7]") for m in again.metric)
 
 

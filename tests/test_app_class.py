@@ -51,8 +51,8 @@ def join(code: str, name: str, guess: float | None = None, epochs: int = 10) -> 
     at.switch_page("pages/train.py").run()
     at.sidebar.number_input(key="epochs").set_value(epochs).run()
     if guess is not None:
-        at.number_input(key="guess_value").set_value(guess)
-        at.radio(key="guess_beats").set_value("yes")
+        at.number_input(key="guess_value_0").set_value(guess)
+        at.radio(key="guess_beats_0").set_value("yes")
     at.button(key="train").click().run()
     assert not at.exception and not at.error
     return at
@@ -116,3 +116,25 @@ def test_the_teacher_hides_names_removes_an_entry_and_closes_the_class(teacher):
     late.text_input(key="join_name").input("Cy")
     button(late, "Join").click().run()
     assert "closed" in text(late)
+
+
+def test_the_short_join_link_opens_the_lesson_the_teacher_made(teacher):
+    teacher.sidebar.number_input(key="units").set_value(8).run()
+    teacher.switch_page(CLASS_PAGE).run()
+    assert any("The class's short link now opens this lesson" in m.value for m in teacher.markdown)
+    student = tab({"join": code_of(teacher)}, CLASS_PAGE)
+    assert student.session_state["units"] == 8  # the teacher's setting, fixed by the lesson
+    keys = {w.key for w in student.sidebar.number_input}
+    assert "epochs" in keys and "units" in keys and "window" not in keys  # Epochs and Units left open by default
+
+
+def test_a_closed_class_says_so_on_the_projector_and_to_its_students(teacher):
+    code = code_of(teacher)
+    ana = join(code, "Ana")
+    teacher.run()
+    teacher.checkbox(key="close_confirm").check().run()
+    teacher.button(key="close_class").click().run()
+    projector = tab({"board": code}, CLASS_PAGE)
+    assert f"Class {code[:3]} {code[3:]} is closed" in text(projector) and "Join at" not in text(projector)
+    ana.switch_page("pages/train.py").run()
+    assert any("is closed: your runs are no longer posted" in m.value.replace("\\", "") for m in ana.markdown)

@@ -31,7 +31,7 @@ def test_train_more_epochs_continues_the_curve_as_one_longer_run_would(app):
     continued = at.session_state["result"]
     assert continued.losses[:30] == first
     assert any(m.value.startswith("**Run 2** (run 1 continued)") for m in at.markdown)
-    assert not any("earlier settings" in w.value for w in at.warning)  # the sidebar's 30 epochs are not "stale" here
+    assert not any("earlier settings" in m.value for m in at.markdown)  # the sidebar's 30 epochs are not "stale" here
     straight = train(at, 50).session_state["result"]  # the same settings, 50 epochs from scratch
     np.testing.assert_allclose(continued.losses, straight.losses, rtol=1e-6)
     again = AppTest.from_file(APP, default_timeout=120)
@@ -50,15 +50,18 @@ def test_each_workspace_numbers_its_own_runs_from_one(app):
 
 
 def test_a_guess_is_kept_with_the_run_and_shown_beside_the_result(app):
-    app.number_input(key="guess_value").set_value(9.0)
-    app.radio(key="guess_beats").set_value("no")
+    app.number_input(key="guess_value_0").set_value(9.0)
+    app.radio(key="guess_beats_0").set_value("no")
     at = train(app, 200)
     said = next(m.value.replace("\\", "") for m in at.markdown if m.value.startswith("**Your guess**"))
     model = next(float(m.value) for m in at.metric if m.label.startswith("Next value after [5, 6, 7]"))
     assert f"you guessed **9.00** after 5, 6, 7; the model says **{model:.2f}**" in said
     assert "you said its loss would not go below copying's" in said
     assert at.session_state["runs"][0]["guess"] == {"value": 9.0, "window": [5.0, 6.0, 7.0], "beats": False}
-    assert at.number_input(key="guess_value").value is None  # the boxes empty for the next run's guess
+    assert at.number_input(key="guess_value_1").value is None  # fresh boxes for the next run's guess
+    at.sidebar.number_input(key="units").set_value(12).run()
+    train(at, 20)
+    assert at.session_state["runs"][1]["guess"] is None  # a guess goes with one run only
 
 
 def test_a_training_stopped_by_a_settings_change_says_so(app):

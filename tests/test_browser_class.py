@@ -33,6 +33,7 @@ def test_a_teacher_and_three_students_on_one_class_board():
         teacher = opened(browser, f"{url}/classroom")  # the server's first visit opens a page's own address
         nav = teacher.locator('[data-testid="stSidebarNav"]').inner_text()
         assert "Class" in nav and "classroom" not in nav and "app" not in nav.split()  # app.py's router, not the pages/ folder
+        teacher.get_by_role("tab", name="Teach a class").click()
         teacher.click(".st-key-open_class button")
         teacher.wait_for_selector(".st-key-class_code")
         code = re.search(r"Class code: ([A-Z0-9]{3} [A-Z0-9]{3})", teacher.locator(".st-key-class_code").inner_text()).group(1)
@@ -47,7 +48,7 @@ def test_a_teacher_and_three_students_on_one_class_board():
             student.wait_for_selector(".st-key-train button:not([disabled])")
             if guess is not None:
                 student.get_by_role("button", name="Guess first").click()
-                box = student.locator(".st-key-guess_value input")
+                box = student.locator(".st-key-guess_value_0 input")
                 box.fill(str(guess))
                 box.press("Enter")
                 student.wait_for_selector(APP_IDLE)

@@ -217,3 +217,32 @@ def test_classes_work_in_a_database_migrated_from_schema_2(tmp_path, result):
     rooms.join_class(code, workspace, "Ada")
     assert rooms.post_entry(code, workspace, 1, entry_data()) is not None
     assert [(e.name, e.run_number) for e in rooms.board(code, viewer=workspace)] == [("Ada", 1)]
+
+
+def test_two_members_cannot_share_a_display_name(tmp_path):
+    from seqcore.classroom import Classroom
+    from seqcore.store import RunStore
+
+    room = Classroom(RunStore(tmp_path / "runs.sqlite3"))
+    code = room.open_class().code
+    room.join_class(code, "a" * 22, "Ben")
+    with pytest.raises(seqcore.InputError, match="'ben' is taken in this class: add an initial"):
+        room.join_class(code, "b" * 22, "ben")
+    room.join_class(code, "a" * 22, "Ben")  # joining again under one's own name is fine
+    room.join_class(code, "b" * 22, "Ben K.")
+    assert sorted(e.name for e in room.board(code)) == []
+    assert room.class_info(code).members == 2
+
+
+def test_a_class_keeps_the_lesson_its_join_link_opens(tmp_path):
+    from seqcore.classroom import Classroom
+    from seqcore.store import RunStore
+
+    room = Classroom(RunStore(tmp_path / "runs.sqlite3"))
+    keys = room.open_class()
+    assert room.lesson_of(keys.code) is None and room.lesson_of("ZZZZZZ") is None
+    room.set_lesson(keys.code, keys.teacher_key, "payload.signature")
+    assert room.lesson_of(keys.code) == "payload.signature"
+    with pytest.raises(ClassError, match="not the teacher's key"):
+        room.set_lesson(keys.code, "a guess", "other.lesson")
+    assert room.lesson_of(keys.code) == "payload.signature"

@@ -82,14 +82,14 @@ def teacher_panel_wanted(reading) -> bool:
     return my_membership(classroom()) is None or st.session_state.get("teaching") is not None
 
 
-def teacher_section() -> None:
-    """Open a class, show its code large, and run it: the projector view, names hidden, entries removed, the class closed."""
+def open_class_section() -> tuple[str, str] | None:
+    """Open a class, or show the open one's code and links; the class's (code, teacher key), or None."""
     state = st.session_state
-    st.header("2 · A class board")
+    st.header("1 · A class board")
     room = classroom()
     if room is None:
         st.warning("The run database cannot be used now, so no class can be opened.", icon=":material/cloud_off:")
-        return
+        return None
     teaching = teaching_keys()
     if teaching is None:
         st.markdown(
@@ -100,16 +100,25 @@ def teacher_section() -> None:
             keys = room.open_class()
             state.teaching = (keys.code, keys.teacher_key)
             st.rerun()
-        join_box()
-        return
-    code, key = teaching
-    info = room.class_info(code)
-    show_code(code, info)
+        return None
+    code, _ = teaching
+    show_code(code, room.class_info(code))
     left, right = st.columns(2)
-    left.markdown("**Students join with this link** (or the code, on the Class page):")
+    left.markdown("**Students join with this short link** (or type the code on the Class page):")
     left.code(join_link(code), language=None, wrap_lines=True)
-    right.markdown("**On the projector, open the board's own view**: it shows no settings and no teacher's controls.")
+    right.markdown("**On the projector, open the board's own view**: the code, the link and the board; no settings, no controls.")
     right.link_button("Open the projector view", f"{app_root()}{CLASS_PATH}?{BOARD_PARAM}={code}&big=1", width="stretch")
+    return teaching
+
+
+def run_class_section(teaching: tuple[str, str]) -> None:
+    """The teacher's live board and controls: names hidden, entries removed, the class closed."""
+    code, key = teaching
+    room = classroom()
+    if room is None:
+        return
+    st.header("3 · The board")
+    info = room.class_info(code)
     hide, close = st.columns(2, vertical_alignment="bottom")
     hidden = hide.toggle("Hide names on the board", value=info.hide_names if info else False, key="hide_names")
     if info is not None and hidden != info.hide_names:
@@ -122,16 +131,42 @@ def teacher_section() -> None:
     live_board(code, None, key)
 
 
+def keep_lesson(teaching: tuple[str, str] | None, token: str | None) -> None:
+    """The class's join link opens `token`'s lesson (None: plain settings), so the short link on the projector is enough."""
+    room = classroom()
+    if teaching is None or room is None:
+        return
+    try:
+        if room.lesson_of(teaching[0]) != token:
+            room.set_lesson(teaching[0], teaching[1], token)
+    except seqcore.store.StoreError as exc:
+        st.warning(f"The class's join link cannot take the lesson now: {plain(exc)}", icon=":material/cloud_off:")
+
+
+def lesson_of_class(code) -> str | None:
+    """The lesson a class's join link opens, or None (no such class, none set, or the database cannot be read)."""
+    room = classroom()
+    try:
+        return room.lesson_of(code) if room is not None and normalise_code(code) else None
+    except seqcore.store.StoreError:
+        return None
+
+
 def entry_words(entry: int, entries) -> str:
     found = next(e for e in entries if e.entry == entry)
     return f"{found.name} · run {found.run_number}"
 
 
-def show_code(code: str, info) -> None:
-    """The class code, large enough to read out and to read from the back of the room."""
-    closed = " (closed)" if info is not None and info.closed else ""
+def show_code(code: str, info, joining: bool = False) -> None:
+    """The class code, large enough to read out and to read from the back of the room (`joining`: with its link)."""
+    closed = info is not None and info.closed
     with st.container(border=True, key="class_code"):
-        st.markdown(f"## Class code: `{format_code(code)}`{closed}")
+        if closed:
+            st.markdown(f"## Class {format_code(code)} is closed\nIts board stays; no one can join or post any more.")
+        elif joining:
+            st.markdown(f"## Class code: `{format_code(code)}`\nJoin at **{plain(join_link(code))}**, with a name of your choice.")
+        else:
+            st.markdown(f"## Class code: `{format_code(code)}`")
 
 
 def join_box(code: str | None = None) -> None:
@@ -144,7 +179,7 @@ def join_box(code: str | None = None) -> None:
     with st.form("join", border=True):
         st.markdown("**Join a class board**: your runs then appear on it (your name, your results; nothing else of yours).")
         typed = st.text_input("Class code", value=format_code(code) if code else "", key="join_code", placeholder="e.g. K7P QX3")
-        name = st.text_input("Display name", key="join_name", max_chars=30, placeholder="a first name or a nickname")
+        name = st.text_input("Display name", key="join_name", placeholder="a first name or a nickname (30 characters at most)")
         joined = st.form_submit_button("Join", type="primary")
     if joined:
         wanted = normalise_code(typed)
@@ -155,8 +190,8 @@ def join_box(code: str | None = None) -> None:
         except ClassError as exc:
             st.error(f"**Class code**: {plain(exc)}", icon=":material/error:")
             return
-        except seqcore.InputError as exc:
-            st.error(f"**Display name**: {plain(exc)}", icon=":material/error:")
+        except seqcore.InputError as exc:  # its words begin with "Display name"
+            st.error(plain(exc), icon=":material/error:")
             return
         st.rerun()
 
@@ -165,15 +200,15 @@ def student_section(reading) -> None:
     """A student's Class page: join (the lesson's class, the link's, or a typed one), then the board."""
     room = classroom()
     board_code = normalise_code(st.query_params.get(BOARD_PARAM))
+    if BOARD_PARAM in st.query_params and board_code is None:
+        st.error("**Class code**: the address names no class code (a class code has 6 letters and digits, like K7P QX3).")
+        return
     if board_code is not None:  # the projector view
         info = room.class_info(board_code) if room is not None else None
         if info is None:
             st.error(f"**Class code**: no class has the code {plain(format_code(board_code))}.", icon=":material/error:")
             return
-        show_code(board_code, info)
-        if not info.closed:
-            st.markdown(f"Join at **{plain(join_link(board_code))}** (or type the code on the Class page), with a name of your choice.")
-        live_board(board_code, None)
+        live_board(board_code, None, projector=True)
         return
     if room is None:
         st.warning("The run database cannot be used now, so the class board cannot be shown.", icon=":material/cloud_off:")
@@ -196,9 +231,17 @@ def student_section(reading) -> None:
 
 def membership_line() -> None:
     """On the Train page: which board this tab's runs go to, or that the lesson's board is waiting to be joined."""
-    member = my_membership(classroom())
+    room = classroom()
+    member = my_membership(room)
     if member is not None:
-        st.markdown(f"Your runs go to the board of class **{format_code(member.code)}** as **{plain(member.name)}**.")
+        try:
+            info = room.class_info(member.code)
+        except seqcore.store.StoreError:
+            info = None
+        if info is not None and info.closed:
+            st.markdown(f"Class **{format_code(member.code)}** is closed: your runs are no longer posted to its board.")
+        else:
+            st.markdown(f"Your runs go to the board of class **{format_code(member.code)}** as **{plain(member.name)}**.")
         return
     from pages.lab.lesson import current
 
@@ -218,7 +261,9 @@ def post_run(record: dict, result, evaluation) -> None:
         if member is None:
             return
         model, naive = evaluation.judged(MODEL), evaluation.judged(NAIVE)
+        best = evaluation.best_rule()
         data = {
+            "rule": {"name": best.name, "description": best.description, "error": evaluation.judged(best.name).mae},
             "error": model.mae,
             "naive": naive.mae,
             "part": evaluation.part,
@@ -237,9 +282,9 @@ def post_run(record: dict, result, evaluation) -> None:
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
-def live_board(code: str, viewer: str | None, teacher_key: str | None = None) -> None:
+def live_board(code: str, viewer: str | None, teacher_key: str | None = None, projector: bool = False) -> None:
     """The class's board, read again every few seconds: the ranking, the spread of predictions, guesses and results;
-    with the `teacher_key`, a way to take an entry off it."""
+    with the `teacher_key`, a way to take an entry off it; on the `projector`, the code and join link above it."""
     room = classroom()
     if room is None:
         st.warning("The run database cannot be used now.", icon=":material/cloud_off:")
@@ -251,6 +296,8 @@ def live_board(code: str, viewer: str | None, teacher_key: str | None = None) ->
         return
     if info is None:
         return
+    if projector:
+        show_code(code, info, joining=True)
     draw_board(entries, info)
     if teacher_key is not None and entries:
         choice, button = st.columns([2, 1], vertical_alignment="bottom")
@@ -367,11 +414,27 @@ def draw_board(entries, info) -> None:
     people, runs, beaters = st.columns(3)
     people.metric("Joined", info.members)
     runs.metric("Runs on the board", len(entries))
-    beaters.metric("Beat copying the last value", f"{beat} of {len(entries)}")
+    beaters.metric("Runs that beat copying the last value", f"{beat} of {len(entries)}")
     st.markdown(
-        f"**Ranked by the average miss** on {part}, in the series' units, each student's best run. "
-        "Copying the last value is the rule to beat."
+        f"**Ranked by the average miss** on {part}, in the series' units: each student's best run in the table, every run "
+        "in the charts. Copying the last value is the rule to beat."
     )
+    caveats = []
+    if not held_out:
+        caveats.append(
+            "No values were held out: every miss here is on values the models trained on, so a run that beats copying "
+            "may still miss badly on new values."
+        )
+    rules = [e.data["rule"] for e in entries if "rule" in e.data]
+    one_series = len({e.data["data"] for e in entries}) == 1
+    if one_series and rules and rules[0]["name"] != NAIVE and min(e.data["error"] for e in entries) >= rules[0]["error"]:
+        rule = rules[0]
+        caveats.append(
+            f"A simpler rule does at least as well as every run: {plain(rule['name'])} ({plain(rule['description'])}) "
+            f"misses by {rule['error']:.3g} on average."
+        )
+    if caveats:
+        st.warning(" ".join(caveats), icon=":material/balance:")
     if view.same_settings is not None:
         st.markdown(f"Every run: {plain(view.same_settings)}.")
     if view.series is None:

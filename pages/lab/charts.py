@@ -84,12 +84,12 @@ def loss_figure(
         fig.add_vline(x=resumed_at, line={"color": FORECAST, "width": 2, "dash": "dot"})
         fig.add_annotation(
             x=resumed_at,
-            y=0,
+            y=0.9,
             yref="paper",
             text=f"continued after epoch {resumed_at}",
             showarrow=False,
             xanchor="right",
-            yanchor="bottom",
+            yanchor="top",
             font={"size": 15},
         )
     if total_epochs:

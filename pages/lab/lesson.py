@@ -116,10 +116,17 @@ class Reading:
 
 
 def current() -> Reading:
-    """The lesson named in the address, read once per token and kept for the tab's life (pages keep it)."""
+    """The lesson named in the address (or by the class a join link names), read once per token and kept for the tab's
+    life (pages keep it)."""
     state = st.session_state
     token = st.query_params.get(PARAM)
     kept = state.get("lesson_reading")
+    if token is None and kept is None and "join" in st.query_params:  # a class's short join link opens its lesson
+        from pages.lab.board import lesson_of_class
+
+        token = lesson_of_class(st.query_params.get("join"))
+        if token is not None:
+            st.query_params[PARAM] = token
     if token is None:
         return kept[1] if kept is not None else Reading(None)
     if kept is None or kept[0] != token:

@@ -18,6 +18,9 @@ html {{ font-size: {LARGE_ROOT_PX}px; }}
 [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p {{ font-size: 2.4rem; }}
 [data-testid="stTable"] td, [data-testid="stTable"] th {{ font-size: 1rem; }}
 h1 {{ font-size: 1.75rem !important; }}
+[data-testid="stMetricLabel"] *, [data-testid="stWidgetLabel"] *, .stButton button p, [data-testid="stPopover"] button p {{
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }}
+[data-testid="stMetricLabel"] {{ height: auto !important; }}
 .st-key-run_line {{ min-height: 5.8rem; }}
 .st-key-next_run {{ min-height: 3.4rem; }}
 """

@@ -86,8 +86,11 @@ def settings_sidebar() -> Settings:
         start_from_address(reading)
     # streamlit forgets a widget's value when a page without it runs; assigning the key
     # before the widget is drawn keeps settings across pages (the documented pattern)
+    # a page's fragment (the class board, refreshed on a timer) can leave the sidebar's widget values behind when the
+    # page is left during one of its runs: the settings as the last full run saw them fill any gap
+    kept = state.get("kept_settings", {})
     for key, value in DEFAULTS.items():
-        state[key] = state.get(key, value)
+        state[key] = state.get(key, kept.get(key, value))
     for key in ("column", "predict_input"):
         if key in state:
             state[key] = state[key]
@@ -104,7 +107,7 @@ def settings_sidebar() -> Settings:
     use_workspace(load_workspace)
     recover_interrupted_training()
     projector.style(bool(state.large_text))
-    for note in state.get("address_notes", []):
+    for note in state.pop("address_notes", []):  # said once, when the address is read: the next click moves on
         st.warning(plain(note), icon=":material/link_off:")
     if "store_problem" in state:
         st.warning(state.store_problem, icon=":material/cloud_off:")
@@ -261,6 +264,7 @@ def settings_sidebar() -> Settings:
             st.caption(f"Set by the lesson: {plain(describe(out.config))}")
         share_and_reset(reading, allowed)
     values = {key: state[key] for key in address.FIELDS}
+    state.kept_settings = {key: state[key] for key in DEFAULTS}
     address.write_address(values, keys=allowed)
     lesson.keep_in_address(reading)
     return out
