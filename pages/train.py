@@ -309,7 +309,7 @@ def show_guess(guess, result, judged_curve, judged_level, beats) -> None:
         shown = ", ".join(f"{v:g}" for v in window[-5:])
         parts.append(
             f"you guessed **{readable(guess['value'])}** after {plain(shown)}; the model says **{readable(model)}** "
-            f"({readable(abs(model - guess['value']))} apart)"
+            f"({number(abs(model - guess['value']))} apart)"
         )
     if "beats" in guess and judged_level:
         did = judged_curve[-1] < judged_level

@@ -79,6 +79,8 @@ def train_live(series, config, label: str, signature, slots: LiveSlots, pace_sec
                     outcome = event
                     break
                 if isinstance(event, Progress):
+                    if latest is None:  # the class's seconds start with the first epoch, not with preparing the model
+                        pacer.began = time.monotonic()
                     latest = event
                 elif isinstance(event, Queued) and latest is None:
                     slots.progress.progress(0.0, text=queued_text(event.ahead))
