@@ -4,6 +4,7 @@ class closed), students join with a display name, and everyone sees the same liv
 from __future__ import annotations
 
 import dataclasses
+import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -31,14 +32,27 @@ def classroom() -> Classroom | None:
     return Classroom(access.store) if access.store is not None else None
 
 
+MEMBERSHIP_SECONDS = 5.0  # how long a tab trusts what it read of its class: every Train page rerun asks
+
+
 def my_membership(room: Classroom | None):
-    """The class this tab's workspace is in (None: none, or the database cannot be read now: the page says that elsewhere)."""
+    """The class this tab's workspace is in (None: none, or the database cannot be read now: the page says that elsewhere).
+
+    Read again at most every MEMBERSHIP_SECONDS (and at once after joining): a class's thirty Train pages rerun at
+    every click, and each read is a database connection."""
+    state = st.session_state
     if room is None:
         return None
+    kept = state.get("membership_read")
+    now = time.monotonic()
+    if kept is not None and kept[0] == state.workspace and now - kept[1] < MEMBERSHIP_SECONDS:
+        return kept[2]
     try:
-        return room.membership(st.session_state.workspace)
+        member = room.membership(state.workspace)
     except seqcore.store.StoreError:
         return None
+    state.membership_read = (state.workspace, now, member)
+    return member
 
 
 def app_root() -> str:
@@ -187,6 +201,7 @@ def join_box(code: str | None = None) -> None:
             if wanted is None:
                 raise ClassError("a class code has 6 letters and digits, like K7P QX3: check it with your teacher")
             room.join_class(wanted, state.workspace, name)
+            state.pop("membership_read", None)
         except ClassError as exc:
             st.error(f"**Class code**: {plain(exc)}", icon=":material/error:")
             return

@@ -521,6 +521,9 @@ LARGE_TEXT = 1.35  # how much larger a figure's text is with Large text on (the 
 
 def for_screen(fig: go.Figure, large: bool) -> go.Figure:
     """The figure's text at the size the screen asks for: `_layout`'s sizes, or larger for a projector."""
+    if getattr(fig, "_sized_large", False) == large:  # plotly's updates are slow, and a live chart is redrawn often
+        return fig
+    fig._sized_large = large
     k = LARGE_TEXT if large else 1.0
     fig.update_layout(font_size=round(16 * k), title_font_size=round(18 * k))
     if large:  # larger text: a legend beside the title would run into it
