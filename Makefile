@@ -45,3 +45,4 @@ bench: $(STAMP) chromium
 	$(BIN)/python bench/bench_ui.py
 	$(BIN)/python bench/bench_memory.py
 	$(BIN)/python bench/bench_class.py 30
+	$(BIN)/python bench/bench_board.py 30
