@@ -138,3 +138,25 @@ def test_a_closed_class_says_so_on_the_projector_and_to_its_students(teacher):
     assert f"Class {code[:3]} {code[3:]} is closed" in text(projector) and "Join at" not in text(projector)
     ana.switch_page("pages/train.py").run()
     assert any("is closed: your runs are no longer posted" in m.value.replace("\\", "") for m in ana.markdown)
+
+
+def test_a_run_with_a_long_window_and_a_guess_still_reaches_the_board(teacher):
+    import numpy as np
+
+    code = code_of(teacher)
+    teacher.multiselect(key="lesson_open").set_value(["data_source", "window", "epochs"]).run()  # the lesson the link opens
+    at = tab({"join": code}, CLASS_PAGE)
+    at.text_input(key="join_name").input("Dee")
+    button(at, "Join").click().run()
+    at.switch_page("pages/train.py").run()
+    # values with every digit a float has: the last window of 200, said whole twice, would not fit a board entry
+    values = "".join(f"{float(v)!r}\n" for v in np.random.default_rng(1).uniform(100, 200, 260))
+    at.sidebar.selectbox(key="data_source").set_value("upload").run()
+    at.sidebar.get("file_uploader")[0].set_value(("long.csv", f"value\n{values}".encode(), "text/csv"))
+    at.run()
+    at.sidebar.number_input(key="window").set_value(200).run()
+    at.sidebar.number_input(key="epochs").set_value(2).run()
+    at.number_input(key="guess_value_0").set_value(150.0)
+    at.button(key="train").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert board_names(teacher.run()) == ["Dee"]

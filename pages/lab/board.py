@@ -233,7 +233,10 @@ def student_section(reading) -> None:
     if member is None or (wanted is not None and member.code != wanted):
         join_box(wanted)
         return
-    info = room.class_info(member.code)
+    try:
+        info = room.class_info(member.code)
+    except seqcore.store.StoreError:
+        info = None
     st.success(
         f"You are on the board of class {format_code(member.code)} as **{plain(member.name)}**. "
         "Each run you train on the Train page appears here within a few seconds.",
@@ -283,8 +286,9 @@ def post_run(record: dict, result, evaluation) -> None:
             "naive": naive.mae,
             "part": evaluation.part,
             "prediction": record["prediction"],
-            "window": [float(v) for v in result.series.to_numpy()[-result.config.window :]],
-            "guess": record.get("guess"),
+            # the board names the window by its last values: a long window whole would pass what an entry may hold
+            "window": [float(v) for v in result.series.to_numpy()[-result.config.window :][-5:]],
+            "guess": {key: value for key, value in (record.get("guess") or {}).items() if key != "window"} or None,
             "settings": describe(result.config),
             "config": dataclasses.asdict(result.config),
             "data": record["data"],
