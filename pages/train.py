@@ -395,7 +395,9 @@ def train_and_keep(settings, slots: LiveSlots, stop_slot, paced: bool, guess=Non
     stop_slot.empty()
     if result is not None:
         record = record_run(result, label, signature, guess=guess, continued_from=continued_from)
-        board.post_run(record, state.result, judge.evaluation_of(state.result, state.result_run, int(state.period)))
+        problem = board.post_run(record, state.result, judge.evaluation_of(state.result, state.result_run, int(state.period)))
+        if problem is not None:
+            st.warning(f"Run {record['run']} is saved, but it could not go on the class board: {plain(problem)}", icon=":material/groups:")
 
 
 page()

@@ -269,15 +269,17 @@ def membership_line() -> None:
         st.page_link("pages/classroom.py", label="Join the class board", icon=":material/groups:")
 
 
-def post_run(record: dict, result, evaluation) -> None:
-    """Put a saved run on its workspace's class board (when the workspace is in a class): what the board shows of it."""
+def post_run(record: dict, result, evaluation) -> str | None:
+    """Put a saved run on its workspace's class board (when the workspace is in a class): what the board shows of it.
+
+    None, or why it could not go on the board (the run itself is saved either way)."""
     room = classroom()
     if room is None or record["not_saved"]:
-        return
+        return None
     try:
         member = room.membership(st.session_state.workspace)
         if member is None:
-            return
+            return None
         model, naive = evaluation.judged(MODEL), evaluation.judged(NAIVE)
         best = evaluation.best_rule()
         data = {
@@ -296,8 +298,9 @@ def post_run(record: dict, result, evaluation) -> None:
             "stopped": result.stopped,
         }
         room.post_entry(member.code, st.session_state.workspace, record["run"], data)
-    except (seqcore.store.StoreError, seqcore.InputError):
-        pass  # the run is saved; only its board entry is missing, and the board is not the student's work
+    except (seqcore.store.StoreError, seqcore.InputError) as exc:
+        return str(exc)
+    return None
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
