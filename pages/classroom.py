@@ -6,7 +6,7 @@ import streamlit as st
 
 from pages.lab import address, board, lesson
 from pages.lab.sidebar import settings_sidebar, show_problems
-from pages.lab.text import describe, plain
+from pages.lab.text import plain
 
 # what a lesson offers to leave open by default: the two settings a first lesson varies
 OPEN_BY_DEFAULT = ("epochs", "units")
@@ -70,7 +70,7 @@ def lesson_maker(settings, teaching: tuple[str, str] | None) -> None:
         f"Students see {', '.join(lesson.PAGES[p] for p in made.pages)}"
         + (" and the class board" if made.class_code else "")
         + f"; they may change {', '.join(address.FIELDS[k].label for k in open_keys) or 'nothing'}. "
-        f"Everything else is fixed as now: {plain(settings.label)} · {plain(describe(settings.config))}. "
+        f"Fixed as now: {plain(address.fixed_words(values, open_keys))}. "
         "The link is signed: a student who edits it gets the notebook's defaults and a note instead."
     )
 

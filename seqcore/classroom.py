@@ -66,6 +66,7 @@ class BoardEntry:
     created: float
     data: dict
     mine: bool = False
+    joined: int = 0  # the member's place in the order of joining the class (1 = first), the same whatever is removed
 
 
 def normalise_code(text) -> str | None:
@@ -165,7 +166,10 @@ class Classroom:
                 "SELECT 1 FROM class_members WHERE class_code = ? AND workspace != ? AND lower(name) = lower(?)", (code, workspace, name)
             ).fetchone()
             if taken is not None:  # two students of one name would share a row of the board and be told apart by nobody
-                raise InputError(f"Display name {name!r} is taken in this class: add an initial or a number (say {name} B.)")
+                raise InputError(
+                    f"Display name {name!r} is taken in this class: add an initial or a number (say {name} B.). If it is you "
+                    "in a new tab, go back to your own tab: its address holds your workspace"
+                )
             member = db.execute("SELECT 1 FROM class_members WHERE class_code = ? AND workspace = ?", (code, workspace)).fetchone()
             if member is None:
                 (members,) = db.execute("SELECT COUNT(*) FROM class_members WHERE class_code = ?", (code,)).fetchone()
@@ -246,15 +250,19 @@ class Classroom:
             return []
 
         def select(db):
+            # a member's place in the order of joining: what "Student 3" means when names are hidden, whatever is removed
             return db.execute(
-                "SELECT class_entries.id, name, run_number, created, data, class_entries.workspace = ? FROM class_entries"
-                " JOIN class_members USING (class_code, workspace) WHERE class_code = ? AND NOT removed ORDER BY class_entries.id",
+                "SELECT class_entries.id, name, run_number, class_entries.created, data, class_entries.workspace = ?,"
+                " (SELECT COUNT(*) FROM class_members AS earlier WHERE earlier.class_code = class_members.class_code"
+                "  AND earlier.rowid <= class_members.rowid)"
+                " FROM class_entries JOIN class_members USING (class_code, workspace)"
+                " WHERE class_code = ? AND NOT removed ORDER BY class_entries.id",
                 (viewer, code),
             ).fetchall()
 
         return [
-            BoardEntry(entry, name, number, created, json.loads(data), bool(mine))
-            for entry, name, number, created, data, mine in self.store._run(select)
+            BoardEntry(entry, name, number, created, json.loads(data), bool(mine), joined)
+            for entry, name, number, created, data, mine, joined in self.store._run(select)
         ]
 
     def is_teacher(self, code: str, teacher_key: str) -> bool:

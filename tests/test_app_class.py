@@ -92,7 +92,7 @@ def test_a_wrong_class_code_gets_nothing():
     at = tab({"join": "ZZZZZZ"}, CLASS_PAGE)
     at.text_input(key="join_name").input("Eve")
     button(at, "Join").click().run()
-    assert "no class has the code ZZZ ZZZ" in text(at)
+    assert "No class has the code ZZZ ZZZ: check it with your teacher." in text(at)
     assert not board_names(at)
     board = tab({"board": "ZZZZZZ"}, CLASS_PAGE)
     assert "no class has the code ZZZ ZZZ" in text(board) and not board_names(board)
@@ -106,10 +106,13 @@ def test_the_teacher_hides_names_removes_an_entry_and_closes_the_class(teacher):
     board.toggle(key="hide_names").set_value(True).run()
     projector = tab({"board": code}, CLASS_PAGE)  # the projector view: the same board, no controls
     assert sorted(board_names(projector)) == ["Student 1", "Student 2"]
-    entries = board.session_state["remove_choice"]
-    board.selectbox(key="remove_choice").set_value(entries)
+    from pages.lab.board import classroom
+
+    entry = next(e.entry for e in classroom().board(code) if e.name == "Ana")  # the first to join
+    board.selectbox(key="remove_choice").set_value(entry)
     board.button(key="remove_entry").click().run()
     assert len(board_names(board)) == 1
+    assert board_names(tab({"board": code}, CLASS_PAGE)) == ["Student 2"]  # Ben keeps his number when Ana's run goes
     board.checkbox(key="close_confirm").check().run()
     board.button(key="close_class").click().run()
     late = tab({"join": code}, CLASS_PAGE)

@@ -175,3 +175,32 @@ def setup_link(values: dict, extra: dict[str, str] | None = None) -> str:
     base = (st.context.url or "http://localhost:8501").split("?")[0]
     query = urlencode({**(extra or {}), **encode(values)})
     return f"{base}?{query}" if query else base
+
+
+def fixed_words(values: dict, open_keys) -> str:
+    """The settings a lesson fixes, in words ("Data Sine wave, Window 3, …"): every one but `open_keys`, leaving out
+    those that do not apply (a built-in series' length, the seasonal period when it is found by itself)."""
+    from pages.lab.text import CELL_NAMES
+
+    name = values["data_source"]
+    generated = name != "upload" and seqcore.DATASETS[name].generated
+    words = []
+    for key, f in FIELDS.items():
+        if key in open_keys or key == "large_text" or (key in ("length", "noise", "data_seed") and not generated):
+            continue
+        if key == "period" and not values[key]:
+            continue
+        value = values[key]
+        shown = (
+            seqcore.DATASETS[value].label
+            if key == "data_source" and value != "upload"
+            else CELL_NAMES.get(value, value)
+            if key == "cell"
+            else f"{value:.0%}"
+            if key == "val_fraction"
+            else f"{value:g}"
+            if isinstance(value, float)
+            else value
+        )
+        words.append(f"{f.label} {shown}")
+    return ", ".join(words)

@@ -116,7 +116,14 @@ def open_class_section() -> tuple[str, str] | None:
             st.rerun()
         return None
     code, _ = teaching
-    show_code(code, room.class_info(code))
+    info = room.class_info(code)
+    show_code(code, info)
+    if info is not None and info.closed:
+        if st.button("Open a new class", key="open_class", type="primary"):
+            keys = room.open_class()
+            state.teaching = (keys.code, keys.teacher_key)
+            st.rerun()
+        return teaching
     left, right = st.columns(2)
     left.markdown("**Students join with this short link** (or type the code on the Class page):")
     left.code(join_link(code), language=None, wrap_lines=True)
@@ -203,7 +210,8 @@ def join_box(code: str | None = None) -> None:
             room.join_class(wanted, state.workspace, name)
             state.pop("membership_read", None)
         except ClassError as exc:
-            st.error(f"**Class code**: {plain(exc)}", icon=":material/error:")
+            said = str(exc)
+            st.error(plain(said[:1].upper() + said[1:]) + ".", icon=":material/error:")
             return
         except seqcore.InputError as exc:  # its words begin with "Display name"
             st.error(plain(exc), icon=":material/error:")
@@ -237,13 +245,14 @@ def student_section(reading) -> None:
         info = room.class_info(member.code)
     except seqcore.store.StoreError:
         info = None
-    st.success(
-        f"You are on the board of class {format_code(member.code)} as **{plain(member.name)}**. "
-        "Each run you train on the Train page appears here within a few seconds.",
-        icon=":material/groups:",
-    )
     if info is not None and info.closed:
-        st.info("This class is closed: new runs are not posted any more.", icon=":material/lock:")
+        st.info(f"Class {format_code(member.code)} is closed: its board stays, but new runs are not posted.", icon=":material/lock:")
+    else:
+        st.success(
+            f"You are on the board of class {format_code(member.code)} as **{plain(member.name)}**. "
+            "Each run you train on the Train page appears here within a few seconds.",
+            icon=":material/groups:",
+        )
     live_board(member.code, st.session_state.workspace)
 
 
@@ -332,12 +341,9 @@ def live_board(code: str, viewer: str | None, teacher_key: str | None = None, pr
 
 
 def shown_names(entries, hide: bool) -> dict[str, str]:
-    """Each display name as the board shows it: itself, or "Student 1", "Student 2"… in the order they first posted."""
-    names: dict[str, str] = {}
-    for entry in entries:
-        if entry.name not in names:
-            names[entry.name] = f"Student {len(names) + 1}" if hide else entry.name
-    return names
+    """Each display name as the board shows it: itself, or "Student 3" for the third to join (removing an entry, or a
+    student's only run, renumbers nobody)."""
+    return {entry.name: f"Student {entry.joined}" if hide else entry.name for entry in entries}
 
 
 def board_table(entries, hide: bool) -> pd.DataFrame:
@@ -361,6 +367,9 @@ def board_table(entries, hide: bool) -> pd.DataFrame:
             }
         )
     table = pd.DataFrame(rows)
+    # a student who guessed before one run and not before their best keeps their guess on their row
+    guessed = table.dropna(subset=["their guess"]).groupby("name")["their guess"].last()
+    table["their guess"] = table["their guess"].fillna(table["name"].map(guessed))
     configs = [seqcore.TrainConfig(**e.data["config"]) if "config" in e.data else None for e in entries]
     if None not in configs:  # only what differs between the runs: the rest is said once, above the table
         changing = differences(configs)
@@ -419,7 +428,10 @@ def _board_view(version: tuple, _entries) -> BoardView:
     ]
     windows = {tuple(e.data["window"]) for e in entries}
     after = ", ".join(f"{v:g}" for v in next(iter(windows))[-5:]) if len(windows) == 1 else None
-    predictions = charts.for_screen(charts.board_predictions_figure(points, after), large)
+    copying = next(iter(windows))[-1] if len(windows) == 1 else None  # what copying the last value answers
+    predictions = charts.for_screen(charts.board_predictions_figure(points, after, copying), large)
+    if not all(e.data["part"] == "held_out" for e in entries):  # judged on trained values only: the column says so
+        table = table.rename(columns={"beats copying": "beats copying (on trained values)"})
     guesses = charts.for_screen(charts.guesses_figure(points, after), large) if any(p.guess is not None for p in points) else None
     return BoardView(shown_table(table), same, one, predictions, guesses)
 

@@ -442,7 +442,7 @@ class BoardPoint:
 BEATS, LOSES = "#009E73", "#D55E00"
 
 
-def board_predictions_figure(points: list[BoardPoint], after: str | None) -> go.Figure:
+def board_predictions_figure(points: list[BoardPoint], after: str | None, copying: float | None = None) -> go.Figure:
     """Every run's next value, one dot each, green where the run beat copying the last value; guesses as open diamonds.
 
     Rows: the guesses, the runs that did not beat copying, those that did; equal values are spread up and down a little,
@@ -480,6 +480,9 @@ def board_predictions_figure(points: list[BoardPoint], after: str | None) -> go.
                 marker={"size": 16, "symbol": "diamond-open", "color": NAIVE, "line": {"width": 2}},
             )
         )
+    if copying is not None:  # the rule to beat, in the same units: a "beats copying" answer far from it stands out
+        fig.add_vline(x=copying, line={"color": NAIVE, "width": 2, "dash": "dash"})
+        fig.add_annotation(x=copying, y=1, yref="paper", text=f"copying: {copying:g}", showarrow=False, yanchor="bottom", font={"size": 15})
     title = f"Next value after {after}: every run" if after else "Next value: every run"
     fig = _layout(fig, html.escape(title), "next value", "", height=360)
     fig.update_yaxes(tickvals=list(rows.values()), ticktext=list(rows), range=[-0.5, 2.5], showgrid=False)
@@ -525,7 +528,12 @@ def for_screen(fig: go.Figure, large: bool) -> go.Figure:
         return fig
     fig._sized_large = large
     k = LARGE_TEXT if large else 1.0
-    fig.update_layout(font_size=round(16 * k), title_font_size=round(18 * k))
+    base = getattr(fig, "_base_height", None) or fig.layout.height or 340
+    fig._base_height = base
+    # taller too: larger tick labels would otherwise crowd a log axis
+    fig.update_layout(font_size=round(16 * k), title_font_size=round(18 * k), height=round(base * (1.2 if large else 1.0)))
+    for note in fig.layout.annotations or ():
+        note.font.size = round(15 * k)
     if large:  # larger text: a legend beside the title would run into it
         fig.update_layout(legend={"y": -0.3, "yanchor": "top", "x": 0, "xanchor": "left"})
     fig.update_xaxes(tickfont_size=round(15 * k), title_font_size=round(16 * k))

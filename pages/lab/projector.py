@@ -6,6 +6,7 @@ import streamlit as st
 
 # streamlit sizes its text in rem: a larger root size grows everything together, captions and labels included
 LARGE_ROOT_PX = 22
+WIDE_ROOT_PX = 26  # a 1920-pixel projector has room for more
 LARGE = f"""
 html {{ font-size: {LARGE_ROOT_PX}px; }}
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,
@@ -18,6 +19,7 @@ html {{ font-size: {LARGE_ROOT_PX}px; }}
 [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p {{ font-size: 2.4rem; }}
 [data-testid="stTable"] td, [data-testid="stTable"] th {{ font-size: 1rem; }}
 h1 {{ font-size: 1.75rem !important; }}
+@media (min-width: 1600px) {{ html {{ font-size: {WIDE_ROOT_PX}px; }} }}
 [data-testid="stMetricLabel"] *, [data-testid="stWidgetLabel"] *, .stButton button p, [data-testid="stPopover"] button p {{
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }}
 [data-testid="stMetricLabel"] {{ height: auto !important; }}

@@ -10,7 +10,7 @@ import streamlit as st
 import seqcore
 from pages.lab import address, lesson, projector, sources
 from pages.lab.runs import Signature, load_workspace, recover_interrupted_training
-from pages.lab.text import CELL_NAMES, EXPLAIN, LABELS, describe, field_error, plain
+from pages.lab.text import CELL_NAMES, EXPLAIN, LABELS, field_error, plain
 from pages.lab.workspace import use_workspace
 
 # every widget's starting value: the notebook's config (TrainConfig's defaults), the first dataset at
@@ -261,7 +261,8 @@ def settings_sidebar() -> Settings:
     out.signature = Signature.of(out.label, out.series, out.config)
     with sidebar_end:
         if reading.lesson is not None and out.config is not None:
-            st.caption(f"Set by the lesson: {plain(describe(out.config))}")
+            fixed = address.fixed_words({key: state[key] for key in address.FIELDS}, allowed)
+            st.caption(f"Fixed by the lesson: {plain(fixed)}")
         share_and_reset(reading, allowed)
     values = {key: state[key] for key in address.FIELDS}
     state.kept_settings = {key: state[key] for key in DEFAULTS}
