@@ -179,9 +179,11 @@ def setup_link(values: dict, extra: dict[str, str] | None = None) -> str:
 
 def fixed_words(values: dict, open_keys) -> str:
     """The settings a lesson fixes, in words ("Data Sine wave, Window 3, …"): every one but `open_keys`, leaving out
-    those that do not apply (a built-in series' length, the seasonal period when it is found by itself)."""
-    from pages.lab.text import CELL_NAMES
+    those that do not apply (a built-in series' length, the seasonal period when it is found by itself). `values`
+    must make a valid TrainConfig (the sidebar's, once it can train)."""
+    from pages.lab.text import LABELS, setting
 
+    config = seqcore.TrainConfig(**{name: values[name] for name in LABELS})
     name = values["data_source"]
     generated = name != "upload" and seqcore.DATASETS[name].generated
     words = []
@@ -190,17 +192,10 @@ def fixed_words(values: dict, open_keys) -> str:
             continue
         if key == "period" and not values[key]:
             continue
-        value = values[key]
-        shown = (
-            seqcore.DATASETS[value].label
-            if key == "data_source" and value != "upload"
-            else CELL_NAMES.get(value, value)
-            if key == "cell"
-            else f"{value:.0%}"
-            if key == "val_fraction"
-            else f"{value:g}"
-            if isinstance(value, float)
-            else value
-        )
-        words.append(f"{f.label} {shown}")
+        if key in LABELS:
+            words.append(setting(config, key))
+        elif key == "data_source":
+            words.append(f"{f.label} {seqcore.DATASETS[name].label if name != 'upload' else 'an uploaded file'}")
+        else:
+            words.append(f"{f.label} {values[key]:g}")
     return ", ".join(words)
