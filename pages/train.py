@@ -34,7 +34,9 @@ def results(state, settings, slots: LiveSlots) -> None:
     status = f"stopped at epoch {result.epochs_trained} of {config.epochs}" if result.stopped else f"{result.epochs_trained} epochs"
     more = f" (run {continued_from} continued)" if continued_from else ""
     last = result.series.to_numpy()[-config.window :]
-    answer = seqcore.predict_next(result, last)
+    record = next((r for r in state.get("runs", []) if r["run"] == run), None)
+    # the record's prediction is this one, made once when the run was kept: the line is drawn at every rerun
+    answer = record["prediction"] if record is not None and record["prediction"] is not None else seqcore.predict_next(result, last)
     shown_last = ", ".join(f"{v:g}" for v in last[-5:])
     stale = state.result_signature.differs(settings.signature, ignore_epochs=bool(continued_from))
     # said at the top, where the eye is: below the chart, a changed setting's note was found by nobody

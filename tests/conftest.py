@@ -25,3 +25,25 @@ def _runs_in_a_temporary_database(tmp_path_factory):
     import os
 
     os.environ["LAB_DB_PATH"] = str(tmp_path_factory.mktemp("store") / "runs.sqlite3")
+
+
+@pytest.fixture
+def store(tmp_path):
+    """An empty run database of the test's own."""
+    from seqcore.store import RunStore
+
+    return RunStore(tmp_path / "runs.sqlite3")
+
+
+@pytest.fixture(scope="module")
+def pool():
+    """One training worker for a test module."""
+    from seqcore.pool import TrainingPool
+    from seqcore.worker import Limits
+
+    # no replacement for memory here (tests of that make their own pool): a replaced worker would make
+    # "which worker has which model" depend on the order the tests run in
+    pool = TrainingPool(workers=1, limits=Limits(architectures=1000, growth_mib=1e9))
+    assert pool.wait_ready(), "the worker did not start"
+    yield pool
+    pool.close()

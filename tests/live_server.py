@@ -25,6 +25,16 @@ LOSS_CURVE_DRAWN = """[...document.querySelectorAll('[data-testid="stPlotlyChart
     c => (c.querySelector('.gtitle')?.textContent || '').startsWith('Loss per epoch') && c.querySelector('.scatterlayer path.js-line'))"""
 
 
+def require_chromium() -> None:
+    """Skip the calling test module without Debian's chromium; in CI, where it must be there, fail instead."""
+    import pytest
+
+    if not shutil.which(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing; `make test` installs Debian's chromium", pytrace=False)
+        pytest.skip("Debian's chromium is not installed (make test installs it where apt-get can)", allow_module_level=True)
+
+
 def set_number(page, key: str, value) -> None:
     """Type into the number input with widget key `key` and wait for the rerun to settle."""
     box = page.locator(f".st-key-{key} input")

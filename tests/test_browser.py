@@ -5,17 +5,13 @@ Screenshots land in artifacts/ (git-ignored) for a person to look at.
 
 import os
 import re
-import shutil
 import sqlite3
 from pathlib import Path
 
 import pytest
-from live_server import APP_IDLE, CHROMIUM, LOSS_CURVE_DRAWN, ROOT, launch_chromium, set_number, streamlit_server
+from live_server import APP_IDLE, LOSS_CURVE_DRAWN, ROOT, launch_chromium, require_chromium, set_number, streamlit_server
 
-if not shutil.which(CHROMIUM):
-    if os.environ.get("CI"):
-        pytest.fail(f"{CHROMIUM} is missing; `make test` installs Debian's chromium", pytrace=False)
-    pytest.skip("Debian's chromium is not installed (make test installs it where apt-get can)", allow_module_level=True)
+require_chromium()
 
 playwright = pytest.importorskip("playwright.sync_api")
 SHOTS = ROOT / "artifacts"

@@ -1,17 +1,12 @@
 """A class in real browsers: a teacher opens a class, three students (browser contexts of their own) join, guess and
 train, and the board on the teacher's projector shows them within seconds. Screenshots land in artifacts/."""
 
-import os
 import re
-import shutil
 
 import pytest
-from live_server import APP_IDLE, CHROMIUM, ROOT, launch_chromium, streamlit_server
+from live_server import APP_IDLE, ROOT, launch_chromium, require_chromium, streamlit_server
 
-if not shutil.which(CHROMIUM):
-    if os.environ.get("CI"):
-        pytest.fail(f"{CHROMIUM} is missing; `make test` installs Debian's chromium", pytrace=False)
-    pytest.skip("Debian's chromium is not installed (make test installs it where apt-get can)", allow_module_level=True)
+require_chromium()
 
 playwright = pytest.importorskip("playwright.sync_api")
 SHOTS = ROOT / "artifacts"

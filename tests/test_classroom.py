@@ -17,11 +17,6 @@ def result():
 
 
 @pytest.fixture
-def store(tmp_path):
-    return RunStore(tmp_path / "runs.sqlite3")
-
-
-@pytest.fixture
 def rooms(store):
     return Classroom(store)
 

@@ -10,11 +10,10 @@ import pytest
 
 import seqcore
 from seqcore import TrainConfig, continuing, cost
-from seqcore.pool import Outcome, TrainingPool
+from seqcore.pool import Outcome
 from seqcore.result import Progress
 from seqcore.snapshots import MAX_BYTES, plan, weight_count
 from seqcore.windows import prepare_windows
-from seqcore.worker import Limits
 
 FAST = TrainConfig(epochs=20, units=8)
 # mini-batches: 57 windows, 11 of them held out, so 46 train in 6 batches of 8, in a new order every epoch
@@ -188,14 +187,6 @@ def test_a_continuation_lost_before_new_weights_gives_back_the_old_run_whole(ram
     task.events.put(_Lost())
     kept = training.next_event(timeout=1).result
     assert kept.epochs_trained == 21 and kept.optimizer is None
-
-
-@pytest.fixture(scope="module")
-def pool():
-    pool = TrainingPool(workers=1, limits=Limits(architectures=1000, growth_mib=1e9))
-    assert pool.wait_ready(), "the worker did not start"
-    yield pool
-    pool.close()
 
 
 def events_of(training, timeout=120.0) -> list:

@@ -23,16 +23,6 @@ RAMP = seqcore.get_dataset("ramp")
 LONG = seqcore.TrainConfig(epochs=10_000, units=24)  # far longer than any test waits for
 
 
-@pytest.fixture(scope="module")
-def pool():
-    # no replacement for memory here (tests of that make their own pool): a replaced worker would make
-    # "which worker has which model" depend on the order the tests run in
-    pool = TrainingPool(workers=1, limits=Limits(architectures=1000, growth_mib=1e9))
-    assert pool.wait_ready(), "the worker did not start"
-    yield pool
-    pool.close()
-
-
 def events_until(training, stop_when, timeout=60.0) -> list:
     """Read a training's events until `stop_when(event)` is true (or it ends); returns them all."""
     seen, deadline = [], time.monotonic() + timeout

@@ -21,11 +21,6 @@ def result():
     return seqcore.train(seqcore.get_dataset("ramp"), FAST)
 
 
-@pytest.fixture
-def store(tmp_path):
-    return RunStore(tmp_path / "runs.sqlite3")
-
-
 def save(store, workspace, result, label="ramp", **extra):
     return store.save_run(workspace, result, label, [4.0, 5.0], 8.0, **extra)
 

@@ -154,11 +154,10 @@ def read_address(keys=None) -> Decoded:
     return decode({name: st.query_params.get(name) for name in PARAMS if name in st.query_params}, keys)
 
 
-def write_address(values: dict, keys=None) -> None:
-    """Keep the address in step with the sidebar: set what differs from the series' defaults, drop the rest.
+def write_address(wanted: dict[str, str], keys=None) -> None:
+    """Keep the address in step with the sidebar: set `wanted` (`encode`'s parameters), drop the other settings.
 
     `keys` limits which settings the address carries (a lesson's fixed ones live in its signed part)."""
-    wanted = encode(values)
     for param, f in PARAMS.items():
         carried = keys is None or f.key in keys
         if carried and param in wanted:
@@ -168,12 +167,13 @@ def write_address(values: dict, keys=None) -> None:
             del st.query_params[param]
 
 
-def setup_link(values: dict, extra: dict[str, str] | None = None) -> str:
-    """A link that opens these settings in a new workspace (no `ws`), on this server's address as the browser sees it."""
+def setup_link(wanted: dict[str, str]) -> str:
+    """A link that opens `wanted` (`encode`'s parameters) in a new workspace (no `ws`), on this server's address as the
+    browser sees it."""
     from urllib.parse import urlencode
 
     base = (st.context.url or "http://localhost:8501").split("?")[0]
-    query = urlencode({**(extra or {}), **encode(values)})
+    query = urlencode(wanted)
     return f"{base}?{query}" if query else base
 
 

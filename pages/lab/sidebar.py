@@ -259,26 +259,24 @@ def settings_sidebar() -> Settings:
         except seqcore.InputError as exc:
             out.errors.append(field_error(exc))
     out.signature = Signature.of(out.label, out.series, out.config)
+    values = {key: state[key] for key in address.FIELDS}
+    wanted = address.encode(values)  # once a run: the address and the share link both say it
     with sidebar_end:
         if reading.lesson is not None and out.config is not None:
-            fixed = address.fixed_words({key: state[key] for key in address.FIELDS}, allowed)
-            st.caption(f"Fixed by the lesson: {plain(fixed)}")
-        share_and_reset(reading, allowed)
-    values = {key: state[key] for key in address.FIELDS}
+            st.caption(f"Fixed by the lesson: {plain(address.fixed_words(values, allowed))}")
+        share_and_reset(reading, wanted)
     state.kept_settings = {key: state[key] for key in DEFAULTS}
-    address.write_address(values, keys=allowed)
+    address.write_address(wanted, keys=allowed)
     lesson.keep_in_address(reading)
     return out
 
 
-def share_and_reset(reading: lesson.Reading, allowed) -> None:
-    """A link to this setup, and the way back to where it started."""
-    state = st.session_state
-    values = {key: state[key] for key in address.FIELDS}
+def share_and_reset(reading: lesson.Reading, wanted: dict[str, str]) -> None:
+    """A link to this setup (`wanted`: its address parameters), and the way back to where it started."""
     with st.expander("Share or start again"):
         if reading.lesson is None:
             st.caption("A link to this series and these settings, in a new workspace (your runs stay yours):")
-            st.code(address.setup_link(values), language=None, wrap_lines=True)
+            st.code(address.setup_link(wanted), language=None, wrap_lines=True)
             st.button(
                 "Back to the notebook",
                 key="back_to_notebook",
