@@ -289,9 +289,14 @@ def test_the_loss_chart_never_moves_while_a_training_starts_runs_and_ends(browse
         f"() => {{ window.tops = []; const top = {LOSS_CHART_TOP}; "
         "const sample = () => { window.tops.push(top()); window.sampling = requestAnimationFrame(sample); }; sample(); }"
     )
+    before = page.locator(".st-key-run_line").inner_text()
     page.click(".st-key-train button")
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="running"]')
-    page.wait_for_selector(APP_IDLE)
+    # over when the run line names the new run and the page is idle (a short run can end before a "running" is seen)
+    page.wait_for_function(
+        "([before, idle]) => document.querySelector('.st-key-run_line')?.innerText.startsWith('Run') "
+        "&& document.querySelector('.st-key-run_line').innerText !== before && document.querySelector(idle)",
+        arg=[before, APP_IDLE],
+    )
     page.wait_for_selector(".st-key-prediction_chart .main-svg")
     tops = page.evaluate("() => { cancelAnimationFrame(window.sampling); return window.tops; }")
     assert len(tops) > 10 and tops[0] is not None
