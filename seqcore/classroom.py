@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import secrets
 import sqlite3
@@ -42,6 +43,7 @@ class ClassInfo:
     closed: bool
     hide_names: bool
     members: int
+    posted: int = 0  # members now with at least one run on the board: a tab that joined and left posts nothing
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,31 @@ class Membership:
 
     code: str
     name: str
+
+
+@dataclass(frozen=True)
+class Seat:
+    """A display name held in a class, as joining or rejoining gives it to a tab.
+
+    `workspace` is the one that holds the name: the tab's own after joining, and after a rejoin the workspace that
+    joined under the name first (its runs come back with it). `token` is a new rejoin token for the browser to keep
+    (None on a rejoin: the browser's token stays good).
+    """
+
+    code: str
+    name: str
+    workspace: str
+    token: str | None
+    rejoined: bool = False
+
+
+@dataclass(frozen=True)
+class Member:
+    """A member as the teacher's controls list them: the name, when they joined, and their runs on the board now."""
+
+    name: str
+    joined: float
+    runs: int
 
 
 @dataclass(frozen=True)
@@ -66,7 +93,7 @@ class BoardEntry:
     created: float
     data: dict
     mine: bool = False
-    joined: int = 0  # the member's place in the order of joining the class (1 = first), the same whatever is removed
+    joined: int = 0  # the name's place in the order names were taken in the class (1 = first), the same whatever is removed
 
 
 def normalise_code(text) -> str | None:
@@ -92,6 +119,11 @@ def display_name(text) -> str:
     if not name.isprintable():
         raise InputError("Display name holds characters that cannot be shown: type it with letters, digits and punctuation only")
     return name
+
+
+def _token_hash(token) -> str | None:
+    # only a hash is kept: a copy of the database does not give anyone a student's name
+    return hashlib.sha256(token.encode()).hexdigest() if isinstance(token, str) and token else None
 
 
 def _draw_code() -> str:
@@ -134,7 +166,12 @@ class Classroom:
 
         def select(db):
             return db.execute(
-                "SELECT created, closed, hide_names, (SELECT COUNT(*) FROM class_members WHERE class_code = classes.code AND moved IS NULL)"
+                "SELECT created, closed, hide_names,"
+                " (SELECT COUNT(*) FROM class_members WHERE class_code = classes.code AND moved IS NULL),"
+                # a name's runs count whichever of its workspaces posted them (a freed name taken up again keeps its runs)
+                " (SELECT COUNT(*) FROM class_members AS m WHERE m.class_code = classes.code AND m.moved IS NULL AND EXISTS ("
+                "   SELECT 1 FROM class_entries AS e JOIN class_members AS o USING (class_code, workspace)"
+                "   WHERE e.class_code = m.class_code AND NOT e.removed AND lower(o.name) = lower(m.name)))"
                 " FROM classes WHERE code = ?",
                 (code,),
             ).fetchone()
@@ -142,18 +179,19 @@ class Classroom:
         row = self.store._run(select)
         if row is None:
             return None
-        created, closed, hide_names, members = row
-        return ClassInfo(code, created, closed is not None, bool(hide_names), members)
+        created, closed, hide_names, members, posted = row
+        return ClassInfo(code, created, closed is not None, bool(hide_names), members, posted)
 
-    def join_class(self, code: str, workspace: str, name: str) -> None:
+    def join_class(self, code: str, workspace: str, name: str, token: str | None = None) -> Seat:
         """Put the workspace in the class under a display name; joining again renames, and joining another class moves it there.
 
-        Raises an InputError for a name that is empty, too long or another member's (letter case aside), and a ClassError
-        when the class does not exist,
-        is closed, or is full.
+        A name another member holds is given back to its holder's `token` (a rejoin: the Seat names the holder's
+        workspace, for the tab to take up); without it, an InputError says the name is taken. An InputError also
+        refuses a name that is empty or too long, and a ClassError a class that does not exist, is closed, or is full.
         """
         name = display_name(name)
         code = normalise_code(code)
+        token_hash = _token_hash(token)
 
         def join(db):
             row = db.execute("SELECT closed FROM classes WHERE code = ?", (code,)).fetchone()
@@ -162,13 +200,19 @@ class Classroom:
             if row[0] is not None:
                 raise ClassError(f"class {format_code(code)} is closed: its board can still be read, but no one can join it")
             now = time.time()
-            taken = db.execute(
-                "SELECT 1 FROM class_members WHERE class_code = ? AND workspace != ? AND lower(name) = lower(?)", (code, workspace, name)
+            holder = db.execute(
+                "SELECT workspace, name, rejoin, moved FROM class_members"
+                " WHERE class_code = ? AND workspace != ? AND lower(name) = lower(?) AND freed IS NULL",
+                (code, workspace, name),
             ).fetchone()
-            if taken is not None:  # two students of one name would share a row of the board and be told apart by nobody
+            if holder is not None:
+                held_by, held_name, held_hash, moved = holder
+                if token_hash is not None and held_hash is not None and moved is None and secrets.compare_digest(held_hash, token_hash):
+                    return Seat(code, held_name, held_by, None, rejoined=True)
+                # two students of one name would share a row of the board and be told apart by nobody
                 raise InputError(
-                    f"Display name {name!r} is taken in this class: add an initial or a number (say {name} B.). If it is you "
-                    "in a new tab, go back to your own tab: its address holds your workspace"
+                    f"Display name {name!r} is taken in this class: add an initial or a number (say {name} B.). If it is you, "
+                    "open the join link in the browser you joined from, or ask your teacher to free your name"
                 )
             member = db.execute("SELECT 1 FROM class_members WHERE class_code = ? AND workspace = ?", (code, workspace)).fetchone()
             if member is None:
@@ -180,18 +224,40 @@ class Classroom:
             db.execute(
                 "UPDATE class_members SET moved = ? WHERE workspace = ? AND moved IS NULL AND class_code != ?", (now, workspace, code)
             )
+            fresh = secrets.token_urlsafe(16)
             if member is None:
                 db.execute(
-                    "INSERT INTO class_members (class_code, workspace, name, joined) VALUES (?, ?, ?, ?)", (code, workspace, name, now)
+                    "INSERT INTO class_members (class_code, workspace, name, joined, rejoin) VALUES (?, ?, ?, ?, ?)",
+                    (code, workspace, name, now, _token_hash(fresh)),
                 )
             else:
                 db.execute(
-                    "UPDATE class_members SET name = ?, moved = NULL WHERE class_code = ? AND workspace = ?", (name, code, workspace)
+                    "UPDATE class_members SET name = ?, moved = NULL, freed = NULL, rejoin = ? WHERE class_code = ? AND workspace = ?",
+                    (name, _token_hash(fresh), code, workspace),
                 )
+            return Seat(code, name, workspace, fresh)
 
         if code is None:
             raise _unknown(None)
-        self.store._write(join)
+        return self.store._write(join)
+
+    def rejoin(self, code: str, token: str | None) -> Seat | None:
+        """The name `token` holds in the class (and the workspace that holds it), for a browser that joined before and lost
+        its tab; None when the token holds none there (never given, the name freed, or the workspace gone to another class).
+
+        A closed class still gives the name back: its board and the student's own runs can still be read."""
+        code, token_hash = normalise_code(code), _token_hash(token)
+        if code is None or token_hash is None:
+            return None
+
+        def select(db):
+            return db.execute(
+                "SELECT workspace, name FROM class_members WHERE class_code = ? AND rejoin = ? AND moved IS NULL AND freed IS NULL",
+                (code, token_hash),
+            ).fetchone()
+
+        row = self.store._run(select)
+        return Seat(code, row[1], row[0], None, rejoined=True) if row is not None else None
 
     def membership(self, workspace: str) -> Membership | None:
         """The class the workspace is in now, and its display name there; None if it is in none."""
@@ -250,11 +316,14 @@ class Classroom:
             return []
 
         def select(db):
-            # a member's place in the order of joining: what "Student 3" means when names are hidden, whatever is removed
+            # a name's place in the order names were first taken: what "Student 3" means when names are hidden, whatever is
+            # removed (a freed name taken up again keeps its number)
             return db.execute(
                 "SELECT class_entries.id, name, run_number, class_entries.created, data, class_entries.workspace = ?,"
-                " (SELECT COUNT(*) FROM class_members AS earlier WHERE earlier.class_code = class_members.class_code"
-                "  AND earlier.rowid <= class_members.rowid)"
+                " (SELECT COUNT(DISTINCT lower(earlier.name)) FROM class_members AS earlier"
+                "  WHERE earlier.class_code = class_members.class_code"
+                "  AND earlier.rowid <= (SELECT MIN(first.rowid) FROM class_members AS first"
+                "   WHERE first.class_code = class_members.class_code AND lower(first.name) = lower(class_members.name)))"
                 " FROM class_entries JOIN class_members USING (class_code, workspace)"
                 " WHERE class_code = ? AND NOT removed ORDER BY class_entries.id",
                 (viewer, code),
@@ -306,6 +375,38 @@ class Classroom:
             return None
         row = self.store._run(lambda db: db.execute("SELECT lesson FROM classes WHERE code = ?", (code,)).fetchone())
         return row[0] if row is not None else None
+
+    def members(self, code: str, teacher_key: str) -> list[Member]:
+        """The names held in the class, in the order they were taken (the teacher's key needed): the names a teacher may
+        free. A member who moved to another class still holds their name here."""
+
+        def select(db, code):
+            return db.execute(
+                "SELECT name, joined, (SELECT COUNT(*) FROM class_entries AS e WHERE e.class_code = m.class_code"
+                "  AND e.workspace = m.workspace AND NOT e.removed)"
+                " FROM class_members AS m WHERE class_code = ? AND freed IS NULL ORDER BY joined, rowid",
+                (code,),
+            ).fetchall()
+
+        return [Member(*row) for row in self._as_teacher(code, teacher_key, select)]
+
+    def free_name(self, code: str, teacher_key: str, name: str) -> bool:
+        """Free a member's display name (the teacher's key needed): anyone may join under it again, and its runs stay on the
+        board under it; the workspace that held it leaves the class and its rejoin token stops working. False if no
+        member holds that name."""
+        now = time.time()
+
+        def free(db, code):
+            return (
+                db.execute(
+                    "UPDATE class_members SET freed = ?, moved = COALESCE(moved, ?), rejoin = NULL"
+                    " WHERE class_code = ? AND lower(name) = lower(?) AND freed IS NULL",
+                    (now, now, code, name if isinstance(name, str) else ""),
+                ).rowcount
+                > 0
+            )
+
+        return self._as_teacher(code, teacher_key, free)
 
     def _as_teacher(self, code: str, teacher_key: str, change):
         """`change(db, code)` in one transaction, once `teacher_key` is checked against the class's; its value is returned."""

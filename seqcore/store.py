@@ -20,8 +20,9 @@ from .config import TrainConfig
 from .snapshots import Snapshots
 from .timeaxis import from_json, to_json
 
-# 2: runs.snapshots (the weights at some epochs, for a replay); 3: run numbers per workspace, Adam's state, guesses, classes
-SCHEMA_VERSION = 3
+# 2: runs.snapshots (the weights at some epochs, for a replay); 3: run numbers per workspace, Adam's state, guesses, classes;
+# 4: a class member's rejoin token (its hash) and a name the teacher freed
+SCHEMA_VERSION = 4
 DEFAULT_PATH = Path(__file__).resolve().parents[1] / "data" / "runs.sqlite3"
 PATH_VARIABLE = "LAB_DB_PATH"  # set it to keep runs elsewhere
 # what one workspace may keep: a class's laptops and a shared server's disk stay within bounds
@@ -80,6 +81,8 @@ CREATE TABLE IF NOT EXISTS class_members (
     name TEXT NOT NULL,
     joined REAL NOT NULL,
     moved REAL,
+    rejoin TEXT,
+    freed REAL,
     PRIMARY KEY (class_code, workspace)
 );
 CREATE UNIQUE INDEX IF NOT EXISTS one_class_per_workspace ON class_members(workspace) WHERE moved IS NULL;
@@ -110,6 +113,8 @@ _TO_SCHEMA_3 = (
     "DROP INDEX IF EXISTS runs_by_workspace",
     "CREATE UNIQUE INDEX runs_by_number ON runs(workspace, number)",
 )
+
+_TO_SCHEMA_4 = ("ALTER TABLE class_members ADD COLUMN rejoin TEXT", "ALTER TABLE class_members ADD COLUMN freed REAL")
 
 _LISTED = (
     "number, created, status, label, config, series_name, series_hash, losses, val_losses, prediction, seconds,"
@@ -416,12 +421,19 @@ def _execute_all(db: sqlite3.Connection, script: str) -> None:
 
 
 def _migrate(db: sqlite3.Connection) -> None:
-    """Bring a schema 1 or 2 database's tables to schema 3, keeping every run."""
+    """Bring a schema 1, 2 or 3 database's tables to schema 4, keeping every run, class and member."""
     columns = {row[1] for row in db.execute("PRAGMA table_info(runs)")}
     if "snapshots" not in columns:  # a schema 1 database: its runs keep no replay
         db.execute("ALTER TABLE runs ADD COLUMN snapshots BLOB")
     if "number" not in columns:
         for statement in _TO_SCHEMA_3:
+            db.execute(statement)
+    class_columns = {row[1] for row in db.execute("PRAGMA table_info(classes)")}
+    if class_columns and "lesson" not in class_columns:  # schema 3 as first written had no lesson
+        db.execute("ALTER TABLE classes ADD COLUMN lesson TEXT")
+    member_columns = {row[1] for row in db.execute("PRAGMA table_info(class_members)")}
+    if member_columns and "rejoin" not in member_columns:  # members who joined before have no token: a teacher may free their name
+        for statement in _TO_SCHEMA_4:
             db.execute(statement)
 
 

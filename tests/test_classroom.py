@@ -241,3 +241,76 @@ def test_a_class_keeps_the_lesson_its_join_link_opens(tmp_path):
     with pytest.raises(ClassError, match="not the teacher's key"):
         room.set_lesson(keys.code, "a guess", "other.lesson")
     assert room.lesson_of(keys.code) == "payload.signature"
+
+
+def test_a_student_who_lost_their_tab_takes_their_name_back_with_the_browsers_token(store, rooms, result):
+    code = rooms.open_class().code
+    ada = new_workspace_id()
+    seat = rooms.join_class(code, ada, "Ada")
+    assert (seat.workspace, seat.name, seat.rejoined) == (ada, "Ada", False) and len(seat.token) >= 20
+    store.save_run(ada, result, "ramp", [4.0], 8.0)
+    rooms.post_entry(code, ada, 1, entry_data())
+    new_tab = new_workspace_id()  # the join link opened again: a new workspace
+    back = rooms.rejoin(format_code(code), seat.token)
+    assert (back.workspace, back.name, back.rejoined, back.token) == (ada, "Ada", True, None)
+    typed = rooms.join_class(code, new_tab, "ada", token=seat.token)  # typing the name with the token does the same
+    assert (typed.workspace, typed.name, typed.rejoined) == (ada, "Ada", True)
+    assert rooms.membership(new_tab) is None and rooms.class_info(code).members == 1  # the new tab joined nobody
+    assert [(e.name, e.mine) for e in rooms.board(code, viewer=back.workspace)] == [("Ada", True)]
+    # joining again (a rename) gives a new token: the old one stops working
+    renamed = rooms.join_class(code, ada, "Ada L.")
+    assert rooms.rejoin(code, seat.token) is None and rooms.rejoin(code, renamed.token).name == "Ada L."
+
+
+def test_a_wrong_or_missing_token_cannot_take_a_name(store, rooms):
+    code, other = rooms.open_class().code, rooms.open_class().code
+    seat = rooms.join_class(code, new_workspace_id(), "Ada")
+    bob = rooms.join_class(code, new_workspace_id(), "Bob")
+    elsewhere = rooms.join_class(other, new_workspace_id(), "Ada")
+    for token in (None, "", seat.token[:-1], bob.token, elsewhere.token, seat.token.upper()):
+        with pytest.raises(seqcore.InputError, match="'Ada' is taken in this class.*ask your teacher to free your name"):
+            rooms.join_class(code, new_workspace_id(), "Ada", token=token)
+        if token != bob.token:
+            assert rooms.rejoin(code, token) is None
+    assert rooms.rejoin(code, bob.token).name == "Bob"  # a token gives its own name back, never another's
+    assert rooms.rejoin(other, seat.token) is None and rooms.rejoin("ZZZZZZ", seat.token) is None
+    assert rooms.class_info(code).members == 2
+
+
+def test_the_teacher_frees_a_name_and_its_runs_stay_under_it(store, rooms, result):
+    keys = rooms.open_class()
+    ada = student(store, rooms, keys.code, "Ada", result)
+    student(store, rooms, keys.code, "Bob", result)
+    rooms.post_entry(keys.code, ada, 1, entry_data(0.5))
+    with pytest.raises(ClassError, match="not the teacher's key"):
+        rooms.free_name(keys.code, "a guess", "Ada")
+    with pytest.raises(ClassError, match="not the teacher's key"):
+        rooms.members(keys.code, "a guess")
+    assert [(m.name, m.runs) for m in rooms.members(keys.code, keys.teacher_key)] == [("Ada", 1), ("Bob", 0)]
+    assert rooms.free_name(keys.code, keys.teacher_key, "ADA") and not rooms.free_name(keys.code, keys.teacher_key, "Ada")
+    assert rooms.membership(ada) is None and rooms.post_entry(keys.code, ada, 1, entry_data()) is None  # the old tab left
+    assert [m.name for m in rooms.members(keys.code, keys.teacher_key)] == ["Bob"]
+    again = new_workspace_id()  # Ada, on another computer, joins under her name again
+    rooms.join_class(keys.code, again, "Ada")
+    store.save_run(again, result, "ramp", [4.0], 8.0)
+    rooms.post_entry(keys.code, again, 1, entry_data(0.4))
+    board = rooms.board(keys.code, viewer=again)
+    assert [(e.name, e.joined, e.mine) for e in board] == [("Ada", 1, False), ("Ada", 1, True)]  # still Student 1
+    info = rooms.class_info(keys.code)
+    assert (info.members, info.posted) == (2, 1)
+
+
+def test_posted_counts_members_now_with_a_run_on_the_board(store, rooms, result):
+    keys = rooms.open_class()
+    ada, bob = student(store, rooms, keys.code, "Ada", result, runs=2), student(store, rooms, keys.code, "Bob", result)
+    student(store, rooms, keys.code, "Cy", result)  # joined, trained nothing that reached the board
+    assert (rooms.class_info(keys.code).members, rooms.class_info(keys.code).posted) == (3, 0)
+    first = rooms.post_entry(keys.code, ada, 1, entry_data())
+    rooms.post_entry(keys.code, ada, 2, entry_data())
+    only = rooms.post_entry(keys.code, bob, 1, entry_data())
+    assert rooms.class_info(keys.code).posted == 2  # two runs of Ada's count her once
+    rooms.remove_entry(keys.code, keys.teacher_key, only)
+    rooms.remove_entry(keys.code, keys.teacher_key, first)
+    assert rooms.class_info(keys.code).posted == 1  # Bob has nothing on the board now; Ada still has one run
+    rooms.join_class(rooms.open_class().code, ada, "Ada")  # Ada moves to another class
+    assert (rooms.class_info(keys.code).members, rooms.class_info(keys.code).posted) == (2, 0)

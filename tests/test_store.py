@@ -344,5 +344,72 @@ def test_an_older_database_numbers_each_workspaces_runs_in_their_old_order(tmp_p
     assert save(store, a, result) == 4 and save(store, b, result, continued_from=2) == 3  # numbering goes on
     assert store.delete_run(b, 3) and save(store, b, result) == 4
     with contextlib.closing(sqlite3.connect(path)) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
     assert RunStore(path).runs(b)[-1]["number"] == 4  # opening it again migrates nothing twice
+
+
+# the class tables exactly as schema 3 first wrote them (git history: d7a51d9, before classes had a lesson); its run tables are today's
+SCHEMA_3_CLASSES = """
+CREATE TABLE classes (
+    code TEXT PRIMARY KEY,
+    teacher_key TEXT NOT NULL,
+    created REAL NOT NULL,
+    closed REAL,
+    hide_names INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE class_members (
+    class_code TEXT NOT NULL REFERENCES classes(code) ON DELETE CASCADE,
+    workspace TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    joined REAL NOT NULL,
+    moved REAL,
+    PRIMARY KEY (class_code, workspace)
+);
+CREATE UNIQUE INDEX one_class_per_workspace ON class_members(workspace) WHERE moved IS NULL;
+CREATE TABLE class_entries (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    class_code TEXT NOT NULL,
+    workspace TEXT NOT NULL,
+    run_number INTEGER NOT NULL,
+    created REAL NOT NULL,
+    removed INTEGER NOT NULL DEFAULT 0,
+    data TEXT NOT NULL,
+    FOREIGN KEY (class_code, workspace) REFERENCES class_members(class_code, workspace) ON DELETE CASCADE
+);
+CREATE UNIQUE INDEX class_entry_per_run ON class_entries(class_code, workspace, run_number);
+CREATE INDEX class_board ON class_entries(class_code, removed, id);
+"""
+
+
+def test_a_schema_3_class_keeps_its_members_and_board_and_gains_rejoin_and_freeing(tmp_path, result):
+    from seqcore.classroom import Classroom
+    from seqcore.store import _RUN_TABLES
+
+    path, ada, bob = tmp_path / "v3.sqlite3", new_workspace_id(), new_workspace_id()
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        db.executescript(_RUN_TABLES + SCHEMA_3_CLASSES)
+        db.execute("INSERT INTO classes (code, teacher_key, created) VALUES ('ABCDEF', 'the-key', 1.0)")
+        for number, (workspace, name) in enumerate(((ada, "Ada"), (bob, "Bob")), 1):
+            db.execute("INSERT INTO workspaces (id, created) VALUES (?, 1.0)", (workspace,))
+            db.execute("INSERT INTO class_members VALUES ('ABCDEF', ?, ?, ?, NULL)", (workspace, name, float(number)))
+        db.execute("PRAGMA user_version = 3")
+        db.commit()
+    store = RunStore(path)
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    rooms = Classroom(store)
+    save(store, ada, result)
+    assert rooms.post_entry("ABCDEF", ada, 1, {"error": 0.5}) is not None
+    assert [(e.name, e.joined) for e in rooms.board("ABCDEF")] == [("Ada", 1)]
+    info = rooms.class_info("ABCDEF")
+    assert (info.members, info.posted) == (2, 1)
+    # a member who joined before rejoin tokens keeps the name: it is taken without a token, and the teacher can free it
+    with pytest.raises(seqcore.InputError, match="'Ada' is taken"):
+        rooms.join_class("ABCDEF", new_workspace_id(), "Ada", token="anything")
+    assert rooms.free_name("ABCDEF", "the-key", "Ada")
+    again = new_workspace_id()
+    assert rooms.join_class("ABCDEF", again, "Ada").workspace == again
+    assert [m.name for m in rooms.members("ABCDEF", "the-key")] == ["Bob", "Ada"]
+    rooms.set_lesson("ABCDEF", "the-key", "payload.signature")  # the lesson column schema 3 first lacked
+    assert rooms.lesson_of("ABCDEF") == "payload.signature"
+    assert RunStore(path).runs(ada)[0]["number"] == 1  # opening it again migrates nothing twice
