@@ -5,6 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from pages.lab.lesson import visible_pages
+from pages.lab.narrow import fit_narrow_screens
 
 # served by the app itself: a ":material/…:" page icon makes every visitor's browser fetch it from a Google
 # font server (built in Streamlit's frontend), which fails on a classroom network without internet
@@ -20,5 +21,6 @@ PAGES = {
     "learn": st.Page("pages/learn.py", title="Learn", icon=":material/school:"),
     "class": st.Page("pages/classroom.py", title="Class", icon=":material/groups:"),
 }
+fit_narrow_screens()  # on a phone: the sidebar closes once a page is chosen, chart titles fit
 # a lesson link shows students only the pages their teacher chose
 st.navigation([PAGES[name] for name in visible_pages(list(PAGES))]).run()

@@ -23,11 +23,11 @@ def values(array) -> np.ndarray:
 
 
 def figures(at) -> dict:
-    """Plotly figures on screen, by title."""
+    """Plotly figures on screen, by title (a long title's lines joined again)."""
     out = {}
     for chart in at.get("plotly_chart"):
         spec = json.loads(chart.proto.spec)
-        out[spec["layout"].get("title", {}).get("text", "")] = spec
+        out[spec["layout"].get("title", {}).get("text", "").replace(" <br>", " ")] = spec
     return out
 
 

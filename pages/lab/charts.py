@@ -24,20 +24,62 @@ RULE = "#999999"  # any other simple rule
 OUTSIDE = "#D55E00"  # values the model never trained on
 
 
+# where a chart keeps its parts, so that none covers another on any screen, a phone's included: the title in the
+# top margin from the left edge, the legend along the bottom edge, and plotly's toolbar (modebar) standing upright in
+# a right margin of its own (lying across the top, it covered the title or the legend on narrow screens)
+TITLE_PX, TICK_PX, AXIS_PX, NOTE_PX = 18, 15, 16, 15
+TITLE_CHARS = 46  # a longer title is broken into lines: titles do not wrap by themselves, and a phone's chart is ~360 px wide
+MODEBAR_PX = 34  # the right margin the upright toolbar stands in
+# the toolbar keeps what a class uses (zoom, pan, reset, save as a picture): fewer buttons, a shorter bar
+MODEBAR_REMOVE = [
+    "select2d", "lasso2d", "zoomIn2d", "zoomOut2d", "autoScale2d", "toggleSpikelines", "hoverClosestCartesian",
+    "hoverCompareCartesian", "toggleHover",
+]  # fmt: skip
+
+
+def title_lines(title: str, limit: int = TITLE_CHARS) -> list[str]:
+    """`title` in lines of at most about `limit` characters: broken before a bracket or after a clause ("; ", " · ",
+    ": ", ", ") in its second half, else at the space nearest the middle of what is left."""
+    lines, rest = [], title.strip()
+    while len(rest) > limit:
+        head = rest[: limit + 1]
+        cut = next((head.rfind(mark) + len(mark) - 1 for mark in ("; ", " · ", ": ", ", ") if head.rfind(mark) > limit // 2), -1)
+        if head.rfind(" (") > limit // 2:
+            cut = head.rfind(" (")
+        if cut < 0:
+            spaces = [i for i, c in enumerate(head) if c == " "]
+            cut = min(spaces, key=lambda i: abs(i - len(rest) / 2), default=-1)
+        if cut <= 0:
+            break  # one long word: plotly clips it rather than this breaking it
+        lines.append(rest[: cut + 1].strip())
+        rest = rest[cut + 1 :].strip()
+    return [*lines, rest] if rest else lines
+
+
+def _title(text: str, size: int) -> dict:
+    """A title at the top left, in lines (a long one on several), with the top margin it needs."""
+    lines = title_lines(text) if text else []
+    # just above the plot, pushing the top margin up as far as its lines need (automargin)
+    return {"text": " <br>".join(lines), "font": {"size": size}, "x": 0, "xref": "container", "xanchor": "left",
+            "y": 1, "yref": "paper", "yanchor": "bottom", "pad": {"l": 10, "b": 14}, "automargin": True}  # fmt: skip
+
+
 def _layout(fig: go.Figure, title: str, x: str, y: str, log: bool = False, height: int = 340) -> go.Figure:
     fig.update_layout(
-        title={"text": title, "font": {"size": 18}},
+        title=_title(title, TITLE_PX),
         xaxis_title=x,
         yaxis_title=y,
         height=height,
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
+        margin={"l": 10, "r": MODEBAR_PX, "t": 10 if title else 30, "b": 10},  # the title pushes the top margin out
+        # along the bottom edge, growing upwards into the plot as it wraps: never over the title, nor the axis titles
+        legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0, "xanchor": "left"},
+        modebar={"orientation": "v", "remove": MODEBAR_REMOVE},
         font={"size": 16},
         hovermode="x unified",
     )
     # explicit sizes: the streamlit chart theme otherwise shrinks tick labels below what a projector shows
-    fig.update_xaxes(tickfont={"size": 15}, title_font={"size": 16})
-    fig.update_yaxes(tickfont={"size": 15}, title_font={"size": 16})
+    fig.update_xaxes(tickfont={"size": TICK_PX}, title_font={"size": AXIS_PX})
+    fig.update_yaxes(tickfont={"size": TICK_PX}, title_font={"size": AXIS_PX})
     if log:
         # powers of ten only: plotly's in-between "2" and "5" labels read as noise
         fig.update_yaxes(type="log", exponentformat="power", dtick=1)
@@ -326,8 +368,7 @@ def runs_figure(runs: list[dict], log: bool = True, smoothing: float = 0.0, seri
         )
     y_title = "typical training error (series units)" if series_units else "loss (MSE, scaled)"
     fig = _layout(fig, "Training curve of each run (dotted: stopped early)", "epoch", y_title, log=log, height=460)
-    # many runs make a long legend: below the plot it cannot cover the title
-    fig.update_layout(hovermode="closest", legend={"orientation": "h", "yanchor": "top", "y": -0.18, "xanchor": "left", "x": 0})
+    fig.update_layout(hovermode="closest")
     return fig
 
 
@@ -486,7 +527,7 @@ def board_predictions_figure(points: list[BoardPoint], after: str | None, copyin
     title = f"Next value after {after}: every run" if after else "Next value: every run"
     fig = _layout(fig, html.escape(title), "next value", "", height=360)
     fig.update_yaxes(tickvals=list(rows.values()), ticktext=list(rows), range=[-0.5, 2.5], showgrid=False)
-    fig.update_layout(hovermode="closest", legend={"y": -0.42, "yanchor": "top", "x": 0, "xanchor": "left"}, margin={"b": 90})
+    fig.update_layout(hovermode="closest")
     return fig
 
 
@@ -530,12 +571,11 @@ def for_screen(fig: go.Figure, large: bool) -> go.Figure:
     k = LARGE_TEXT if large else 1.0
     base = getattr(fig, "_base_height", None) or fig.layout.height or 340
     fig._base_height = base
+    title = round(TITLE_PX * k)
     # taller too: larger tick labels would otherwise crowd a log axis
-    fig.update_layout(font_size=round(16 * k), title_font_size=round(18 * k), height=round(base * (1.2 if large else 1.0)))
+    fig.update_layout(font_size=round(16 * k), title_font_size=title, height=round(base * (1.2 if large else 1.0)))
     for note in fig.layout.annotations or ():
-        note.font.size = round(15 * k)
-    if large:  # larger text: a legend beside the title would run into it
-        fig.update_layout(legend={"y": -0.3, "yanchor": "top", "x": 0, "xanchor": "left"})
-    fig.update_xaxes(tickfont_size=round(15 * k), title_font_size=round(16 * k))
-    fig.update_yaxes(tickfont_size=round(15 * k), title_font_size=round(16 * k))
+        note.font.size = round(NOTE_PX * k)
+    fig.update_xaxes(tickfont_size=round(TICK_PX * k), title_font_size=round(AXIS_PX * k))
+    fig.update_yaxes(tickfont_size=round(TICK_PX * k), title_font_size=round(AXIS_PX * k))
     return fig
