@@ -38,6 +38,14 @@ def lesson_maker(settings, teaching: tuple[str, str] | None) -> None:
         key="lesson_pages",
         help="The Class page comes too when the lesson joins your class.",
     )
+    wording = st.radio(
+        "Wording",
+        list(lesson.WORDING_CHOICES),
+        format_func=lesson.WORDING_CHOICES.get,
+        horizontal=True,
+        key="lesson_wording",
+        help="School: plain sentences instead of words such as held-out, MSE or MASE, on every page students see.",
+    )
     # a key per class: a class opened after the box was first drawn gets it ticked
     joins = st.checkbox(
         "Students join my class board", value=class_code is not None, disabled=class_code is None, key=f"joins_{class_code}"
@@ -54,7 +62,7 @@ def lesson_maker(settings, teaching: tuple[str, str] | None) -> None:
         board.keep_lesson(teaching, None)
         return
     fixed = address.encode({key: value for key, value in values.items() if key != "large_text"})
-    made = lesson.Lesson(fixed, tuple(open_keys), tuple(pages) or ("train",), class_code if joins and class_code else None)
+    made = lesson.Lesson(fixed, tuple(open_keys), tuple(pages) or ("train",), class_code if joins and class_code else None, wording)
     token = lesson.sign(made)
     board.keep_lesson(teaching, token if made.class_code else None)
     link = f"{board.app_root()}?{lesson.PARAM}={token}"
@@ -69,7 +77,9 @@ def lesson_maker(settings, teaching: tuple[str, str] | None) -> None:
     st.markdown(
         f"Students see {', '.join(lesson.PAGES[p] for p in made.pages)}"
         + (" and the class board" if made.class_code else "")
-        + f"; they may change {', '.join(address.FIELDS[k].label for k in open_keys) or 'nothing'}. "
+        + f"; they may change {', '.join(address.FIELDS[k].label for k in open_keys) or 'nothing'}"
+        + (" and read plain school words" if wording is lesson.Wording.SCHOOL else "")
+        + ". "
         f"Fixed as now: {plain(address.fixed_words(values, open_keys))}. "
         "The link is signed: a student who edits it gets the notebook's defaults and a note instead."
     )

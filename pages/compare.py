@@ -14,7 +14,7 @@ from pages.lab import charts
 from pages.lab.runs import forget_result, open_run, record_run
 from pages.lab.seeds import run_seeds
 from pages.lab.sidebar import settings_sidebar, show_problems
-from pages.lab.text import CELL_NAMES, differences, plain, setting
+from pages.lab.text import CELL_NAMES, differences, plain, rule, setting, words
 from pages.lab.workspace import run_store, store_problem
 from seqcore.baselines import NAIVE
 from seqcore.evaluation import MODEL, evaluate
@@ -55,12 +55,13 @@ def experiment(settings) -> None:
         first = first or evaluations[0]
         spreads[CELL_NAMES[cell]] = np.array([e.judged(MODEL).mae for e in evaluations])
     status.empty()
+    said_by = words()
     rules = {"copying the last value": first.judged(NAIVE).mae}
     best = first.best_rule()
     if best.name != NAIVE:
-        rules[best.name] = first.judged(best.name).mae
+        rules[rule(best.name, best.description, said_by).name] = first.judged(best.name).mae
     spread_list = [Spread(name, maes) for name, maes in spreads.items()]
-    said = compare(spread_list, first.judged(NAIVE), held_out=bool(first.n_held_out))
+    said = compare(spread_list, first.judged(NAIVE), held_out=bool(first.n_held_out), words=said_by.verdict)
     st.session_state.experiment = Experiment(runs, spreads, rules, said, bool(first.n_held_out))
 
 
@@ -69,14 +70,13 @@ def show_experiment(runs: list[dict]) -> None:
     if done is None or not all(any(r["run"] == n for r in runs) for n in done.runs):
         return  # not run yet, or one of its runs was deleted
     st.subheader("LSTM vs GRU vs SimpleRNN")
-    part = "held-out" if done.held_out else "training"
     colour, icon, headline = {
         BETTER: ("green", ":material/emoji_events:", "A clear winner"),
         WORSE: ("red", ":material/thumb_down:", "None beats copying the last value"),
     }.get(done.verdict.outcome, ("orange", ":material/balance:", "A tie"))
     with st.container(border=True, key="experiment_verdict"):
         st.markdown(f"#### :{colour}[{icon} {headline}]\n{plain(done.verdict.text)}")
-    st.plotly_chart(charts.comparison_figure(done.spreads, done.rules, part), width="stretch", key="experiment_chart")
+    st.plotly_chart(charts.comparison_figure(done.spreads, done.rules, done.held_out, words()), width="stretch", key="experiment_chart")
     st.caption(
         f"Same series, window, units and epochs; only the cell differs, and each cell trains with {EXPERIMENT_SEEDS} seeds. "
         "Flat lines: simple rules on the same windows."
@@ -128,10 +128,10 @@ def page() -> None:
     units = middle.toggle(
         "Typical error in series units",
         key="series_units",
-        help="√loss × scale: runs trained with different scales compare fairly.",
+        help=words().series_units_help,
     )
     smoothing = right.slider("Smoothing", 0.0, 0.99, step=0.01, key="smoothing", help="Exponential moving average of each curve.")
-    figure = charts.runs_figure(legend_names(runs), log=log, smoothing=smoothing, series_units=units)
+    figure = charts.runs_figure(legend_names(runs), log=log, smoothing=smoothing, series_units=units, words=words())
     st.plotly_chart(figure, width="stretch", key="runs_chart")
     if len({r["data"] for r in runs}) > 1:
         st.caption(
@@ -149,7 +149,7 @@ def page() -> None:
         width="stretch",
         column_config={
             "final loss": st.column_config.NumberColumn(format="%.3g"),
-            "final val loss": st.column_config.NumberColumn("final held-out loss", format="%.3g"),
+            "final val loss": st.column_config.NumberColumn(words().final_held_out_column, format="%.3g"),
             "prediction": st.column_config.NumberColumn("next value (after the last window)", format="%.2f"),
             "seconds": st.column_config.NumberColumn(format="%.2f"),
         },

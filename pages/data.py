@@ -8,13 +8,15 @@ import streamlit as st
 import seqcore
 from pages.lab import charts
 from pages.lab.sidebar import settings_sidebar, show_problems
+from pages.lab.text import words
 from seqcore.scaling import scaled as seen_by_network
 
 
 def windows_table(series: pd.Series, config: seqcore.TrainConfig) -> pd.DataFrame:
-    """One row per (window -> target) pair: raw values, scaled values, and train or validation."""
+    """One row per (window -> target) pair: raw values, scaled values, and train or validation (in this tab's words)."""
     from seqcore.windows import split_index
 
+    said = words()
     x, y = seqcore.make_windows(series.to_numpy(), config.window)
     n_train = split_index(len(y), config.val_fraction)
     raw = [", ".join(f"{v:g}" for v in row) for row in x[:, :, 0]]
@@ -23,9 +25,9 @@ def windows_table(series: pd.Series, config: seqcore.TrainConfig) -> pd.DataFram
         {
             "input window": raw,
             "target": y,
-            "scaled window": scaled,
-            "scaled target": seen_by_network(y, config),
-            "part": ["train" if i < n_train else "held out" for i in range(len(y))],
+            said.scaled_window: scaled,
+            said.scaled_target: seen_by_network(y, config),
+            "part": [said.data_parts["train" if i < n_train else "held_out"] for i in range(len(y))],
         }
     )
 
@@ -57,13 +59,9 @@ def page() -> None:
     )
     st.dataframe(table, hide_index=True, width="stretch", height=min(38 + 35 * samples, 420),
                  column_config={"target": st.column_config.NumberColumn(format="%g"),
-                                "scaled target": st.column_config.NumberColumn(format="%.4g")})  # fmt: skip
+                                words().scaled_target: st.column_config.NumberColumn(format="%.4g")})  # fmt: skip
     how = f"(raw − {config.offset:g}) ÷ {config.scale:g}" if config.offset else f"raw ÷ {config.scale:g}"
-    held = (
-        f" The last {config.val_fraction:.0%} of windows are held out, to judge the model on values it never trained on."
-        if config.val_fraction
-        else ""
-    )
+    held = words().data_held_out.format(share=f"{config.val_fraction:.0%}") if config.val_fraction else ""
     st.caption(f"Scaled = {how}. Networks learn best on small numbers; predictions are turned back the same way.{held}")
 
 

@@ -7,7 +7,7 @@ import streamlit as st
 from pages.lab import charts
 from pages.lab.inside_view import inside_section
 from pages.lab.sidebar import settings_sidebar, show_problems
-from pages.lab.text import CELL_NAMES
+from pages.lab.text import CELL_NAMES, words
 from seqcore.export import keras_code, parameter_count
 from seqcore.scaling import FLAT_BEYOND, SQUEEZED, scaled
 from seqcore.windows import training_values
@@ -81,10 +81,9 @@ def page() -> None:
 
     st.header("4 · Epochs and the loss")
     st.markdown(
-        f"An **epoch** is one pass over all the questions; after each, the weights move a little (Adam, learning rate "
-        f"{config.learning_rate:g}) to shrink the **loss**: the mean squared error between answers and predictions, "
-        f"on scaled values. {config.epochs} epochs = {config.epochs} rounds of this. A loss of 0.0001 at scale "
-        f"{config.scale:g} means a typical error of √0.0001 × {config.scale:g} = {0.01 * config.scale:g} in the series' units."
+        words().loss_lesson.format(
+            rate=f"{config.learning_rate:g}", epochs=config.epochs, scale=f"{config.scale:g}", typical=f"{0.01 * config.scale:g}"
+        )
     )
     if result is not None and result.losses:
         marks = sorted({1, min(10, len(result.losses)), min(100, len(result.losses)), len(result.losses)})

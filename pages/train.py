@@ -14,7 +14,7 @@ from pages.lab.replay_view import CLASS_SPEED_SECONDS, replay_section
 from pages.lab.runs import record_run, remembered, snapshots_of
 from pages.lab.seeds import seeds_section
 from pages.lab.sidebar import settings_sidebar, show_problems
-from pages.lab.text import CELL_NAMES, EXPLAIN, describe, plain
+from pages.lab.text import CELL_NAMES, describe, plain, words
 from seqcore import evaluation as scoring
 from seqcore.baselines import NAIVE
 from seqcore.verdicts import number
@@ -52,7 +52,7 @@ def results(state, settings, slots: LiveSlots) -> None:
     loss = remembered(
         "loss",
         (run, id(result)),
-        lambda: charts.loss_figure(result.losses, result.val_losses, levels=levels, beats=beats, resumed_at=resumed_at),
+        lambda: charts.loss_figure(result.losses, result.val_losses, levels=levels, beats=beats, resumed_at=resumed_at, words=words()),
     )
     projector.chart(slots.chart, loss, key="loss_chart")
     loss_words(result, judged_curve, judged_level, beats)
@@ -85,13 +85,13 @@ def results(state, settings, slots: LiveSlots) -> None:
         beyond = seen.beyond(recent[-config.window :])
     except seqcore.InputError as exc:
         answer.error(f"**Prediction input**: {plain(exc)}", icon=":material/error:")
-    part = judge.PART_WORDS[evaluation.part]
+    said = words()
+    part = said.parts[evaluation.part]
     model, naive = evaluation.judged(scoring.MODEL), evaluation.judged(NAIVE)
     model_error.metric(
         f"Average miss, {evaluation.model} ({part})",
         number(model.mae),
-        help=f"How far its one-step guesses are from the truth on average (mean absolute error), over {model.count} values, "
-        "in the series' units.",
+        help=said.model_help.format(count=model.count),
     )
     naive_error.metric(
         f"Average miss, copying ({part})",
@@ -124,7 +124,7 @@ def results(state, settings, slots: LiveSlots) -> None:
     figure = remembered(
         "prediction",
         (run, id(result), int(steps), show_naive),
-        lambda: charts.prediction_figure(result.series, predictions, forecast, seen, show_naive),
+        lambda: charts.prediction_figure(result.series, predictions, forecast, seen, show_naive, words()),
     )
     projector.chart(st, figure, key="prediction_chart")
     leaves = seen.beyond(forecast)
@@ -195,11 +195,13 @@ def workers_starting() -> None:
 
 
 def loss_words(result, judged_curve, judged_level, beats) -> None:
-    """What the loss chart says, in words a class can read: what the loss is, and where it stands against copying."""
-    config = result.config
+    """What the loss chart says, in words a class can read (this tab's): what the loss is, and where it stands against
+    copying."""
+    config, said = result.config, words()
     typical = math.sqrt(judged_curve[-1]) * config.scale
-    name = "held-out loss" if result.val_losses else "training loss"
-    final = f"Final training loss {result.losses[-1]:.3g}" + (f", held-out loss {result.val_losses[-1]:.3g}" if result.val_losses else "")
+    name = said.judged_loss["held_out" if result.val_losses else "train"]
+    final = said.final_train.format(loss=f"{result.losses[-1]:.3g}")
+    final += said.final_held_out.format(loss=f"{result.val_losses[-1]:.3g}") if result.val_losses else ""
     if beats:
         against = f"the {name} stays below copying's from epoch {beats}."
     elif judged_level:
@@ -207,9 +209,7 @@ def loss_words(result, judged_curve, judged_level, beats) -> None:
     else:
         against = "copying is exact here."
     st.markdown(
-        f"{final}. The loss is the {EXPLAIN['mse']} {EXPLAIN['scaled']} "
-        f"√({name}) × scale = **{number(typical)}** is the root-mean-square miss in the series' units (big misses weigh more in "
-        "it than in the average miss). "
+        f"{final}. {said.loss_meaning.format(name=name, typical=number(typical))} "
         f"Dashed: the same loss for copying the last value; {against}"
     )
 

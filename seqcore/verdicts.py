@@ -20,6 +20,27 @@ BETTER, WORSE, EVEN, SIMPLER = "better", "worse", "even", "simpler"  # simpler: 
 
 
 @dataclass(frozen=True)
+class Phrasing:
+    """The words of a verdict that a page may say differently (a school lesson's plainer ones live in the dashboard's
+    text table); the defaults are the standard words the command line and the dashboard use. `{n}`: "12 years"."""
+
+    unseen: str = "On the {n} it never trained on"
+    seen: str = "On the {n} it trained on (none are held out, so this flatters it)"
+    # a simple rule in a sentence: by its name, from `rules` (name, words) when listed there, else "name (description)"
+    rules: tuple[tuple[str, str], ...] = ()
+    # compare(): which windows the seeds were judged on, and how their errors are summed up
+    held_out_part: str = "held-out windows"
+    training_part: str = "training windows (none are held out)"
+    seeds_said: str = "Median error over {seeds} seeds on the {part}: {medians}; copying the last value: {copying}."
+
+    def rule(self, name: str, description: str) -> str:
+        return dict(self.rules).get(name) or f"{name} ({description})"
+
+
+STANDARD = Phrasing()
+
+
+@dataclass(frozen=True)
 class Verdict:
     """A sentence and which way it went: BETTER, WORSE, EVEN, or SIMPLER (beats copying, but another simple rule does as
     well or better); a page colours it."""
@@ -42,18 +63,15 @@ def count(n: int, unit: str) -> str:
     return f"{n:,} {unit}{'' if n == 1 else 's'}"
 
 
-def verdict(evaluation: Evaluation) -> Verdict:
-    """The model against copying the last value, on the held-out windows when there are any.
+def verdict(evaluation: Evaluation, words: Phrasing = STANDARD) -> Verdict:
+    """The model against copying the last value, on the held-out windows when there are any, in `words`.
 
     "On the 12 years it never trained on, the LSTM is off by 14.2 on average; copying the last value is off by 24:
     the LSTM is 1.7× better."
     """
     model, naive = evaluation.judged(MODEL), evaluation.judged(NAIVE)
     name = evaluation.model
-    if evaluation.n_held_out:
-        where = f"On the {count(model.count, evaluation.unit)} it never trained on"
-    else:
-        where = f"On the {count(model.count, evaluation.unit)} it trained on (none are held out, so this flatters it)"
+    where = (words.unseen if evaluation.n_held_out else words.seen).format(n=count(model.count, evaluation.unit))
     said = f"{where}, the {name} is off by {number(model.mae)} on average; copying the last value is off by {number(naive.mae)}"
     ratio = evaluation.mase
     if naive.mae == 0 and model.mae == 0:
@@ -68,9 +86,9 @@ def verdict(evaluation: Evaluation) -> Verdict:
     best = evaluation.best_rule()
     best_errors = evaluation.judged(best.name)
     if best.name != NAIVE and best_errors.mae < model.mae * (1 - EVEN_SHARE):
-        text += f" A simpler rule does better still: {best.name} ({best.description}) is off by {number(best_errors.mae)}."
+        text += f" A simpler rule does better still: {words.rule(best.name, best.description)} is off by {number(best_errors.mae)}."
     elif best.name != NAIVE and best_errors.mae <= model.mae * (1 + EVEN_SHARE) and best_errors.mae < naive.mae:
-        text += f" A simpler rule does about as well: {best.name} ({best.description}) is off by {number(best_errors.mae)}."
+        text += f" A simpler rule does about as well: {words.rule(best.name, best.description)} is off by {number(best_errors.mae)}."
     else:
         return Verdict(text, outcome)
     return Verdict(text, SIMPLER if outcome == BETTER else outcome)
@@ -94,13 +112,13 @@ class Spread:
     maes: np.ndarray
 
 
-def compare(spreads: list[Spread], naive: Errors, held_out: bool) -> Verdict:
+def compare(spreads: list[Spread], naive: Errors, held_out: bool, words: Phrasing = STANDARD) -> Verdict:
     """Name a winner only when its seeds' errors all sit below every other's and the gap matters; else a tie, and why."""
-    part = "held-out windows" if held_out else "training windows (none are held out)"
+    part = words.held_out_part if held_out else words.training_part
     ranked = sorted(spreads, key=lambda s: float(np.median(s.maes)))
     best, rest = ranked[0], ranked[1:]
     medians = ", ".join(f"{s.name} {number(float(np.median(s.maes)))}" for s in ranked)
-    said = f"Median error over {len(best.maes)} seeds on the {part}: {medians}; copying the last value: {number(naive.mae)}."
+    said = words.seeds_said.format(seeds=len(best.maes), part=part, medians=medians, copying=number(naive.mae))
     if all(float(np.median(s.maes)) >= naive.mae * (1 - EVEN_SHARE) for s in spreads):
         return Verdict(f"{said} None of them beats copying the last value, so none wins.", WORSE)
     if not rest:

@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from pages.lab.text import STANDARD, Words
 from seqcore.timeaxis import after_end, axis_title, times
 
 # colour-blind-safe (Okabe-Ito) and legible on a projector, on light and dark themes alike
@@ -98,8 +99,11 @@ def loss_figure(
     levels=None,
     beats: int | None = None,
     resumed_at: int | None = None,
+    words: Words = STANDARD,
 ) -> go.Figure:
     """Training (and held-out) MSE per epoch; the x axis spans all planned epochs so the curve grows into it.
+
+    `words`: the legend's and title's (a school lesson's are plainer); each loss trace's `meta` says which curve it is.
 
     `resumed_at`: the epoch after which a continued run went on from its earlier self, marked.
     `levels` (`seqcore.evaluation.LossLevels`): the last-value rule's loss, drawn as flat dashed lines;
@@ -107,15 +111,17 @@ def loss_figure(
     """
     fig = go.Figure()
     epochs, keep = _points(losses, live)
-    fig.add_trace(go.Scatter(x=epochs, y=np.asarray(losses)[keep], name="training loss", mode="lines", line={"color": TRAIN, "width": 3}))
+    line = {"color": TRAIN, "width": 3}
+    fig.add_trace(go.Scatter(x=epochs, y=np.asarray(losses)[keep], name=words.train_loss, meta=TRAIN_CURVE, mode="lines", line=line))
     if val_losses is not None:
         held = np.asarray(val_losses)[keep]
-        fig.add_trace(go.Scatter(x=epochs, y=held, name="held-out loss", mode="lines", line={"color": VALIDATION, "width": 3}))
+        line = {"color": VALIDATION, "width": 3}
+        fig.add_trace(go.Scatter(x=epochs, y=held, name=words.held_out_loss, meta=HELD_OUT_CURVE, mode="lines", line=line))
     if levels is not None:
-        for level, colour, part in ((levels.train, TRAIN, "training"), (levels.held_out, VALIDATION, "held-out")):
+        for level, colour, part in ((levels.train, TRAIN, "train"), (levels.held_out, VALIDATION, "held_out")):
             if level is not None and level > 0:
                 fig.add_hline(y=level, line={"color": colour, "width": 2, "dash": "dash"}, opacity=0.8)
-                name = f"copying the last value ({part})"
+                name = words.copying_loss.format(part=words.copying_parts[part])
                 fig.add_trace(go.Scatter(x=[None], y=[None], name=name, mode="lines", line={"color": colour, "width": 2, "dash": "dash"}))
     if beats is not None:
         fig.add_vline(x=beats, line={"color": NAIVE, "width": 1.5, "dash": "dot"})
@@ -136,18 +142,21 @@ def loss_figure(
         )
     if total_epochs:
         fig.update_xaxes(range=[0, total_epochs + 1])
-    return _layout(fig, "Loss per epoch (MSE on scaled values)", "epoch", "loss", log=log)
+    return _layout(fig, words.loss_title, "epoch", "loss", log=log)
+
+
+TRAIN_CURVE, HELD_OUT_CURVE = "training", "held_out"  # a loss trace's `meta`: its name is in the tab's words
 
 
 def refresh_live_loss(fig: go.Figure, losses, val_losses=None) -> go.Figure:
     """Put newer curves into a live `loss_figure` (its loss traces only; the rule's lines stay): building the figure
     again costs far more (BENCHMARKS.md)."""
     epochs, keep = _points(losses, live=True)
-    curves = {"training loss": losses, "held-out loss": val_losses}
+    curves = {TRAIN_CURVE: losses, HELD_OUT_CURVE: val_losses}
     with fig.batch_update():
         for trace in fig.data:
-            if curves.get(trace.name) is not None:
-                trace.x, trace.y = epochs, np.asarray(curves[trace.name])[keep]
+            if curves.get(trace.meta) is not None:
+                trace.x, trace.y = epochs, np.asarray(curves[trace.meta])[keep]
     return fig
 
 
@@ -174,12 +183,14 @@ def series_figure(series: pd.Series, title: str) -> go.Figure:
     return _layout(fig, html.escape(title), html.escape(axis_title(series)), "value")
 
 
-def prediction_figure(series: pd.Series, predictions: pd.DataFrame, forecast=None, seen=None, show_naive: bool = False) -> go.Figure:
+def prediction_figure(
+    series: pd.Series, predictions: pd.DataFrame, forecast=None, seen=None, show_naive: bool = False, words: Words = STANDARD
+) -> go.Figure:
     """The whole series, the model's one-step predictions (train and held out apart), and a forecast after the end.
 
     `predictions`: the frame of `seqcore.one_step_predictions`; `forecast`: values `(steps,)` that follow the series;
     `seen` (`seqcore.evaluation.ValueRange`): the values the model trained on, with what lies beyond them shaded
-    when anything drawn goes there; `show_naive`: also draw the last-value rule's guesses.
+    when anything drawn goes there; `show_naive`: also draw the last-value rule's guesses; `words`: the legend's.
     """
     fig = go.Figure()
     values = series.to_numpy()
@@ -196,10 +207,8 @@ def prediction_figure(series: pd.Series, predictions: pd.DataFrame, forecast=Non
                 line={"color": NAIVE, "width": 1.5, "dash": "dot"},
             )
         )
-    for part, colour, symbol, name in (
-        ("train", TRAIN, "circle", "predicted (trained on)"),
-        ("validation", VALIDATION, "diamond", "predicted (held out)"),
-    ):
+    for part, colour, symbol in (("train", TRAIN, "circle"), ("validation", VALIDATION, "diamond")):
+        name = words.predicted[part]
         rows = predictions[predictions["part"] == part]
         if len(rows):
             fig.add_trace(
@@ -221,7 +230,7 @@ def prediction_figure(series: pd.Series, predictions: pd.DataFrame, forecast=Non
             fillcolor=VALIDATION,
             opacity=0.12,
             line_width=0,
-            annotation_text="held out",
+            annotation_text=words.held_out_band,
             annotation_position="bottom left",
         )
     drawn = [values, predictions["predicted"].to_numpy()]
@@ -304,7 +313,7 @@ def question_figure(window, prediction: float, seen) -> go.Figure:
     )
 
 
-def steps_figure(steps) -> go.Figure:
+def steps_figure(steps, words: Words = STANDARD) -> go.Figure:
     """Error by steps ahead (`seqcore.evaluation.StepErrors`): the model's forecast against copying the last value."""
     fig = go.Figure()
     fig.add_trace(
@@ -329,7 +338,7 @@ def steps_figure(steps) -> go.Figure:
     )
     fig.update_xaxes(dtick=1)
     fig.update_yaxes(rangemode="tozero")
-    return _layout(fig, f"Held-out error by steps ahead ({steps.origins} forecasts)", "steps ahead", "mean absolute error (series units)")
+    return _layout(fig, words.steps_title.format(origins=steps.origins), "steps ahead", words.miss_axis)
 
 
 def smooth(values, weight: float) -> np.ndarray:
@@ -343,7 +352,9 @@ def smooth(values, weight: float) -> np.ndarray:
     return out
 
 
-def runs_figure(runs: list[dict], log: bool = True, smoothing: float = 0.0, series_units: bool = False) -> go.Figure:
+def runs_figure(
+    runs: list[dict], log: bool = True, smoothing: float = 0.0, series_units: bool = False, words: Words = STANDARD
+) -> go.Figure:
     """Loss curves of several runs overlaid; hovering a curve shows that run's settings.
 
     With `series_units`, each curve is the root of its loss times its run's scale: a typical error in the series'
@@ -366,7 +377,7 @@ def runs_figure(runs: list[dict], log: bool = True, smoothing: float = 0.0, seri
                 hovertemplate=f"run {run['run']}<br>{settings}<br>epoch %{{x}}: %{{y:.3g}}<extra></extra>",
             )
         )
-    y_title = "typical training error (series units)" if series_units else "loss (MSE, scaled)"
+    y_title = "typical training error (series units)" if series_units else words.loss_axis
     fig = _layout(fig, "Training curve of each run (dotted: stopped early)", "epoch", y_title, log=log, height=460)
     fig.update_layout(hovermode="closest")
     return fig
@@ -425,8 +436,9 @@ def seeds_figure(numbers, title: str, y_title: str, rules: dict[str, float] | No
     return _layout(fig, title, "seed", y_title, height=320)
 
 
-def comparison_figure(spreads: dict[str, np.ndarray], rules: dict[str, float], part: str) -> go.Figure:
-    """Each cell's error over several seeds (one dot per seed, in the cell's own colour) beside the simple rules."""
+def comparison_figure(spreads: dict[str, np.ndarray], rules: dict[str, float], held_out: bool, words: Words = STANDARD) -> go.Figure:
+    """Each cell's error over several seeds (one dot per seed, in the cell's own colour) beside the simple rules, judged
+    on the held-out part (or, with `held_out` False, the training part)."""
     fig = go.Figure()
     for cell, values in spreads.items():
         fig.add_trace(
@@ -444,9 +456,7 @@ def comparison_figure(spreads: dict[str, np.ndarray], rules: dict[str, float], p
     if log:
         fig.update_yaxes(type="log", exponentformat="power")
     fig.update_layout(showlegend=False, hovermode="closest")
-    return _layout(
-        fig, f"{part.capitalize()} error of each cell, one dot per seed (lower is better)", "cell", "MAE, series units", height=400
-    )
+    return _layout(fig, words.cells_title[held_out], "cell", words.miss_axis, height=400)
 
 
 def squash_figure(raw, scale: float, offset: float = 0.0, activation: str = "tanh") -> go.Figure:

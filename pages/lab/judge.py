@@ -8,12 +8,10 @@ import streamlit as st
 
 from pages.lab import charts
 from pages.lab.runs import remembered
-from pages.lab.text import plain
+from pages.lab.text import plain, rule, words
 from seqcore import evaluation as scoring
 from seqcore.baselines import NAIVE
 from seqcore.verdicts import BETTER, EVEN, SIMPLER, WORSE, copying_note, number, verdict
-
-PART_WORDS = {"held_out": "held out", "train": "trained on"}
 
 
 def evaluation_of(result, run, period: int) -> scoring.Evaluation:
@@ -31,7 +29,7 @@ HEADLINES = {
 
 def show_verdict(evaluation: scoring.Evaluation) -> None:
     """A coloured headline a room can read, and the sentence with the numbers under it (a verdict is not an app error)."""
-    said = verdict(evaluation)
+    said = verdict(evaluation, words().verdict)
     colour, icon, headline = HEADLINES[said.outcome]
     with st.container(border=True, key="verdict"):
         st.markdown(f"#### :{colour}[{icon} {headline}]\n{plain(said.text)}")
@@ -44,50 +42,52 @@ def show_copying(result, run, evaluation: scoring.Evaluation) -> None:
 
 
 def errors_table(evaluation: scoring.Evaluation) -> pd.DataFrame:
-    """One row per predictor: MAE and RMSE on the training and held-out windows, and MAE relative to copying."""
+    """One row per predictor: MAE and RMSE on the training and held-out windows, and MAE relative to copying (headers
+    in this tab's words, which may leave the RMSE out)."""
+    said = words()
+    column = said.error_columns
     rows = []
     for score in evaluation.scores:
         judged = evaluation.judged(score.name)
         naive = evaluation.judged(NAIVE)
-        row = {
-            "predictor": evaluation.model if score.name == scoring.MODEL else score.name,
-            "what it does": score.description,
-            "MAE, trained on": score.train.mae if score.train else None,
-            "RMSE, trained on": score.train.rmse if score.train else None,
-        }
+        named = rule(score.name, score.description, said)
+        cells = [
+            (column.predictor, evaluation.model if score.name == scoring.MODEL else named.name),
+            (column.description, score.description if score.name == scoring.MODEL else named.description),
+            (column.mae_train, score.train.mae if score.train else None),
+            (column.rmse_train, score.train.rmse if score.train else None),
+        ]
         if evaluation.n_held_out:
-            row |= {
-                "MAE, held out": score.held_out.mae if score.held_out else None,
-                "RMSE, held out": score.held_out.rmse if score.held_out else None,
-            }
-        row["÷ copying (MASE)"] = judged.mae / naive.mae if judged and naive.mae else None
-        rows.append(row)
+            cells += [
+                (column.mae_held_out, score.held_out.mae if score.held_out else None),
+                (column.rmse_held_out, score.held_out.rmse if score.held_out else None),
+            ]
+        cells.append((column.ratio, judged.mae / naive.mae if judged and naive.mae else None))
+        rows.append({header: value for header, value in cells if header is not None})
     return pd.DataFrame(rows)
 
 
 def show_errors(evaluation: scoring.Evaluation) -> None:
     # a static table: it wraps its text, where a scrolling one would hide the last columns on a 1280-pixel screen
-    table = errors_table(evaluation).set_index("predictor")
+    said = words()
+    table = errors_table(evaluation).set_index(said.error_columns.predictor)
     st.table(table.map(lambda v: v if isinstance(v, str) else "–" if v is None or v != v else number(v)))
-    period = (
-        f"Period for the seasonal rule: {evaluation.period} steps."
-        if evaluation.period
-        else "No repeating period was found, so no seasonal rule."
-    )
-    st.caption(
-        "MAE: the average miss in the series' units. RMSE weighs big misses more. MASE below 1 beats copying the last value. " + period
-    )
+    period = said.period_found.format(period=evaluation.period) if evaluation.period else said.no_period
+    st.caption(f"{said.errors_caption} {period}")
 
 
 def show_steps_ahead(result, run) -> None:
+    said = words()
     steps = remembered("steps_ahead", (run, id(result)), lambda: scoring.errors_by_steps_ahead(result))
     if steps is None:
-        st.caption("Hold out some data (Held-out share in the sidebar) to see how the forecast's error grows with each step ahead.")
+        st.caption(said.steps_none)
         return
-    st.plotly_chart(remembered("steps_figure", (run, id(result)), lambda: charts.steps_figure(steps)), width="stretch", key="steps_chart")
-    few = f" Only {steps.origins} forecasts fit in the held-out part, so the curve is rough." if steps.origins < 10 else ""
+    figure = remembered("steps_figure", (run, id(result)), lambda: charts.steps_figure(steps, said))
+    st.plotly_chart(figure, width="stretch", key="steps_chart")
+    part = said.held_out_part
+    few = f" Only {steps.origins} forecasts fit in {part}, so the curve is rough." if steps.origins < 10 else ""
     st.caption(
-        f"From each of {steps.origins} starts in the held-out part, the model forecasts {len(steps.model)} steps, feeding each "
+        f"From each of {steps.origins} starts in {part}, the model forecasts {len(steps.model)} steps, feeding each "
         f"guess back in. One step ahead it is off by {number(steps.model[0])} on average, {len(steps.model)} steps ahead by "
         f"{number(steps.model[-1])}. After the first step its own guesses are its inputs, so their errors can add up.{few}"
     )

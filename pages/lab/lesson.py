@@ -1,5 +1,5 @@
-"""Lesson links: a teacher's fixed settings, the controls students may change and the pages they see, signed by
-this server so that editing the address cannot change what the teacher fixed."""
+"""Lesson links: a teacher's fixed settings, the controls students may change, the pages they see and the words they
+read, signed by this server so that editing the address cannot change what the teacher fixed."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ import json
 import os
 import secrets
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 import seqcore.store
 
@@ -30,15 +32,27 @@ TAMPERED = (
 )
 
 
+class Wording(Enum):
+    """How the pages speak: the lab's standard words, or plain ones for a school class (`pages.lab.text` holds both)."""
+
+    STANDARD = "standard"
+    SCHOOL = "school"
+
+
+# what the teacher's choice says, by wording
+WORDING_CHOICES = {Wording.STANDARD: "Standard", Wording.SCHOOL: "School (plain words for 15-year-olds)"}
+
+
 @dataclass(frozen=True)
 class Lesson:
     """What a lesson fixes: `settings` as address parameters (the series' defaults left out), the session keys
-    students may still change, the pages they see, and the class they join (None: none)."""
+    students may still change, the pages they see, the class they join (None: none) and the words its pages use."""
 
     settings: dict[str, str]
     allowed: tuple[str, ...]
     pages: tuple[str, ...]
     class_code: str | None = None
+    wording: Wording = Wording.STANDARD
 
 
 _key: bytes | None = None
@@ -83,6 +97,8 @@ def _signature(payload: str) -> str:
 def sign(lesson: Lesson) -> str:
     """The lesson as one address parameter: its settings, readable but signed."""
     body = {"s": lesson.settings, "a": list(lesson.allowed), "p": list(lesson.pages), "c": lesson.class_code}
+    if lesson.wording is not Wording.STANDARD:  # left out when standard: such a link is the one made before wordings
+        body["w"] = lesson.wording.value
     payload = _b64(json.dumps(body, separators=(",", ":"), sort_keys=True).encode())
     return f"{payload}.{_signature(payload)}"
 
@@ -101,6 +117,8 @@ def verify(token) -> Lesson | None:
             tuple(str(k) for k in body["a"]),
             tuple(p for p in body["p"] if p in PAGES) or ("train",),
             body.get("c") if isinstance(body.get("c"), str) else None,
+            # a link from before wordings has none: standard, as it was
+            next((w for w in Wording if w.value == body.get("w")), Wording.STANDARD),
         )
     except (ValueError, KeyError, TypeError, AttributeError, binascii.Error):
         return None
@@ -134,6 +152,14 @@ def current() -> Reading:
         kept = (token, Reading(lesson, None if lesson is not None else TAMPERED))
         state.lesson_reading = kept
     return kept[1]
+
+
+def wording() -> Wording:
+    """The words this tab's pages use: its lesson's, standard without one (or outside a page, as in the command line)."""
+    if get_script_run_ctx(suppress_warning=True) is None:
+        return Wording.STANDARD
+    given = current().lesson
+    return given.wording if given is not None else Wording.STANDARD
 
 
 def keep_in_address(reading: Reading) -> None:

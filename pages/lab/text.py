@@ -1,11 +1,15 @@
-"""Names and wording every page shares: field labels (derived from `TrainConfig`), cell names, run descriptions."""
+"""Names and wording every page shares: field labels (derived from `TrainConfig`), cell names, run descriptions, and the
+one table of the texts a school lesson words more plainly (`words()`)."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import fields
+from dataclasses import dataclass, fields
 
 import seqcore
+from pages.lab.lesson import Wording, wording
+from seqcore.baselines import DRIFT, MEAN, NAIVE, SEASONAL
+from seqcore.verdicts import Phrasing
 
 CELL_NAMES = {"lstm": "LSTM", "gru": "GRU", "rnn": "SimpleRNN"}
 # only where a field's own name, spaced and capitalised, would not say it well
@@ -21,8 +25,6 @@ def plain(text: str) -> str:
 
 # one line for each word a first-time user meets on the main screen, said where it appears
 EXPLAIN = {
-    "mse": "MSE (mean squared error): the average of (guess − truth)², here on the scaled values. Lower is better.",
-    "scaled": "Scaled values are what the network sees: (value − offset) ÷ scale, small numbers near −1 to 1.",
     "scale": "The network sees (value − offset) ÷ scale, small numbers it learns well from; its answers are turned back the same way.",
     "learning_rate": "How big a step Adam (the method that adjusts the weights) takes after each batch of windows. "
     f"Adam's usual is 0.001; between {seqcore.config.MIN_LEARNING_RATE:g} and {seqcore.config.MAX_LEARNING_RATE:g}.",
@@ -32,14 +34,16 @@ EXPLAIN = {
 }
 
 
-def describe(config: seqcore.TrainConfig) -> str:
+def describe(config: seqcore.TrainConfig, said: Words | None = None) -> str:
+    """A run's settings in one line, in `said` (this tab's words by default)."""
+    said = said or words()
     layers = "1 layer" if config.layers == 1 else f"{config.layers} layers"
     return (
         f"{CELL_NAMES[config.cell]}({config.units} units), {layers}, window {config.window}, "
         f"{config.epochs} epochs, scale {config.scale:g}"
         + (f", offset {config.offset:g}" if config.offset else "")
         + f", learning rate {config.learning_rate:g}, seed {config.seed}"
-        + (f", {config.val_fraction:.0%} held out" if config.val_fraction else "")
+        + (", " + said.share_kept.format(share=f"{config.val_fraction:.0%}") if config.val_fraction else "")
     )
 
 
@@ -48,8 +52,15 @@ def differences(configs: list[seqcore.TrainConfig]) -> list[str]:
     return [name for name in LABELS if len({getattr(c, name) for c in configs}) > 1]
 
 
-def setting(config: seqcore.TrainConfig, name: str) -> str:
-    """One setting as a legend shows it: "Units 16", "Cell GRU", "Held-out share 20%"."""
+def label(name: str, said: Words | None = None) -> str:
+    """A setting's label in `said` (this tab's words by default): "Units", or a school's "Kept back to test"."""
+    said = said or words()
+    return said.labels.get(name) or LABELS[name]
+
+
+def setting(config: seqcore.TrainConfig, name: str, said: Words | None = None) -> str:
+    """One setting as a legend shows it: "Units 16", "Cell GRU", "Held-out share 20%" (in `said`, this tab's words by
+    default)."""
     value = getattr(config, name)
     shown = (
         CELL_NAMES[value]
@@ -60,10 +71,223 @@ def setting(config: seqcore.TrainConfig, name: str) -> str:
         if isinstance(value, float)
         else value
     )
-    return f"{LABELS[name]} {shown}"
+    return f"{label(name, said)} {shown}"
 
 
 def field_error(exc: seqcore.InputError) -> str:
     """An error message that names the widget to change."""
     label = LABELS.get(getattr(exc, "field", None) or "", "Settings")
     return f"**{label}**: {plain(exc)}"
+
+
+# ---- the texts that differ between wordings: one table, keyed by the lesson's Wording --------------------------------
+
+
+@dataclass(frozen=True)
+class RuleWords:
+    """A simple rule as a table row and a sentence name it: `name` and `description` (None: the rule's own, with its
+    numbers)."""
+
+    name: str
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class ErrorColumns:
+    """The errors table's headers; None leaves that column out."""
+
+    predictor: str
+    description: str
+    mae_train: str
+    rmse_train: str | None
+    mae_held_out: str
+    rmse_held_out: str | None
+    ratio: str
+
+
+@dataclass(frozen=True)
+class Words:
+    """Every text a page shows that a school lesson says differently. Templates take named fields (`{epoch}`)."""
+
+    wording: Wording
+    verdict: Phrasing  # the verdict's and the experiment's sentences (seqcore.verdicts)
+    labels: dict[str, str]  # setting labels that differ from LABELS
+    share_kept: str  # a run's description: "{share} held out"
+    parts: dict[str, str]  # Evaluation.part -> what a metric's label says of it
+    rules: dict[str, RuleWords]  # by a rule's name in seqcore.baselines
+    # the Train page's words under the loss chart
+    final_train: str
+    final_held_out: str
+    judged_loss: dict[str, str]  # Evaluation.part -> the judged curve's name in a sentence
+    loss_meaning: str  # {name}: the judged curve, {typical}: its root times the scale
+    model_help: str  # the model's average-miss metric; {count}: values
+    # the loss chart
+    loss_title: str
+    train_loss: str
+    held_out_loss: str
+    copying_loss: str  # {part}
+    copying_parts: dict[str, str]  # "train" / "held_out" -> {part}
+    # the prediction chart
+    predicted: dict[str, str]  # one_step_predictions' part ("train", "validation") -> legend name
+    held_out_band: str
+    # errors table and steps ahead
+    error_columns: ErrorColumns
+    errors_caption: str
+    period_found: str  # {period}
+    no_period: str
+    steps_none: str
+    held_out_part: str  # "the held-out part", as a sentence names it
+    steps_title: str  # {origins}
+    miss_axis: str
+    # Compare
+    cells_title: dict[str, str]  # held_out: bool -> the experiment chart's title
+    final_held_out_column: str
+    loss_axis: str
+    series_units_help: str
+    # Data
+    data_parts: dict[str, str]  # "train" / "held_out" -> a window's part
+    scaled_window: str
+    scaled_target: str
+    data_held_out: str  # {share}
+    # Learn
+    loss_lesson: str  # {rate}, {epochs}, {scale}, {typical}
+
+
+STANDARD = Words(
+    wording=Wording.STANDARD,
+    verdict=Phrasing(),
+    labels={},
+    share_kept="{share} held out",
+    parts={"held_out": "held out", "train": "trained on"},
+    rules={},
+    final_train="Final training loss {loss}",
+    final_held_out=", held-out loss {loss}",
+    judged_loss={"held_out": "held-out loss", "train": "training loss"},
+    loss_meaning="The loss is the MSE (mean squared error): the average of (guess − truth)², here on the scaled values. "
+    "Lower is better. Scaled values are what the network sees: (value − offset) ÷ scale, small numbers near −1 to 1. "
+    "√({name}) × scale = **{typical}** is the root-mean-square miss in the series' units (big misses weigh more in it than "
+    "in the average miss).",
+    model_help="How far its one-step guesses are from the truth on average (mean absolute error), over {count} values, "
+    "in the series' units.",
+    loss_title="Loss per epoch (MSE on scaled values)",
+    train_loss="training loss",
+    held_out_loss="held-out loss",
+    copying_loss="copying the last value ({part})",
+    copying_parts={"train": "training", "held_out": "held-out"},
+    predicted={"train": "predicted (trained on)", "validation": "predicted (held out)"},
+    held_out_band="held out",
+    error_columns=ErrorColumns(
+        "predictor", "what it does", "MAE, trained on", "RMSE, trained on", "MAE, held out", "RMSE, held out", "÷ copying (MASE)"
+    ),
+    errors_caption="MAE: the average miss in the series' units. RMSE weighs big misses more. MASE below 1 beats copying the last value.",
+    period_found="Period for the seasonal rule: {period} steps.",
+    no_period="No repeating period was found, so no seasonal rule.",
+    steps_none="Hold out some data (Held-out share in the sidebar) to see how the forecast's error grows with each step ahead.",
+    held_out_part="the held-out part",
+    steps_title="Held-out error by steps ahead ({origins} forecasts)",
+    miss_axis="mean absolute error (series units)",
+    cells_title={
+        True: "Held-out error of each cell, one dot per seed (lower is better)",
+        False: "Training error of each cell, one dot per seed (lower is better)",
+    },
+    final_held_out_column="final held-out loss",
+    loss_axis="loss (MSE, scaled)",
+    series_units_help="√loss × scale: runs trained with different scales compare fairly.",
+    data_parts={"train": "train", "held_out": "held out"},
+    scaled_window="scaled window",
+    scaled_target="scaled target",
+    data_held_out=" The last {share} of windows are held out, to judge the model on values it never trained on.",
+    loss_lesson="An **epoch** is one pass over all the questions; after each, the weights move a little (Adam, learning rate "
+    "{rate}) to shrink the **loss**: the mean squared error between answers and predictions, on scaled values. "
+    "{epochs} epochs = {epochs} rounds of this. A loss of 0.0001 at scale {scale} means a typical error of "
+    "√0.0001 × {scale} = {typical} in the series' units.",
+)
+
+# plain sentences a 15-year-old reads at once: values it never saw, the usual step, how far off on average
+SCHOOL = Words(
+    wording=Wording.SCHOOL,
+    verdict=Phrasing(
+        unseen="On the {n} it never saw",
+        seen="On the {n} it learned from (it was not tested on new values, so it looks better here than it will on new ones)",
+        rules=(
+            (NAIVE, "copying the last value"),
+            (MEAN, "always guessing the average of the values it learned from"),
+            (DRIFT, "the last value plus the usual step"),
+            (SEASONAL, "the value one cycle earlier"),
+        ),
+        held_out_part="values they never saw",
+        training_part="values they learned from (none were kept back to test them)",
+        seeds_said="The middle miss of {seeds} tries with different starting weights, on the {part}: {medians}; "
+        "copying the last value: {copying}.",
+    ),
+    labels={"val_fraction": "Kept back to test"},
+    share_kept="{share} kept back to test",
+    parts={"held_out": "values it never saw", "train": "values it learned from"},
+    rules={
+        NAIVE: RuleWords("copying the last value", "guess the last value again"),
+        MEAN: RuleWords("the average", "always guess the average of the values it learned from"),
+        DRIFT: RuleWords("last value + usual step", "the last value plus the usual step"),
+        SEASONAL: RuleWords("same time last cycle", "the value one cycle earlier"),
+    },
+    final_train="At the end the loss is {loss} on the values it learned from",
+    final_held_out=" and {loss} on values it never saw",
+    judged_loss={"held_out": "loss on values it never saw", "train": "loss"},
+    loss_meaning="The loss says how far off the guesses are: each miss is squared, so big misses count a lot, and it is "
+    "measured on the small numbers the network works with. Lower is better. Turned back into the series' units, a typical "
+    "miss is **{typical}**.",
+    model_help="How far its guesses are from the right values on average, over {count} values, in the series' units.",
+    loss_title="Loss per epoch: how far off the guesses are (lower is better)",
+    train_loss="loss on values it learned from",
+    held_out_loss="loss on values it never saw",
+    copying_loss="copying the last value ({part})",
+    copying_parts={"train": "values it learned from", "held_out": "values it never saw"},
+    predicted={"train": "guessed (values it learned from)", "validation": "guessed (values it never saw)"},
+    held_out_band="values it never saw",
+    error_columns=ErrorColumns(
+        "who guesses",
+        "how",
+        "average miss, values it learned from",
+        None,
+        "average miss, values it never saw",
+        None,
+        "miss ÷ copying's miss",
+    ),
+    errors_caption="Average miss: how far off the guesses are on average, in the series' units. "
+    "Miss ÷ copying's miss below 1: better than copying the last value.",
+    period_found="The series repeats every {period} steps, so one rule guesses the value one cycle earlier.",
+    no_period="The series does not repeat in cycles, so no rule guesses from one cycle earlier.",
+    steps_none="No values were kept back to test the model, so there is nothing to check a guess several steps ahead against.",
+    held_out_part="the values it never saw",
+    steps_title="How far off it is, steps ahead, on values it never saw ({origins} tries)",
+    miss_axis="average miss (series units)",
+    cells_title={
+        True: "Average miss of each cell on values they never saw, one dot per seed (lower is better)",
+        False: "Average miss of each cell on values they learned from, one dot per seed (lower is better)",
+    },
+    final_held_out_column="final loss on values it never saw",
+    loss_axis="loss (lower is better)",
+    series_units_help="The loss turned back into the series' units, so runs with different scales compare fairly.",
+    data_parts={"train": "learn from", "held_out": "test (never seen)"},
+    scaled_window="window, as the network sees it",
+    scaled_target="target, as the network sees it",
+    data_held_out=" The last {share} of windows are kept back: the model never sees them while it learns, and is tested on them.",
+    loss_lesson="An **epoch** is one pass over all the questions; after each, the weights move a little (Adam, learning rate "
+    "{rate}) to shrink the **loss**: how far the answers are from the right ones, each miss squared so that big misses "
+    "count a lot, measured on the small numbers the network works with. {epochs} epochs = {epochs} rounds of this. A loss "
+    "of 0.0001 at scale {scale} means a typical miss of {typical} in the series' units: the square root of 0.0001 is 0.01, "
+    "and 0.01 times the scale is {typical}.",
+)
+
+TABLE = {Wording.STANDARD: STANDARD, Wording.SCHOOL: SCHOOL}
+
+
+def words() -> Words:
+    """This tab's words: its lesson's wording, the standard one without a lesson."""
+    return TABLE[wording()]
+
+
+def rule(name: str, description: str, said: Words | None = None) -> RuleWords:
+    """A simple rule's name and description as `said` (this tab's words by default) puts them."""
+    said = said or words()
+    given = said.rules.get(name)
+    return RuleWords(given.name if given else name, (given.description if given else None) or description)
