@@ -3,7 +3,7 @@ import pytest
 
 from seqcore.baselines import MEAN, NAIVE
 from seqcore.evaluation import MODEL, Errors, Evaluation, Score
-from seqcore.verdicts import BETTER, EVEN, SIMPLER, WORSE, Spread, compare, verdict
+from seqcore.verdicts import BETTER, EVEN, SIMPLER, WORSE, Phrasing, Spread, compare, verdict
 
 
 def evaluation(model: float, naive: float, mean: float = 1e9, held_out: int = 12, unit: str = "year") -> Evaluation:
@@ -100,3 +100,36 @@ def test_the_copying_note_gives_both_distances_and_whether_it_pays():
     note = copying_note(Copying(0.354, 0.812), mase=1.09)
     assert "off by 0.354" in note and "off by 0.812" in note and "gains little" not in note
     assert "gains little over copying" in copying_note(Copying(60.7, 106), mase=0.82)
+
+
+# a school lesson's words (pages/lab/text.py holds them): the same verdicts, the same numbers, plainer sentences
+SCHOOL = Phrasing(
+    unseen="On the {n} it never saw",
+    seen="On the {n} it learned from (not tested on new values)",
+    rules=((MEAN, "always guessing the average"),),
+    held_out_part="values they never saw",
+    seeds_said="The middle miss of {seeds} tries, on the {part}: {medians}; copying the last value: {copying}.",
+)
+
+
+def test_a_verdict_in_other_words_keeps_its_numbers_and_outcome():
+    standard, plain = verdict(evaluation(5.0, 10.0, mean=2.0)), verdict(evaluation(5.0, 10.0, mean=2.0), SCHOOL)
+    assert plain.outcome == standard.outcome == SIMPLER
+    assert plain.text == (
+        "On the 12 years it never saw, the LSTM is off by 5 on average; copying the last value is off by 10: the LSTM is 2.0× "
+        "better. A simpler rule does better still: always guessing the average is off by 2."
+    )
+    assert "training mean" in standard.text and "training mean" not in plain.text
+    unseen = verdict(evaluation(0.0017, 1.0, held_out=0, unit="value"), SCHOOL)
+    assert unseen.text.startswith("On the 4 values it learned from (not tested on new values), the LSTM is off by 0.0017")
+
+
+def test_a_rule_not_in_the_words_keeps_its_name_and_description():
+    assert SCHOOL.rule(NAIVE, "copy the last value") == "last value (copy the last value)"
+
+
+def test_the_experiment_in_other_words():
+    spreads = [Spread("GRU", np.array([0.1, 0.2])), Spread("LSTM", np.array([0.5, 0.7]))]
+    said = compare(spreads, NAIVE_ERRORS, True, SCHOOL)
+    assert said.text.startswith("The middle miss of 2 tries, on the values they never saw: GRU 0.15, LSTM 0.6; copying the last value: 1.")
+    assert said.outcome == compare(spreads, NAIVE_ERRORS, True).outcome == BETTER
