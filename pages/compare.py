@@ -46,10 +46,14 @@ def experiment(settings) -> None:
     for i, cell in enumerate(CELL_NAMES):
         config = dataclasses.replace(settings.config, cell=cell)
         status.caption(f"Training {CELL_NAMES[cell]} ({i + 1} of {len(CELL_NAMES)})…")
-        results = run_seeds(settings.series, config, seeds, progress_slot, f"{CELL_NAMES[cell]}: ")
+        total = len(CELL_NAMES) * len(seeds)  # one bar over the whole experiment: it fills as each seed of each cell ends
+        results = run_seeds(settings.series, config, seeds, progress_slot, f"{CELL_NAMES[cell]}: ", before=i * len(seeds), total=total)
         if results is None:
             return
-        record = record_run(results[0], settings.label, dataclasses.replace(settings.signature, config=config))
+        # the sidebar's own cell becomes the Train page's run: the page's title, sidebar and result then agree (the
+        # others are on this page; a SimpleRNN shown under an LSTM title trained SimpleRNN seeds as the LSTM's)
+        mine = cell == settings.config.cell
+        record = record_run(results[0], settings.label, dataclasses.replace(settings.signature, config=config), show=mine)
         runs.append(record["run"])
         evaluations = [evaluate(r, period) for r in results]
         first = first or evaluations[0]

@@ -379,3 +379,43 @@ def test_the_copying_rule_can_be_hidden_and_the_seasonal_period_set_by_hand(app)
     assert float(table.loc["last value", "÷ copying (MASE)"]) == 1
     at.sidebar.number_input(key="period").set_value(7).run()
     assert at.table[0].value.loc["seasonal naive", "what it does"] == "the value one period (7 steps) earlier"
+
+
+def test_after_the_cell_experiment_the_train_page_shows_the_sidebars_cell_and_its_seeds_train_it(app):
+    app.sidebar.number_input(key="epochs").set_value(10).run()
+    at = app.switch_page("pages/compare.py").run()
+    at.button(key="experiment_button").click().run()
+    assert not at.exception and not at.error, errors(at)
+    runs = {r["cell"]: r["run"] for r in at.session_state["runs"]}
+    assert list(runs) == ["LSTM", "GRU", "SimpleRNN"]
+    at = at.switch_page("pages/train.py").run()
+    assert at.title[0].value == "Train an LSTM to predict the next value"
+    # the shown run is the experiment's LSTM, with the sidebar's own settings: not the last cell trained
+    assert at.session_state["result_run"] == runs["LSTM"] and at.session_state["result"].config.cell == "lstm"
+    assert any(m.value.startswith(f"**Run {runs['LSTM']}**") and "From earlier settings" not in m.value for m in at.markdown)
+    assert any(f"Trains run {runs['LSTM']}'s settings (LSTM(30 units)" in c.value.replace("\\", "") for c in at.caption)
+    at.button(key="seeds_button").click().run()
+    assert not at.exception and not at.error, errors(at)
+    assert at.session_state["seed_spread"].settings.cell == "lstm"
+
+
+def test_the_experiments_progress_bar_fills_as_seeds_end_and_never_starts_again_from_empty(app, monkeypatch):
+    from streamlit.delta_generator import DeltaGenerator
+
+    shown = []
+    progress = DeltaGenerator.progress
+
+    def recorded(self, value, text=None, **kwargs):
+        shown.append((value, text))
+        return progress(self, value, text=text, **kwargs)
+
+    monkeypatch.setattr(DeltaGenerator, "progress", recorded)
+    app.sidebar.number_input(key="epochs").set_value(5).run()
+    at = app.switch_page("pages/compare.py").run()
+    at.button(key="experiment_button").click().run()
+    assert not at.exception and not at.error, errors(at)
+    fractions = [value for value, _ in shown]
+    assert fractions[0] == 0 and fractions[-1] == 1
+    assert fractions == sorted(fractions)  # never back to empty when the next cell starts
+    assert len(set(fractions)) == 16  # 0, then once more as each of 3 cells × 5 seeds ends
+    assert any("SimpleRNN: Seed 5 of 5 trained (15 of 15 trainings)" in (text or "") for _, text in shown)

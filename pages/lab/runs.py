@@ -152,8 +152,11 @@ def forget_result() -> None:
         st.session_state.pop(key, None)
 
 
-def record_run(result, label: str, signature: Signature, guess: dict | None = None, continued_from: int | None = None) -> dict:
-    """Keep a finished or stopped run: in the workspace's database, as the latest result, and for the Compare page.
+def record_run(
+    result, label: str, signature: Signature, guess: dict | None = None, continued_from: int | None = None, show: bool = True
+) -> dict:
+    """Keep a finished or stopped run: in the workspace's database, for the Compare page, and (`show`) as the run the
+    Train and Learn pages show.
 
     `guess`: what the student guessed before training; `continued_from`: the run this one's training went on from.
 
@@ -204,6 +207,8 @@ def record_run(result, label: str, signature: Signature, guess: dict | None = No
         continued_from,
     )
     runs.append(record)
+    if not show:
+        return record
     if not_saved is None:  # the snapshots wait in the database until a replay or the Learn page asks (a class's memory)
         result = dataclasses.replace(result, snapshots=None)
     _show_result(result, label, number, guess, continued_from)

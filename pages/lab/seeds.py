@@ -11,10 +11,10 @@ import streamlit as st
 import seqcore
 import seqcore.store
 from pages.lab import charts, engine
-from pages.lab.text import field_error, plain
+from pages.lab.text import describe, field_error, plain
 from seqcore import evaluation as scoring
 from seqcore.baselines import NAIVE
-from seqcore.pool import SeedRun, SeedsOutcome
+from seqcore.pool import Preparing, Queued, SeedRun, SeedsOutcome
 from seqcore.verdicts import number
 
 SEEDS = 10
@@ -58,15 +58,21 @@ def spread_of(results, evaluation_of, window, asked: int) -> SeedSpread:
     )
 
 
-def run_seeds(series, config: seqcore.TrainConfig, seeds: range, progress, doing: str = "") -> list | None:
+def run_seeds(series, config: seqcore.TrainConfig, seeds: range, progress, doing: str = "", before: int = 0, total: int | None = None):
     """Train `config` once per seed in a worker, saying how far it has got in `progress`; the finished TrainResults,
-    or None (after saying why) when fewer than two finished."""
+    or None (after saying why) when fewer than two finished.
+
+    Part of a longer job (the Compare page's experiment), `before` trainings of `total` are done already: the bar then
+    moves over the whole job, and never starts again from empty.
+    """
+    total = total or len(seeds)
     try:
         handle = engine.pool().train_seeds(series, config, seeds)
     except seqcore.InputError as exc:
         st.error(field_error(exc), icon=":material/error:")
         return None
-    progress.progress(0.0, text=f"{doing}Training {len(seeds)} seeds…")
+    trained = before
+    progress.progress(trained / total, text=f"{doing}Training {len(seeds)} seeds…")
     outcome = None
     try:
         while outcome is None:
@@ -74,12 +80,19 @@ def run_seeds(series, config: seqcore.TrainConfig, seeds: range, progress, doing
             if isinstance(event, SeedsOutcome):
                 outcome = event
             elif isinstance(event, SeedRun):
-                progress.progress((event.index + 1) / len(seeds), text=f"{doing}Seed {event.index + 1} of {len(seeds)} trained")
+                trained = before + event.index + 1
+                done = f"{doing}Seed {event.index + 1} of {len(seeds)} trained"
+                progress.progress(trained / total, text=done + (f" ({trained} of {total} trainings)" if total > len(seeds) else ""))
+            elif isinstance(event, Preparing):  # a new model's first seed waits for it: say so, the bar stays where it is
+                progress.progress(trained / total, text=f"{doing}{plain(event.text)}")
+            elif isinstance(event, Queued):
+                progress.progress(trained / total, text=f"{doing}Waiting for a free training process ({event.ahead} ahead)…")
             st.session_state.get("seed_spread")  # touching session state is where a click ends this run
     finally:
         if outcome is None:
             handle.stop()
-    progress.empty()
+    if before + len(seeds) >= total or len(outcome.results) < len(seeds):  # within a longer job, the next part goes on
+        progress.empty()
     if outcome.error is not None:
         st.error(field_error(outcome.error), icon=":material/error:")
     if outcome.problem is not None:
@@ -98,6 +111,7 @@ def train_seeds(result, period: int, progress) -> SeedSpread | None:
 
 def seeds_section(result) -> None:
     state = st.session_state
+    run = state.get("result_run")
     st.subheader("Is it luck? The same settings with ten seeds")
     spread = state.get("seed_spread")
     current = (
@@ -108,9 +122,14 @@ def seeds_section(result) -> None:
         f"Train with {SEEDS} seeds",
         key="seeds_button",
         width="stretch",
-        help="Seeds decide the starting weights. The settings and series stay those of the run above.",
+        help="Seeds decide the starting weights. The settings and series stay those of the run shown above, whatever the sidebar says.",
     )
-    info.caption("Each seed starts from other random weights. If the results spread widely, one run proves little.")
+    # whose settings, said plainly: the shown run can be an earlier one than the sidebar's settings
+    info.caption(
+        f"Trains run {run}'s settings ({plain(describe(result.config)).replace(f', seed {result.config.seed}', '')}) "
+        f"on its series with seeds 0 to {SEEDS - 1}. Each seed starts from other random weights: if the results spread "
+        "widely, one run proves little."
+    )
     if clicked:
         spread = train_seeds(result, int(state.get("period", 0)), st.empty())
         if spread is not None:
