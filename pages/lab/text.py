@@ -76,8 +76,8 @@ def setting(config: seqcore.TrainConfig, name: str, said: Words | None = None) -
 
 def field_error(exc: seqcore.InputError) -> str:
     """An error message that names the widget to change."""
-    label = LABELS.get(getattr(exc, "field", None) or "", "Settings")
-    return f"**{label}**: {plain(exc)}"
+    name = getattr(exc, "field", None) or ""
+    return f"**{label(name) if name in LABELS else 'Settings'}**: {plain(exc)}"
 
 
 # ---- the texts that differ between wordings: one table, keyed by the lesson's Wording --------------------------------
@@ -151,6 +151,15 @@ class Words:
     data_held_out: str  # {share}
     # Learn
     loss_lesson: str  # {rate}, {epochs}, {scale}, {typical}
+    # the sidebar's held-out share and fit button (pages/lab/sidebar.py)
+    val_fraction_help: str
+    fit_help: str
+    # ten seeds (pages/lab/seeds.py), by Evaluation.part: "the {…} from 1.2 to 3.4", and the chart's title
+    seeds_error: dict[str, str]
+    seeds_title: dict[str, str]
+    # the class board (pages/lab/board.py): what its misses are measured on (all held out: True), and when none were
+    board_part: dict[bool, str]
+    board_none_held_out: str
 
 
 STANDARD = Words(
@@ -201,6 +210,13 @@ STANDARD = Words(
     "{rate}) to shrink the **loss**: the mean squared error between answers and predictions, on scaled values. "
     "{epochs} epochs = {epochs} rounds of this. A loss of 0.0001 at scale {scale} means a typical error of "
     "√0.0001 × {scale} = {typical} in the series' units.",
+    val_fraction_help="The last share of windows is held out (in time order): the model is judged on values it never trained on.",
+    fit_help="Centres the training values and spreads them over about −1 to 1. Held-out values are not looked at.",
+    seeds_error={"held_out": "held-out error", "train": "training error"},
+    seeds_title={"held_out": "Held-out error of each seed (MAE)", "train": "Training error of each seed (MAE)"},
+    board_part={True: "held-out values (never trained on)", False: "values the models trained on (none held out)"},
+    board_none_held_out="No values were held out: every miss here is on values the models trained on, so a run that beats "
+    "copying may still miss badly on new values.",
 )
 
 # plain sentences a 15-year-old reads at once: values it never saw, the usual step, how far off on average
@@ -276,6 +292,16 @@ SCHOOL = Words(
     "count a lot, measured on the small numbers the network works with. {epochs} epochs = {epochs} rounds of this. A loss "
     "of 0.0001 at scale {scale} means a typical miss of {typical} in the series' units: the square root of 0.0001 is 0.01, "
     "and 0.01 times the scale is {typical}.",
+    val_fraction_help="The last part of the series is kept back: the model never sees it while it learns, and is tested on it.",
+    fit_help="Spreads the values it learns from over about −1 to 1. The values kept back for the test are not looked at.",
+    seeds_error={"held_out": "average miss on values it never saw", "train": "average miss on values it learned from"},
+    seeds_title={
+        "held_out": "Average miss of each seed, on values it never saw",
+        "train": "Average miss of each seed, on values it learned from",
+    },
+    board_part={True: "values the models never saw", False: "values the models learned from (none were kept back to test them)"},
+    board_none_held_out="No values were kept back for a test: every miss here is on values the models learned from, so a run "
+    "that beats copying may still miss badly on new values.",
 )
 
 TABLE = {Wording.STANDARD: STANDARD, Wording.SCHOOL: SCHOOL}
