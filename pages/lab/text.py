@@ -238,7 +238,8 @@ SCHOOL = Words(
     ),
     labels={"val_fraction": "Kept back to test"},
     share_kept="{share} kept back to test",
-    parts={"held_out": "values it never saw", "train": "values it learned from"},
+    # short: a metric's label is cut beyond about 38 characters in a third of a 1280-pixel page
+    parts={"held_out": "new values", "train": "learned values"},
     rules={
         NAIVE: RuleWords("copying the last value", "guess the last value again"),
         MEAN: RuleWords("the average", "always guess the average of the values it learned from"),
