@@ -174,3 +174,18 @@ def test_a_lesson_shows_only_its_pages(monkeypatch):
     at.switch_page("pages/learn.py").run()
     assert at.title[0].value == "How it works"
     assert lesson.verify(lesson_token(monkeypatch, pages=("data",), class_code="K7PQX3")).class_code == "K7PQX3"
+
+
+def test_a_school_lesson_keeps_its_words_across_pages_and_a_reload(monkeypatch):
+    from pages.lab import lesson
+
+    token = lesson_token(monkeypatch, settings={"data": "sine", "epochs": "200"}, pages=("train", "data"), wording=lesson.Wording.SCHOOL)
+    at = opened({"lesson": token})
+    assert any("Kept back to test 20%" in c.value for c in at.sidebar.caption)  # the fixed settings, in the lesson's words
+    at.switch_page("pages/data.py").run()
+    assert set(at.dataframe[1].value["part"]) == {"learn from", "test (never seen)"}
+    again = opened(params_of(at))
+    assert params_of(again)["lesson"] == token
+    assert any("Kept back to test 20%" in c.value for c in again.sidebar.caption)
+    plain = opened({"lesson": lesson_token(monkeypatch, settings={"data": "sine", "epochs": "200"})})
+    assert any("Held\\-out share 20%" in c.value for c in plain.sidebar.caption)
