@@ -11,18 +11,19 @@ import os
 import secrets
 import sqlite3
 import time
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from .config import TrainConfig
+from .data import MAX_FILE_BYTES as MAX_UPLOAD_BYTES
 from .snapshots import Snapshots
 from .timeaxis import from_json, to_json
 
 # 2: runs.snapshots (the weights at some epochs, for a replay); 3: run numbers per workspace, Adam's state, guesses, classes;
-# 4: a class member's rejoin token (its hash) and a name the teacher freed
-SCHEMA_VERSION = 4
+# 4: a class member's rejoin token (its hash) and a name the teacher freed; 5: a workspace's uploaded file
+SCHEMA_VERSION = 5
 DEFAULT_PATH = Path(__file__).resolve().parents[1] / "data" / "runs.sqlite3"
 PATH_VARIABLE = "LAB_DB_PATH"  # set it to keep runs elsewhere
 # what one workspace may keep: a class's laptops and a shared server's disk stay within bounds
@@ -114,12 +115,36 @@ _TO_SCHEMA_3 = (
     "CREATE UNIQUE INDEX runs_by_number ON runs(workspace, number)",
 )
 
+# a workspace keeps its last uploaded file, so that reloading its address brings the series back (a second upload
+# replaces it); a browser cannot be asked for the file again, and a file input forgets it at every reload
+_UPLOAD_TABLES = """
+CREATE TABLE IF NOT EXISTS uploads (
+    workspace TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    sha256 TEXT NOT NULL,
+    name TEXT NOT NULL,
+    data BLOB NOT NULL,
+    column_name TEXT,
+    created REAL NOT NULL,
+    PRIMARY KEY (workspace, sha256)
+);
+"""
+
 _TO_SCHEMA_4 = ("ALTER TABLE class_members ADD COLUMN rejoin TEXT", "ALTER TABLE class_members ADD COLUMN freed REAL")
 
 _LISTED = (
     "number, created, status, label, config, series_name, series_hash, losses, val_losses, prediction, seconds,"
     " continued_from, guess, optimizer IS NOT NULL AS can_continue"
 )
+
+
+@dataclass(frozen=True)
+class StoredUpload:
+    """A workspace's uploaded file as it arrived: its (shortened) name, the SHA-256 of its bytes, and the column chosen in it."""
+
+    name: str
+    sha256: str
+    data: bytes = field(repr=False)
+    column: str | None = None
 
 
 class StoreError(RuntimeError):
@@ -188,6 +213,7 @@ class RunStore:
                 else:
                     _execute_all(db, _RUN_TABLES)
                 _execute_all(db, _CLASS_TABLES)
+                _execute_all(db, _UPLOAD_TABLES)  # schema 5: new in a new file and in an older one alike
                 db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             db.execute("COMMIT")
 
@@ -310,6 +336,43 @@ class RunStore:
                 raise StoreError(f"cannot save to the run database at {self.path}: {exc}") from None
         return self._write(insert)
 
+    def save_upload(self, workspace: str, name: str, data: bytes, column: str | None = None) -> str:
+        """Keep `data`, a file uploaded in the workspace (named `name`), in place of any it kept before; returns its SHA-256.
+
+        StoreFull when it is larger than an upload may be (the same limit as the upload itself).
+        """
+        if len(data) > MAX_UPLOAD_BYTES:
+            raise StoreFull(f"the file takes {len(data) / 1e6:.1f} MB, more than the {MAX_UPLOAD_BYTES / 1e6:g} MB an upload may take")
+        digest = hashlib.sha256(data).hexdigest()
+
+        def replace(db):
+            db.execute("INSERT OR IGNORE INTO workspaces (id, created) VALUES (?, ?)", (workspace, time.time()))
+            db.execute("DELETE FROM uploads WHERE workspace = ? AND sha256 != ?", (workspace, digest))
+            db.execute(
+                "INSERT INTO uploads (workspace, sha256, name, data, column_name, created) VALUES (?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (workspace, sha256) DO UPDATE SET name = excluded.name, column_name = excluded.column_name,"
+                " created = excluded.created",
+                (workspace, digest, name, data, column, time.time()),
+            )
+
+        self._write(replace)
+        return digest
+
+    def upload(self, workspace: str) -> StoredUpload | None:
+        """The file the workspace keeps (its last upload), or None."""
+        row = self._run(
+            lambda db: db.execute(
+                "SELECT name, sha256, data, column_name FROM uploads WHERE workspace = ? ORDER BY created DESC LIMIT 1", (workspace,)
+            ).fetchone()
+        )
+        return StoredUpload(row[0], row[1], bytes(row[2]), row[3]) if row is not None else None
+
+    def set_upload_column(self, workspace: str, sha256: str, column: str | None) -> None:
+        """Remember which column of the kept file (`sha256`) is the series; nothing if the workspace keeps another file."""
+        self._run(
+            lambda db: db.execute("UPDATE uploads SET column_name = ? WHERE workspace = ? AND sha256 = ?", (column, workspace, sha256))
+        )
+
     def runs(self, workspace: str) -> list[dict]:
         """The workspace's runs, oldest first, each a dict with the stored fields decoded (weights left out).
 
@@ -421,7 +484,8 @@ def _execute_all(db: sqlite3.Connection, script: str) -> None:
 
 
 def _migrate(db: sqlite3.Connection) -> None:
-    """Bring a schema 1, 2 or 3 database's tables to schema 4, keeping every run, class and member."""
+    """Bring a schema 1, 2, 3 or 4 database's tables to schema 5, keeping every run, class and member (the uploads
+    table, new in 5, is made with the others)."""
     columns = {row[1] for row in db.execute("PRAGMA table_info(runs)")}
     if "snapshots" not in columns:  # a schema 1 database: its runs keep no replay
         db.execute("ALTER TABLE runs ADD COLUMN snapshots BLOB")

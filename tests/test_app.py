@@ -23,12 +23,14 @@ def values(array) -> np.ndarray:
 
 
 def figures(at) -> dict:
-    """Plotly figures on screen, by title (a long title's lines joined again)."""
-    out = {}
-    for chart in at.get("plotly_chart"):
-        spec = json.loads(chart.proto.spec)
-        out[spec["layout"].get("title", {}).get("text", "").replace(" <br>", " ")] = spec
-    return out
+    """Plotly figures on screen, by title (a long title's lines joined again); charts that stay mounted
+    (pages/lab/steady.py) among them."""
+    specs = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    for chart in at.get("bidi_component"):
+        if chart.proto.component_name == "lab_steady_chart":
+            data = json.loads(chart.proto.json)
+            specs.append(json.loads(data) if isinstance(data, str) else data)
+    return {spec["layout"].get("title", {}).get("text", "").replace(" <br>", " "): spec for spec in specs}
 
 
 def runs_colours() -> dict:
@@ -419,3 +421,37 @@ def test_the_experiments_progress_bar_fills_as_seeds_end_and_never_starts_again_
     assert fractions == sorted(fractions)  # never back to empty when the next cell starts
     assert len(set(fractions)) == 16  # 0, then once more as each of 3 cells × 5 seeds ends
     assert any("SimpleRNN: Seed 5 of 5 trained (15 of 15 trainings)" in (text or "") for _, text in shown)
+
+
+def same_address(at) -> AppTest:
+    """A reload: a fresh session opened on the same address (every query parameter, the workspace's `ws` among them)."""
+    again = AppTest.from_file(APP, default_timeout=120)
+    for key, value in at.query_params.items():
+        again.query_params[key] = value[0] if isinstance(value, list) and len(value) == 1 else value
+    return again.run()
+
+
+def test_an_uploaded_csv_survives_a_reload_of_the_same_address_and_a_second_upload_replaces_it(app):
+    rows = "".join(f"{i},{10 + 2 * i},{500 - i}\n" for i in range(40))
+    at = upload(app, "two.csv", f"step,up,down\n{rows}".encode())
+    at.sidebar.selectbox(key="column").set_value("down").run()
+    assert not at.error, errors(at)
+    reloaded = same_address(at)
+    assert reloaded.session_state["workspace"] == at.session_state["workspace"]
+    assert not reloaded.exception and not reloaded.error, errors(reloaded)
+    assert not any("choose the file again" in w.value for w in reloaded.warning)
+    assert any("Using two.csv, kept with this workspace" in c.value.replace("\\", "") for c in reloaded.sidebar.caption)
+    assert reloaded.sidebar.selectbox(key="column").value == "down"  # as it was chosen
+    assert not reloaded.button(key="train").disabled
+    reloaded.sidebar.number_input(key="epochs").set_value(5).run()
+    reloaded.button(key="train").click().run()
+    assert not reloaded.exception and not reloaded.error, errors(reloaded)
+    assert reloaded.session_state["result"].series.tolist()[:2] == [500, 499]
+    upload(at, "other.csv", b"v\n" + "".join(f"{3 * i}\n" for i in range(30)).encode())  # a second file replaces the first
+    again = same_address(at)
+    assert again.session_state["upload"].name == "other.csv" and not again.error, errors(again)
+    assert again.session_state["upload"].table.series().tolist()[:3] == [0, 3, 6]
+    stranger = AppTest.from_file(APP, default_timeout=120)
+    stranger.query_params["data"] = "upload"  # the same address without the workspace: no file comes with it
+    stranger.run()
+    assert "choose a CSV file to upload" in errors(stranger) and any("choose the file again" in w.value for w in stranger.warning)

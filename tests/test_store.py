@@ -344,7 +344,7 @@ def test_an_older_database_numbers_each_workspaces_runs_in_their_old_order(tmp_p
     assert save(store, a, result) == 4 and save(store, b, result, continued_from=2) == 3  # numbering goes on
     assert store.delete_run(b, 3) and save(store, b, result) == 4
     with contextlib.closing(sqlite3.connect(path)) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
     assert RunStore(path).runs(b)[-1]["number"] == 4  # opening it again migrates nothing twice
 
 
@@ -396,7 +396,7 @@ def test_a_schema_3_class_keeps_its_members_and_board_and_gains_rejoin_and_freei
         db.commit()
     store = RunStore(path)
     with contextlib.closing(sqlite3.connect(path)) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
     rooms = Classroom(store)
     save(store, ada, result)
     assert rooms.post_entry("ABCDEF", ada, 1, {"error": 0.5}) is not None
@@ -413,3 +413,60 @@ def test_a_schema_3_class_keeps_its_members_and_board_and_gains_rejoin_and_freei
     rooms.set_lesson("ABCDEF", "the-key", "payload.signature")  # the lesson column schema 3 first lacked
     assert rooms.lesson_of("ABCDEF") == "payload.signature"
     assert RunStore(path).runs(ada)[0]["number"] == 1  # opening it again migrates nothing twice
+
+
+def test_a_workspace_keeps_its_last_upload_and_a_second_replaces_it(store):
+    workspace, other = new_workspace_id(), new_workspace_id()
+    assert store.upload(workspace) is None
+    first = b"month,passengers\n1949-01,112\n1949-02,118\n"
+    digest = store.save_upload(workspace, "air.csv", first)
+    kept = store.upload(workspace)
+    assert (kept.name, kept.data, kept.sha256, kept.column) == ("air.csv", first, digest, None)
+    store.set_upload_column(workspace, digest, "passengers")
+    assert store.upload(workspace).column == "passengers"
+    assert store.upload(other) is None  # a workspace sees only its own file
+    second = b"v\n1\n2\n3\n"
+    store.save_upload(workspace, "v.csv", second)
+    assert store.upload(workspace).data == second and store.upload(workspace).column is None
+    with contextlib.closing(sqlite3.connect(store.path)) as db:
+        assert db.execute("SELECT COUNT(*) FROM uploads").fetchone()[0] == 1  # the first file is gone, not kept beside it
+    store.set_upload_column(workspace, digest, "passengers")  # the replaced file's column: nothing to change
+    assert store.upload(workspace).column is None
+
+
+def test_an_upload_past_the_upload_limit_is_refused_and_the_kept_one_stays(store):
+    from seqcore.data import MAX_FILE_BYTES
+
+    workspace = new_workspace_id()
+    store.save_upload(workspace, "small.csv", b"v\n1\n2\n")
+    with pytest.raises(StoreFull, match="more than the 2 MB an upload may take"):
+        store.save_upload(workspace, "big.csv", b"1\n" * (MAX_FILE_BYTES // 2 + 1))
+    assert store.upload(workspace).name == "small.csv"
+
+
+def test_a_schema_4_database_gains_the_uploads_table_and_keeps_its_runs_and_classes(tmp_path, result):
+    from seqcore.classroom import Classroom
+    from seqcore.store import _CLASS_TABLES, _RUN_TABLES
+
+    path, workspace = tmp_path / "v4.sqlite3", new_workspace_id()
+    with contextlib.closing(sqlite3.connect(path)) as db:  # schema 4 as it was written: today's run and class tables
+        db.executescript(_RUN_TABLES + _CLASS_TABLES)
+        db.execute("PRAGMA user_version = 4")
+        db.commit()
+    old = RunStore(tmp_path / "donor.sqlite3")
+    save(old, workspace, result)
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        db.execute("ATTACH DATABASE ? AS donor", (str(old.path),))
+        db.execute("INSERT INTO workspaces SELECT * FROM donor.workspaces")
+        db.execute("INSERT INTO runs SELECT * FROM donor.runs")
+        db.execute("INSERT INTO classes (code, teacher_key, created) VALUES ('ABCDEF', 'the-key', 1.0)")
+        db.execute("INSERT INTO class_members (class_code, workspace, name, joined) VALUES ('ABCDEF', ?, 'Ada', 1.0)", (workspace,))
+        db.commit()
+        assert "uploads" not in {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    store = RunStore(path)
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+    assert [r["number"] for r in store.runs(workspace)] == [1]
+    assert [m.name for m in Classroom(store).members("ABCDEF", "the-key")] == ["Ada"]
+    store.save_upload(workspace, "flow.csv", b"v\n1\n2\n")
+    assert RunStore(path).upload(workspace).name == "flow.csv"  # opening it again migrates nothing twice

@@ -9,6 +9,7 @@ import streamlit as st
 
 import seqcore
 import seqcore.store
+from pages.lab.sources import restore_upload
 from pages.lab.text import CELL_NAMES, LABELS, describe
 from pages.lab.workspace import run_store, store_problem
 
@@ -47,7 +48,7 @@ class Signature:
 
 
 def load_workspace(workspace: str) -> None:
-    """Bring back a workspace's runs (after a reload, a server restart, or from a shared link)."""
+    """Bring back a workspace's runs and its uploaded file (after a reload, a server restart, or from a shared link)."""
     state = st.session_state
     state.runs = []
     for key in RESULT_KEYS:
@@ -56,6 +57,7 @@ def load_workspace(workspace: str) -> None:
     if access.store is None:
         store_problem(access.problem)
         return
+    restore_upload(workspace)
     try:
         rows = access.store.runs(workspace)
         for row in rows:

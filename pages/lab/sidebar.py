@@ -68,7 +68,7 @@ def start_from_address(reading: lesson.Reading) -> None:
         decoded = address.read_address()
         values, notes = decoded.values, decoded.notes
     if values["data_source"] == "upload":
-        notes.append("A link cannot carry an uploaded file: choose the file again under Data.")
+        notes.append(sources.NO_UPLOAD_IN_LINK)  # unless the address's workspace keeps one (sources.restore_upload)
     state.update(values)
     state.address_notes = notes
 

@@ -9,7 +9,9 @@ import pandas as pd
 import streamlit as st
 
 import seqcore
+import seqcore.store
 from pages.lab.text import plain
+from pages.lab.workspace import run_store, store_problem
 from seqcore.scaling import fit_scaling
 from seqcore.windows import default_val_fraction
 
@@ -29,11 +31,16 @@ def dataset(name: str, length: int, noise: float | None, seed: int) -> pd.Series
 
 @dataclass(frozen=True)
 class Upload:
-    """An uploaded file, parsed once when it arrives: its (shortened) name and its table, or what is wrong with it."""
+    """An uploaded file, parsed once when it arrives: its (shortened) name and its table, or what is wrong with it;
+    `sha256` names it in the workspace's database when it is kept there (None: this tab only)."""
 
     name: str
     table: seqcore.data.Table | None
     error: str | None = None
+    sha256: str | None = None
+
+
+NO_UPLOAD_IN_LINK = "A link cannot carry an uploaded file: choose the file again under Data."
 
 
 def on_source_change() -> None:
@@ -87,16 +94,65 @@ def on_upload() -> None:
         return
     state.pop("column", None)
     name = seqcore.data.short_name(uploaded.name)
+    data = uploaded.getvalue()
     try:
-        table = seqcore.data.read_table(uploaded.getvalue())
+        table = seqcore.data.read_table(data)
     except seqcore.InputError as exc:
         state.upload = Upload(name, None, str(exc))  # the sidebar shows it on this rerun
         return
-    state.upload = Upload(name, table)
+    state.upload = Upload(name, table, sha256=keep_upload(name, data))
     try:
         suit(table.series())
     except seqcore.InputError:
         pass  # no usable column: the sidebar says why
+
+
+def keep_upload(name: str, data: bytes) -> str | None:
+    """Keep a good file with the workspace (in place of its last one), so that reloading the address brings it back;
+    its SHA-256, or None when the database cannot keep it (the page then says so at the top)."""
+    access = run_store()
+    if access.store is None:
+        return None
+    try:
+        return access.store.save_upload(st.session_state.workspace, name, data)
+    except seqcore.store.StoreError as exc:
+        store_problem(str(exc))
+        return None
+
+
+def restore_upload(workspace: str) -> None:
+    """A reload or a new tab of the workspace's address: the file it keeps is this tab's upload again (with the column
+    chosen in it), so Train works without choosing the file again."""
+    state = st.session_state
+    access = run_store()
+    if access.store is None:
+        return
+    try:
+        kept = access.store.upload(workspace)
+        if kept is None:
+            return
+        table = seqcore.data.read_table(kept.data)
+    except (seqcore.store.StoreError, seqcore.InputError):
+        return  # the tab asks for the file, as before
+    state.upload = Upload(kept.name, table, sha256=kept.sha256)
+    state.pop("column", None)
+    if kept.column is not None:
+        state.column = kept.column
+    if NO_UPLOAD_IN_LINK in state.get("address_notes", []):  # this address does bring it back
+        state.address_notes = [note for note in state.address_notes if note != NO_UPLOAD_IN_LINK]
+
+
+def remember_column() -> None:
+    """The column chosen in a kept file goes with it (a callback of the Column box)."""
+    state = st.session_state
+    upload = state.get("upload")
+    access = run_store()
+    if upload is None or upload.sha256 is None or access.store is None:
+        return
+    try:
+        access.store.set_upload_column(state.workspace, upload.sha256, state.get("column"))
+    except seqcore.store.StoreError as exc:
+        store_problem(str(exc))
 
 
 @dataclass(frozen=True)
@@ -124,6 +180,8 @@ def series_widgets(source: str, can=lambda key: True) -> Chosen:
         upload = state.get("upload")
         if upload is None:
             return Chosen(None, error="**Data**: choose a CSV file to upload, or pick a built-in series.")
+        if state.get("upload_file") is None and upload.sha256 is not None:  # brought back with the workspace, not chosen here
+            st.caption(f"Using {plain(upload.name)}, kept with this workspace. Choosing another file replaces it.")
         try:
             if upload.table is None:
                 raise seqcore.InputError(upload.error)
@@ -134,7 +192,7 @@ def series_widgets(source: str, can=lambda key: True) -> Chosen:
         if len(columns) > 1:
             if state.get("column") not in columns:
                 state.column = series.name
-            st.selectbox("Column", columns, key="column")
+            st.selectbox("Column", columns, key="column", on_change=remember_column)
         return Chosen(series, f"{upload.name} · {series.name}", note=f"{plain(upload.name)}: {plain(series.attrs['note'])}")
     if seqcore.DATASETS[source].generated:
         if can("length"):
