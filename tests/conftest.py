@@ -47,3 +47,12 @@ def pool():
     assert pool.wait_ready(), "the worker did not start"
     yield pool
     pool.close()
+
+
+@pytest.fixture(scope="session")
+def live_app():
+    """One dashboard server (workers, then Streamlit) shared by the browser test modules that ask for it: (url, process)."""
+    from live_server import streamlit_server
+
+    with streamlit_server() as (url, process, _):
+        yield url, process

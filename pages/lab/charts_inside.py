@@ -4,6 +4,7 @@ bars of what each input step contributes. The replay plays in the browser (Plotl
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
@@ -22,27 +23,72 @@ STATE_COLOURS = [[0, "#D55E00"], [0.5, "#FFFFFF"], [1, TRAIN]]  # -1 orange, 0 w
 CELL_TEXT_UP_TO = 12 * 12  # cells per heatmap that still fit their number in legible type
 
 
-def replay_figure(replay, total_epochs: int, start: int = 0, copying: float | None = None) -> go.Figure:
-    """The loss curve with a marker at the frame's epoch, and the guesses over the series with the next value, per frame.
-    Every control works in the browser (no rerun, so nothing jumps back): Play at three speeds (16, 8 and 4 s for the
-    whole training), Pause, a step back and forward, and a slider over the kept epochs.
+@dataclass(frozen=True)
+class ReplaySizes:
+    """The replay's sizes in CSS pixels: a figure that fits a 1280×800 projector (below streamlit's header) with its
+    headline and its controls together, and text a room reads (at least 18 px with Large text)."""
 
-    Below them, the memory (hidden state) of the model's most active units while it reads the window behind the next
-    value, so the class sees it form. Plays in the browser: Play / Pause buttons and a slider over the kept epochs.
-    `start` is the frame shown first.
+    height: int  # the whole figure, headline and controls included
+    tick: int  # axis numbers and titles, the memory's unit and value labels
+    title: int  # the panels' titles and the note on the loss
+    headline: int  # "Epoch N · next value …"
+    button: int  # Play, Pause, the steps, and the slider's epochs
+
+    @classmethod
+    def for_text(cls, large: bool) -> ReplaySizes:
+        return cls(height=700, tick=20, title=20, headline=23, button=20) if large else cls(640, 15, 17, 19, 16)
+
+    @property
+    def top(self) -> int:
+        """The top margin: the headline, then the panels' titles."""
+        return self.headline + self.title + 30
+
+    @property
+    def bottom(self) -> int:
+        """The bottom margin: the memory's value labels, the buttons, the slider and its epochs."""
+        return self.tick + 2 * self.button + 88
+
+    @property
+    def plot(self) -> int:
+        """The plot area's height (paper coordinates are fractions of it)."""
+        return self.height - self.top - self.bottom
+
+    def below(self, px: float) -> float:
+        """`px` pixels below the plot area, in paper coordinates."""
+        return -px / self.plot
+
+
+ROWS = (0.5, 0.5)  # the plot area's height: the loss and the guesses, then the memory
+
+
+def replay_figure(replay, total_epochs: int, start: int = 0, copying: float | None = None, large: bool = False) -> go.Figure:
+    """The loss curve with a marker at the frame's epoch, the guesses over the series with the next value, and below
+    them the memory (hidden state) of the model's most active units while it reads the window behind the next value,
+    one figure per kept epoch (Plotly frames), with a headline naming the epoch and the next value.
+
+    Every control works in the browser (no rerun, so nothing jumps back): Play at three speeds (16, 8 and 4 s for the
+    whole training), Pause, a step back and forward, and a slider over the kept epochs. `start` is the frame shown
+    first; `large`: text for a projector (ReplaySizes).
+
+    Nothing in it is an image: the memory is a grid of stacked bars, not a heatmap. Each frame is drawn whole (the
+    headline and the step buttons change with it), and a heatmap's picture is decoded after such a redraw, so Chromium
+    painted that panel blank in most frames; bars are drawn in the same task as the rest and never are.
     """
+    size = ReplaySizes.for_text(large)
     frames = replay.frames
     recent = ", ".join(f"{v:g}" for v in replay.recent)
-    after = f"next value after {recent}" if len(recent) <= 12 else "next value"  # a long window would not fit the panel
+    after = f"next value after {recent}" if len(recent) <= 24 else "next value"  # a long window would not fit one line
+    # between the rows: the top row's numbers and axis titles, then the memory's title
+    gap = (2 * size.tick + size.title + 40) / size.plot
     fig = make_subplots(
         rows=2,
         cols=2,
         column_widths=[0.42, 0.58],
-        row_heights=[0.64, 0.36],
-        horizontal_spacing=0.09,
-        vertical_spacing=0.16,
+        row_heights=list(ROWS),
+        horizontal_spacing=0.1,
+        vertical_spacing=gap,
         specs=[[{}, {}], [{"colspan": 2}, None]],
-        subplot_titles=("Loss per epoch", "Guesses vs actual", f"Its memory (hidden state) while reading {recent}"),
+        subplot_titles=("Loss per epoch", "Guesses vs actual", f"Memory (hidden state), reading {recent}"),
     )
     losses = [(f.epoch, f.loss) for f in frames if f.loss is not None]
     fig.add_trace(
@@ -57,9 +103,7 @@ def replay_figure(replay, total_epochs: int, start: int = 0, copying: float | No
     low, high = min(low, values.min()), max(high, values.max())
     pad = (high - low) * 0.08 or 1.0
     reach = max(float(np.abs(f.memory).max()) for f in frames) or 1.0
-    step_labels = [
-        f"t{len(replay.recent) - replay.memory_steps + t + 1} · {v:.4g}" for t, v in enumerate(replay.recent[-replay.memory_steps :])
-    ]
+    read = replay.recent[-replay.memory_steps :]
     unit_labels = [f"unit {u + 1}" for u in replay.memory_units]
 
     def traces(frame) -> list:
@@ -74,40 +118,37 @@ def replay_figure(replay, total_epochs: int, start: int = 0, copying: float | No
                 marker={"color": FORECAST, "size": 18, "symbol": "star"},
                 text=[f"{frame.next_value:.2f}"],
                 textposition="top center",
-                textfont={"size": 18, "color": FORECAST},
+                textfont={"size": size.headline - 1, "color": FORECAST},
             ),
-            # the headline, at a fixed place in the top left corner of the right panel
-            go.Scatter(
-                x=[xs[0]],
-                y=[high + pad * 3.6],
-                mode="text",
-                text=[f"<b>Epoch {frame.epoch}</b> · {after}: <b>{frame.next_value:.2f}</b>"],
-                textposition="bottom right",
-                textfont={"size": 19, "color": FORECAST},
-            ),
-            go.Heatmap(
-                z=frame.memory.tolist(),  # plain lists: plotly.js does not decode a 2-D typed array in an animation frame
-                x=step_labels,
-                y=unit_labels,
-                zmin=-reach,
-                zmax=reach,
-                colorscale=STATE_COLOURS,
-                showscale=False,
-                hovertemplate="%{y}, step %{x}: %{z:.3f}<extra></extra>",
-            ),
+            *memory_bars(frame.memory, unit_labels, reach, read),
         ]
+
+    def headline(frame) -> dict:
+        """Above the panels, across the figure: the epoch shown and the model's next value then."""
+        text = f"<b>Epoch {frame.epoch}</b> · {after}: <b>{frame.next_value:.2f}</b>"
+        return {"text": text, "font": {"size": size.headline, "color": FORECAST}, "x": 0, "xref": "paper", "xanchor": "left",
+                "y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 6}}  # fmt: skip
 
     first = traces(frames[start])
     fig.add_trace(first[0], row=1, col=1)
     fig.add_trace(go.Scatter(x=xs, y=values, mode=_mode(len(values)), line={"color": ACTUAL, "width": 2}), row=1, col=2)
-    for trace in first[1:4]:
+    for trace in first[1:3]:
         fig.add_trace(trace, row=1, col=2)
-    fig.add_trace(first[4], row=2, col=1)
-    fig.update_yaxes(autorange="reversed", row=2, col=1)
-    fig.update_xaxes(type="category", row=2, col=1)
-    moving = [1, 3, 4, 5, 6]
+    for trace in first[3:]:
+        fig.add_trace(trace, row=2, col=1)
+    moving = [1, *range(3, len(fig.data))]  # the loss marker, the guesses, the star, the memory; not the curves
     fig.frames = [go.Frame(data=traces(f), traces=moving, name=str(i)) for i, f in enumerate(frames)]
-    fig.update_yaxes(range=[low - pad, high + pad * 4], row=1, col=2)
+    fig.update_yaxes(range=[low - pad, high + pad * 2.5], row=1, col=2)
+    fig.update_yaxes(autorange="reversed", type="category", dtick=1, row=2, col=1, ticksuffix=" ")  # every unit named
+    fig.update_xaxes(
+        range=[0, len(read)],
+        tickvals=[t + 0.5 for t in range(len(read))],
+        ticktext=[f"{v:.4g}" for v in read],
+        showgrid=False,
+        zeroline=False,
+        row=2,
+        col=1,
+    )
     if copying:
         fig.add_hline(y=copying, line={"color": NAIVE, "width": 1.5, "dash": "dash"}, row=1, col=1)
         fig.add_annotation(
@@ -115,68 +156,108 @@ def replay_figure(replay, total_epochs: int, start: int = 0, copying: float | No
             y=np.log10(copying),
             xref="x",
             yref="y",
-            text="copying the last value",
+            text="copying the<br>last value",  # two short lines: a phone's loss panel is narrow
             showarrow=False,
             xanchor="right",
             yanchor="bottom",
-            font={"size": 14, "color": NAIVE},
+            font={"size": size.title, "color": NAIVE},
         )
     fig.update_xaxes(title_text=html.escape(axis_title(replay.series)), row=1, col=2)
     fig.update_xaxes(range=[0, total_epochs + 1], row=1, col=1, title_text="epoch")
-    fig.update_yaxes(type="log", exponentformat="power", dtick=1, row=1, col=1)
-    fig.update_layout(
-        showlegend=False,
-        hovermode="closest",
-        updatemenus=replay_buttons(len(frames), start),
-        sliders=[
-            {
-                "active": start,
-                "x": 0.62,
-                "len": 0.38,
-                "y": -0.065,
-                "yanchor": "top",
-                "currentvalue": {"prefix": "Epoch ", "font": {"size": 18}},
-                "font": {"size": 13},
-                "steps": [{"label": str(f.epoch), "method": "animate", "args": [[str(i)], STILL]} for i, f in enumerate(frames)],
-            }
-        ],
-    )
-    # each frame also moves the step buttons, so that ◀ and ▶ always lead to the frames next to the one shown
-    for i, frame in enumerate(fig.frames):
-        frame.layout = {"updatemenus": replay_buttons(len(frames), i)}
-    fig.update_annotations(font={"size": 17})
-    fig = _layout(fig, "", "", "", height=760)
-    fig.update_layout(margin={"l": 10, "r": 10, "t": 40, "b": 130}, title=None)
+    decades = np.log10(max(v for _, v in losses) / max(min(v for _, v in losses), 1e-30)) if losses else 1.0
+    # powers of ten only (plotly's in-between 2s and 5s read as noise); every other one or fewer where they would touch
+    every = max(1, int(np.ceil((decades + 1) * 1.6 * size.tick / (size.plot * ROWS[0]))))  # a label, with its exponent, per 1.6 lines
+    fig.update_yaxes(type="log", exponentformat="power", dtick=every, row=1, col=1)
     fig.update_yaxes(title_text="loss", row=1, col=1)
     fig.update_yaxes(title_text="value", row=1, col=2)
+    fig.update_xaxes(tickfont={"size": size.tick}, title_font={"size": size.tick}, title_standoff=2, automargin=True)
+    fig.update_yaxes(tickfont={"size": size.tick}, title_font={"size": size.tick}, title_standoff=2, automargin=True)
+    fig.update_annotations(font={"size": size.title})
+    fig.update_layout(
+        height=size.height,
+        margin={"l": 10, "r": 10, "t": size.top, "b": size.bottom},
+        title=headline(frames[start]),
+        font={"size": size.tick},
+        showlegend=False,
+        hovermode="closest",
+        barmode="stack",
+        bargap=0.12,
+        updatemenus=replay_buttons(len(frames), start, size),
+        sliders=[replay_slider(frames, start, size)],
+    )
+    # each frame also moves the step buttons, so that ◀ and ▶ always lead to the frames next to the one shown
+    for i, (frame, shown) in enumerate(zip(fig.frames, frames, strict=True)):
+        frame.layout = {"title": headline(shown), "updatemenus": replay_buttons(len(frames), i, size)}
     return fig
 
 
-# a heatmap changes only on a redraw (Plotly animates scatter data alone); measured smooth (BENCHMARKS.md)
+def memory_bars(memory: np.ndarray, units: list[str], reach: float, read: np.ndarray) -> list[go.Bar]:
+    """The memory `(units shown, steps shown)` as a grid: one bar per step, stacked sideways, each unit a row,
+    coloured by its hidden state (orange below 0, white at 0, blue above)."""
+    return [
+        go.Bar(
+            x=[1] * len(units),
+            y=units,
+            orientation="h",
+            marker={"color": column.tolist(), "cmin": -reach, "cmax": reach, "colorscale": STATE_COLOURS, "line": {"width": 0}},
+            customdata=column.tolist(),
+            hovertemplate=f"%{{y}}, reading {value:.4g}: %{{customdata:.3f}}<extra></extra>",
+        )
+        for column, value in zip(memory.T, read, strict=True)
+    ]
+
+
+def replay_slider(frames, start: int, size: ReplaySizes) -> dict:
+    """A slider over the kept epochs, below the buttons; its epochs written at a size a room reads (plotly writes
+    every so many, so that they never overlap). The headline names the epoch shown."""
+    return {
+        "active": start,
+        "x": 0,
+        "len": 1,
+        "y": size.below(size.tick + size.button + 44),
+        "yanchor": "top",
+        "pad": {"t": 0, "b": 0, "l": 12, "r": 12},
+        "currentvalue": {"visible": False},
+        "font": {"size": size.button},
+        "steps": [{"label": str(f.epoch), "method": "animate", "args": [[str(i)], STILL]} for i, f in enumerate(frames)],
+    }
+
+
+# every frame is redrawn whole, so that the headline and the step buttons follow it (see replay_figure)
 STILL = {"frame": {"duration": 0, "redraw": True}, "transition": {"duration": 0}, "mode": "immediate"}
-PLAY_SECONDS = {"▶ Play": 8.0, "Slow": 16.0, "Fast": 4.0}
+PLAY_SECONDS = {"Play": 8.0, "Slow": 16.0, "Fast": 4.0}  # short words: the row of buttons fits a phone
 
 
-def replay_buttons(count: int, at: int) -> list[dict]:
-    """Play (at three speeds) and Pause; then step back and forward from frame `at`."""
+def replay_buttons(count: int, at: int, size: ReplaySizes | None = None) -> list[dict]:
+    """One row: Play (at three speeds), Pause, then a step back and forward from frame `at`.
+
+    One group, so plotly lays the buttons out one after another, each as wide as its label: as two groups at fixed
+    places, the steps slid over Pause when the first group was wider than its share of a narrow or large-text screen.
+    """
+    size = size or ReplaySizes.for_text(False)
 
     def play(seconds: float) -> dict:
         duration = max(30, int(1000 * seconds / max(count, 1)))
         return {**STILL, "frame": {"duration": duration, "redraw": True}, "fromcurrent": True}
 
-    common = {"type": "buttons", "direction": "left", "y": -0.11, "yanchor": "top", "pad": {"r": 8, "t": 10}, "font": {"size": 18}}
     plays = [{"label": label, "method": "animate", "args": [None, play(seconds)]} for label, seconds in PLAY_SECONDS.items()]
+    steps = [
+        {"label": "◀", "method": "animate", "args": [[str(max(at - 1, 0))], STILL]},
+        {"label": "▶", "method": "animate", "args": [[str(min(at + 1, count - 1))], STILL]},
+    ]
     return [
-        {**common, "x": 0, "xanchor": "left", "buttons": [*plays, {"label": "❚❚ Pause", "method": "animate", "args": [[None], STILL]}]},
         {
-            **common,
-            "x": 0.49,
-            "xanchor": "left",
-            "buttons": [
-                {"label": "◀", "method": "animate", "args": [[str(max(at - 1, 0))], STILL]},
-                {"label": "▶", "method": "animate", "args": [[str(min(at + 1, count - 1))], STILL]},
-            ],
-        },
+            "type": "buttons",
+            "direction": "left",
+            "showactive": False,  # a highlighted button would have to follow the frames; the headline says what is shown
+            "x": 0.5,  # centred: on a phone the row reaches into the margins on both sides
+            "xanchor": "center",
+            "y": size.below(size.tick + 14),
+            "yanchor": "top",
+            "pad": {"r": 0, "t": 0, "l": 0, "b": 0},
+            "font": {"size": size.button},
+            "buttons": [*plays, {"label": "Pause", "method": "animate", "args": [[None], STILL]}, *steps],
+        }
     ]
 
 

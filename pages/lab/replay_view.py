@@ -10,7 +10,7 @@ from seqcore.evaluation import baseline_losses
 from seqcore.replay import replay
 from seqcore.snapshots import MAX_BYTES, TARGET_COUNT, snapshot_count, weight_count
 
-CLASS_SPEED_SECONDS = charts_inside.PLAY_SECONDS["▶ Play"]  # a live training at "class speed" lasts as long as a replay
+CLASS_SPEED_SECONDS = charts_inside.PLAY_SECONDS["Play"]  # a live training at "class speed" lasts as long as a replay
 
 
 def replay_of(result, run):
@@ -52,8 +52,11 @@ def replay_section(result, run) -> None:
     frames = played.frames
     start = min(chosen_frame(run, 0), len(frames) - 1)
     levels = remembered("levels", (run, id(result)), lambda: baseline_losses(result))
+    large = bool(st.session_state.get("large_text"))
     figure = remembered(
-        "replay_figure", (run, id(result), start), lambda: charts_inside.replay_figure(played, result.config.epochs, start, levels.train)
+        "replay_figure",
+        (run, id(result), start, large),
+        lambda: charts_inside.replay_figure(played, result.config.epochs, start, levels.train, large=large),
     )
     st.plotly_chart(figure, width="stretch", key="replay_chart", config={"displayModeBar": False})
     recent = ", ".join(f"{v:g}" for v in played.recent)
