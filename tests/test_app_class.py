@@ -163,3 +163,80 @@ def test_a_run_with_a_long_window_and_a_guess_still_reaches_the_board(teacher):
     at.button(key="train").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert board_names(teacher.run()) == ["Dee"]
+
+
+def metric(at, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def test_a_student_who_closed_their_tab_rejoins_under_their_name_with_the_browsers_token(teacher, monkeypatch):
+    from pages.lab import board
+
+    code = code_of(teacher)
+    ana = tab({"join": code}, CLASS_PAGE)
+    ana.text_input(key="join_name").input("Ana")
+    button(ana, "Join").click().run()
+    token = ana.session_state["rejoin_tokens"][code]
+    cookie = [h.proto.body for h in ana.get("html") if "document.cookie" in h.proto.body]
+    assert len(cookie) == 1 and f"{board.REJOIN_COOKIE}{code}={token};" in cookie[0]  # kept in the browser
+    ana.switch_page("pages/train.py").run()
+    ana.sidebar.number_input(key="epochs").set_value(10).run()
+    ana.button(key="train").click().run()
+    assert not ana.exception and len(ana.session_state["runs"]) == 1
+    # the tab is closed; the join link is opened again in the same browser, which sends its cookie
+    monkeypatch.setattr(board, "browser_cookies", lambda: {f"{board.REJOIN_COOKIE}{code}": token})
+    again = tab({"join": code}, CLASS_PAGE)
+    assert again.session_state["workspace"] != ana.session_state["workspace"]
+    assert f"This browser joined class {code[:3]} {code[3:]} as Ana." in text(again)
+    again.button(key="rejoin_button").click().run()
+    assert again.session_state["workspace"] == ana.session_state["workspace"] == again.query_params["ws"]
+    assert "You are on the board of class" in text(again) and board_names(again) == ["Ana (you)"]
+    again.switch_page("pages/train.py").run()
+    assert [r["run"] for r in again.session_state["runs"]] == [1]  # her run came back with her name
+    # typing the name in a tab of that browser does the same
+    typed = tab({"join": code}, CLASS_PAGE)
+    typed.text_input(key="join_name").input("ana")
+    button(typed, "Join").click().run()
+    assert typed.session_state["workspace"] == ana.session_state["workspace"] and not typed.error
+
+
+def test_another_browser_cannot_take_a_name_until_the_teacher_frees_it(teacher, monkeypatch):
+    from pages.lab import board
+
+    code = code_of(teacher)
+    ana = join(code, "Ana")
+    monkeypatch.setattr(board, "browser_cookies", lambda: {f"{board.REJOIN_COOKIE}{code}": "a-guessed-token-of-22ch"})
+    other = tab({"join": code}, CLASS_PAGE)
+    assert not any(b.key == "rejoin_button" for b in other.button)  # a wrong token offers nothing
+    other.text_input(key="join_name").input("Ana")
+    button(other, "Join").click().run()
+    assert "is taken in this class" in text(other) and "ask your teacher to free your name" in text(other)
+    assert other.session_state["workspace"] != ana.session_state["workspace"]
+    teacher.run()
+    assert teacher.selectbox(key="free_choice").options == ["Ana · 1 run on the board"]
+    teacher.selectbox(key="free_choice").set_value("Ana")
+    teacher.button(key="free_name").click().run()
+    assert "is free: the student joins again under it" in text(teacher).replace("\\", "")
+    button(other, "Join").click().run()  # the same name, from the other browser, now goes through
+    assert "You are on the board of class" in text(other) and not other.error
+    assert board_names(other) == ["Ana (you)"]  # her run stays on the board under her name
+    assert other.session_state["workspace"] != ana.session_state["workspace"]
+
+
+def test_joined_says_how_many_have_posted_and_a_joined_student_has_a_way_to_train(teacher):
+    from pages.lab import lesson
+
+    code = code_of(teacher)
+    join(code, "Ana")
+    idle = tab({"join": code}, CLASS_PAGE)  # joins and never trains: an abandoned tab
+    idle.text_input(key="join_name").input("Ben")
+    button(idle, "Join").click().run()
+    link = idle.page_link[0].proto
+    assert link.page == "train" and link.label.startswith("Train")
+    params = dict(p.split("=", 1) for p in link.query_string.split("&"))
+    assert params["ws"] == idle.session_state["workspace"] and lesson.PARAM in params  # the lesson and the workspace go along
+    board = teacher.run()
+    assert (metric(board, "Joined"), metric(board, "Have posted"), metric(board, "Runs on the board")) == ("2", "1", "1")
+    projector = tab({"board": code}, CLASS_PAGE)
+    assert [m.label for m in projector.metric][:3] == ["Class code", "Joined", "Have posted"]
+    assert metric(projector, "Have posted") == "1"

@@ -17,7 +17,7 @@ from pages.lab import charts
 from pages.lab.text import describe, differences, plain, setting
 from pages.lab.workspace import run_store
 from seqcore.baselines import NAIVE
-from seqcore.classroom import ClassError, Classroom, format_code, normalise_code
+from seqcore.classroom import ClassError, Classroom, Seat, format_code, normalise_code
 from seqcore.evaluation import MODEL
 
 REFRESH_SECONDS = 3.0  # the board's refresh: a room sees a new run within a few seconds, and thirty boards stay cheap
@@ -25,6 +25,11 @@ TEACH_PARAM = "teach"  # the teacher's tab: CODE.KEY (the key never goes on the 
 JOIN_PARAM = "join"  # a student's join link: the class code
 BOARD_PARAM = "board"  # the projector view: the board of a class, read-only
 CLASS_PATH = "classroom"  # the Class page's address (streamlit names it after pages/classroom.py)
+# a student's rejoin token lives in a cookie of this browser, one per class: it outlives the tab (the address and the
+# session go with a closed tab) and reaches the server with the next visit's first request, before anything is drawn
+REJOIN_COOKIE = "lab_rejoin_"
+REJOIN_DAYS = 30  # a course may use one class for a few weeks of lessons
+PROJECTOR_ROWS = 8  # the table's rows beside the guesses on a 1280×800 projector with Large text; the rest below the charts
 
 
 def classroom() -> Classroom | None:
@@ -178,25 +183,35 @@ def entry_words(entry: int, entries) -> str:
     return f"{found.name} · run {found.run_number}"
 
 
-def show_code(code: str, info, joining: bool = False) -> None:
-    """The class code, large enough to read out and to read from the back of the room (`joining`: with its link)."""
+def show_code(code: str, info) -> None:
+    """The class code, large enough to read out and to read from the back of the room."""
     closed = info is not None and info.closed
     with st.container(border=True, key="class_code"):
         if closed:
             st.markdown(f"## Class {format_code(code)} is closed\nIts board stays; no one can join or post any more.")
-        elif joining:
-            st.markdown(f"## Class code: `{format_code(code)}`\nJoin at **{plain(join_link(code))}**, with a name of your choice.")
         else:
             st.markdown(f"## Class code: `{format_code(code)}`")
 
 
 def join_box(code: str | None = None) -> None:
-    """A student's way in: the class code (given by the link, else typed) and a display name."""
+    """A student's way in: the class code (given by the link, else typed) and a display name; a browser that joined the
+    class before is offered its name back."""
     state = st.session_state
     room = classroom()
     if room is None:
         st.warning("The run database cannot be used now, so no class can be joined.", icon=":material/cloud_off:")
         return
+    seat = None
+    try:
+        seat = room.rejoin(code, browser_token(code)) if code else None
+    except seqcore.store.StoreError:
+        pass
+    if seat is not None:
+        with st.container(border=True, key="rejoin"):
+            st.markdown(f"**This browser joined class {format_code(seat.code)} as {plain(seat.name)}.** Go on with your runs:")
+            if st.button(f"Continue as {seat.name}", key="rejoin_button", type="primary"):
+                take_seat(seat)
+        st.markdown("Or join under another name:")
     with st.form("join", border=True):
         st.markdown("**Join a class board**: your runs then appear on it (your name, your results; nothing else of yours).")
         typed = st.text_input("Class code", value=format_code(code) if code else "", key="join_code", placeholder="e.g. K7P QX3")
@@ -207,8 +222,8 @@ def join_box(code: str | None = None) -> None:
         try:
             if wanted is None:
                 raise ClassError("a class code has 6 letters and digits, like K7P QX3: check it with your teacher")
-            room.join_class(wanted, state.workspace, name)
-            state.pop("membership_read", None)
+            # a name this browser holds is taken up again with the browser's token
+            seat = room.join_class(wanted, state.workspace, name, token=browser_token(wanted))
         except ClassError as exc:
             said = str(exc)
             st.error(plain(said[:1].upper() + said[1:]) + ".", icon=":material/error:")
@@ -216,7 +231,60 @@ def join_box(code: str | None = None) -> None:
         except seqcore.InputError as exc:  # its words begin with "Display name"
             st.error(plain(exc), icon=":material/error:")
             return
-        st.rerun()
+        take_seat(seat)
+
+
+def browser_token(code: str | None) -> str | None:
+    """The rejoin token this browser keeps for the class: this tab's (just joined), else the cookie's (joined in a tab
+    since closed)."""
+    if not code:
+        return None
+    kept = st.session_state.get("rejoin_tokens", {}).get(code)
+    return kept or browser_cookies().get(REJOIN_COOKIE + code)
+
+
+def browser_cookies() -> dict[str, str]:
+    """The cookies the browser sent when this tab opened (a cookie written since is read at its next visit)."""
+    return dict(st.context.cookies)
+
+
+def take_seat(seat: Seat) -> None:
+    """This tab becomes the member `seat` names: its workspace (a rejoin brings back the runs made under the name), and
+    a new token to keep in the browser."""
+    state = st.session_state
+    if seat.token is not None:
+        state.rejoin_tokens = {**state.get("rejoin_tokens", {}), seat.code: seat.token}
+    if seat.workspace != state.workspace:
+        state.workspace = seat.workspace
+        st.query_params["ws"] = seat.workspace  # the address names the workspace: sidebar.use_workspace loads its runs
+    state.pop("membership_read", None)
+    st.rerun()
+
+
+def keep_token_in_browser(code: str) -> None:
+    """Write this tab's rejoin token for the class into the browser's cookie (nothing when it has none)."""
+    token = st.session_state.get("rejoin_tokens", {}).get(code)
+    if not token:
+        return
+    base = st.get_option("server.baseUrlPath").strip("/")
+    cookie = f"{REJOIN_COOKIE}{code}={token}; path=/{base}; max-age={REJOIN_DAYS * 86400}; samesite=strict"
+    # the token is url-safe base64 and the code letters and digits: nothing here needs quoting
+    script = f"<script>document.cookie = '{cookie}' + (location.protocol === 'https:' ? '; secure' : '');</script>"
+    with st.container(key="rejoin_cookie"):  # hidden by ALWAYS_BOARD: it draws nothing
+        st.html(script, unsafe_allow_javascript=True)
+
+
+def train_link() -> None:
+    """The way from the board to the Train page, with this tab's lesson and workspace (a link opened in a new tab keeps them)."""
+    from pages.lab.lesson import PARAM, current
+
+    given = current().lesson
+    if given is not None and "train" not in given.pages:
+        return
+    params = {key: st.query_params[key] for key in ("ws", PARAM) if key in st.query_params}
+    st.page_link(
+        "pages/train.py", label="Train a model: your runs come to this board", icon=":material/model_training:", query_params=params
+    )
 
 
 def student_section(reading) -> None:
@@ -253,7 +321,10 @@ def student_section(reading) -> None:
             "Each run you train on the Train page appears here within a few seconds.",
             icon=":material/groups:",
         )
-    live_board(member.code, st.session_state.workspace)
+        with st.container(key="train_link"):
+            train_link()
+    keep_token_in_browser(member.code)
+    live_board(member.code, st.session_state.workspace, me=member.name)
 
 
 def membership_line() -> None:
@@ -313,9 +384,10 @@ def post_run(record: dict, result, evaluation) -> str | None:
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
-def live_board(code: str, viewer: str | None, teacher_key: str | None = None, projector: bool = False) -> None:
+def live_board(code: str, viewer: str | None, teacher_key: str | None = None, projector: bool = False, me: str | None = None) -> None:
     """The class's board, read again every few seconds: the ranking, the spread of predictions, guesses and results;
-    with the `teacher_key`, a way to take an entry off it; on the `projector`, the code and join link above it."""
+    the `viewer` workspace's runs and the name `me` marked as theirs; with the `teacher_key`, ways to take an entry off
+    it and to free a name; on the `projector`, the code and join link in its first row."""
     room = classroom()
     if room is None:
         st.warning("The run database cannot be used now.", icon=":material/cloud_off:")
@@ -327,10 +399,15 @@ def live_board(code: str, viewer: str | None, teacher_key: str | None = None, pr
         return
     if info is None:
         return
-    if projector:
-        show_code(code, info, joining=True)
-    draw_board(entries, info)
-    if teacher_key is not None and entries:
+    draw_board(entries, info, projector, me)
+    if teacher_key is not None:
+        teacher_controls(room, code, teacher_key, entries)
+
+
+def teacher_controls(room: Classroom, code: str, teacher_key: str, entries) -> None:
+    """Take an entry off the board; free a name for a student who lost their tab in another browser."""
+    state = st.session_state
+    if entries:
         choice, button = st.columns([2, 1], vertical_alignment="bottom")
         chosen = choice.selectbox(
             "Remove an entry", [e.entry for e in entries][::-1], key="remove_choice", format_func=lambda n: entry_words(n, entries)
@@ -338,6 +415,29 @@ def live_board(code: str, viewer: str | None, teacher_key: str | None = None, pr
         if button.button("Remove it from the board", key="remove_entry", width="stretch"):
             room.remove_entry(code, teacher_key, chosen)
             st.rerun()
+    try:
+        members = room.members(code, teacher_key)
+    except seqcore.store.StoreError:
+        return
+    if members:
+        choice, button = st.columns([2, 1], vertical_alignment="bottom")
+        chosen = choice.selectbox(
+            "Free a name",
+            [m.name for m in members],
+            key="free_choice",
+            format_func=lambda name: next(f"{m.name} · {m.runs} run{'s' * (m.runs != 1)} on the board" for m in members if m.name == name),
+            help="A student who lost their tab (on another computer, or in a browser that forgot it) cannot take their name "
+            "back by themselves. Free it, and they join again under it; their runs stay on the board.",
+        )
+        if button.button("Free this name", key="free_name", width="stretch"):
+            room.free_name(code, teacher_key, chosen)
+            state.freed_name = chosen
+            st.rerun()
+    if state.get("freed_name") and state.freed_name not in {m.name for m in members}:  # until someone takes it
+        st.markdown(
+            f"**{plain(state.freed_name)}** is free: the student joins again under it with the join link; the runs already "
+            "on the board stay under that name."
+        )
 
 
 def shown_names(entries, hide: bool) -> dict[str, str]:
@@ -373,10 +473,11 @@ def board_table(entries, hide: bool) -> pd.DataFrame:
     configs = [seqcore.TrainConfig(**e.data["config"]) if "config" in e.data else None for e in entries]
     if None not in configs:  # only what differs between the runs: the rest is said once, above the table
         changing = differences(configs)
-        table["settings"] = [", ".join(setting(c, name) for name in changing) or "the same" for c in configs]
+        table["settings"] = [", ".join(setting(c, name).replace(" ", "\u00a0") for name in changing) or "the same" for c in configs]
     runs = table.groupby("name")["run"].count()
     best = table.sort_values("average miss", kind="stable").drop_duplicates("name").copy()
-    best.insert(2, "runs", best["name"].map(runs))
+    # their best run, of their runs; non-breaking spaces keep a short phrase on one line of a narrow column
+    best["run"] = [f"{run}\u00a0of\u00a0{runs[name]}" for run, name in zip(best["run"], best["name"], strict=True)]
     rank = best["average miss"].map(lambda v: float(f"{v:.3g}")).rank(method="min").astype(int)
     best.insert(0, "rank", rank)
     return best
@@ -400,6 +501,7 @@ class BoardView:
     table: pd.DataFrame
     same_settings: str | None  # every run's settings, when they are all the same (the table then leaves them out)
     series: str | None  # the one series every run trained on (None: they differ)
+    copying_miss: str | None  # copying's miss when it is the same on every run (the table then leaves it out)
     predictions: go.Figure
     guesses: go.Figure | None  # None: nobody guessed yet
 
@@ -429,61 +531,127 @@ def _board_view(version: tuple, _entries) -> BoardView:
     windows = {tuple(e.data["window"]) for e in entries}
     after = ", ".join(f"{v:g}" for v in next(iter(windows))[-5:]) if len(windows) == 1 else None
     copying = next(iter(windows))[-1] if len(windows) == 1 else None  # what copying the last value answers
-    predictions = charts.for_screen(charts.board_predictions_figure(points, after, copying), large)
-    if not all(e.data["part"] == "held_out" for e in entries):  # judged on trained values only: the column says so
-        table = table.rename(columns={"beats copying": "beats copying (on trained values)"})
-    guesses = charts.for_screen(charts.guesses_figure(points, after), large) if any(p.guess is not None for p in points) else None
-    return BoardView(shown_table(table), same, one, predictions, guesses)
+    predictions = sized(charts.board_predictions_figure(points, after, copying), large)
+    guesses = None
+    if any(p.guess is not None for p in points):
+        guesses = sized(charts.guesses_figure(points, after).update_layout(height=GUESSES_HEIGHT), large)
+    shown = shown_table(table)
+    copying_miss = next(iter(set(shown["copying's miss"]))) if shown["copying's miss"].nunique() == 1 else None
+    if copying_miss is not None:
+        shown = shown.drop(columns="copying's miss")
+    return BoardView(shown, same, one, copying_miss, predictions, guesses)
 
 
-def draw_board(entries, info) -> None:
+def sized(figure: go.Figure, large: bool) -> go.Figure:
+    """A board figure at the screen's size, its legend as large as its other text (streamlit's chart theme would print
+    the legend smaller: a projector's class must read which dot is which)."""
+    figure = charts.for_screen(figure, large)
+    return figure.update_layout(legend_font_size=figure.layout.font.size)
+
+
+GUESSES_HEIGHT = 300  # px before Large text's growth: the guesses chart stands beside the table on a 1280×800 projector
+
+
+# the projector's view: no space above its first row (the header's buttons sit in the margins) and wider lines
+PROJECTOR_STYLE = """
+[data-testid="stMainBlockContainer"] { padding-top: 1rem; padding-left: 3rem; padding-right: 3rem; }
+[data-testid="stHeader"] { background: transparent; }
+.st-key-board_table td, .st-key-board_table th, .st-key-board_table_rest td, .st-key-board_table_rest th {
+  font-size: 0.9rem !important; padding: 0.3rem 0.45rem !important; }
+"""
+
+
+def draw_board(entries, info, projector: bool = False, me: str | None = None) -> None:
+    """The board: (on the `projector`, the class code and join link, then) the counters in one row, the ranked table
+    beside the guesses chart (what could mislead under it), and every run's next value."""
+    if projector:
+        st.html(f"<style>{PROJECTOR_STYLE}</style>")
+    counters(info, entries, projector)
+    if projector:
+        if info.closed:
+            st.markdown(f"**Class {format_code(info.code)} is closed**: its board stays; no one can join or post any more.")
+        else:
+            st.markdown(f"Join at **{plain(join_link(info.code))}**, with a name of your choice.")
     if not entries:
-        st.metric("Joined", info.members)
         st.info("No runs on the board yet: they appear here as students train.", icon=":material/hourglass_empty:")
         return
     view = board_view(entries, info.hide_names, bool(st.session_state.get("large_text")))
+    table = view.table.copy()
+    mine = {e.name for e in entries if e.mine} | ({me} if me else set())  # a freed name taken up again: its runs too
+    table.loc[table["name"].isin(mine), "student"] += " (you)"
+    table = table.drop(columns="name")
+    if projector:  # a row a class reads on one line: no run numbers, and headings broken after each word
+        table = table.drop(columns="run").rename(columns=lambda column: column.replace(" ", "  \n"))
+    # what could mislead a class goes above the table, where a projector shows it
+    for caveat in caveats(entries, view):
+        st.warning(caveat, icon=":material/balance:")
+    rows = PROJECTOR_ROWS - (3 if caveats(entries, view) else 0)  # a caveat takes about three rows' height
+    shown, rest = (table.iloc[:rows], table.iloc[rows:]) if projector else (table, table.iloc[:0])
+    left, right = st.columns([2, 1] if projector else [3, 2])
+    with left:
+        st.markdown(ranking_words(entries, view))
+        # a static table: its text grows with Large text, where a scrolling grid keeps small print
+        with st.container(key="board_table"):
+            st.table(shown, hide_index=False)
+        if len(rest):
+            st.markdown(f"Places {rows + 1} to {len(table)}: below the charts.")
+        if view.series is not None or view.same_settings is not None:
+            st.markdown(context_words(view))
+    first, second = (view.guesses, view.predictions) if view.guesses is not None else (view.predictions, None)
+    right.plotly_chart(first, width="stretch", key="board_guesses" if view.guesses is not None else "board_predictions")
+    if second is not None:
+        st.plotly_chart(second, width="stretch", key="board_predictions")
+    else:
+        st.info("No guesses yet: students can type one above the Train button before they train.", icon=":material/psychology:")
+    if len(rest):
+        with st.container(key="board_table_rest"):
+            st.table(rest, hide_index=False)
+
+
+def counters(info, entries, projector: bool) -> None:
+    """One row: the class code (on the projector), who joined and how many of them have a run on the board (a tab that
+    joined and was left counts as joined, never as posted), the runs, and how many beat copying the last value."""
     beat = sum(e.data["error"] < e.data["naive"] for e in entries)
-    held_out = all(e.data["part"] == "held_out" for e in entries)
-    part = "held-out values (never trained on)" if held_out else "values the models trained on (none held out)"
-    people, runs, beaters = st.columns(3)
-    people.metric("Joined", info.members)
-    runs.metric("Runs on the board", len(entries))
-    beaters.metric("Runs that beat copying the last value", f"{beat} of {len(entries)}")
-    st.markdown(
-        f"**Ranked by the average miss** on {part}, in the series' units: each student's best run in the table, every run "
-        "in the charts. Copying the last value is the rule to beat."
-    )
-    caveats = []
-    if not held_out:
-        caveats.append(
-            "No values were held out: every miss here is on values the models trained on, so a run that beats copying "
-            "may still miss badly on new values."
-        )
+    cells = st.columns([1.4, 0.8, 1, 1.1, 1.3] if projector else [0.8, 1, 1.1, 1.3])
+    if projector:
+        cells[0].metric("Class code" if not info.closed else "Class (closed)", format_code(info.code))
+    cells[-4].metric("Joined", info.members)
+    cells[-3].metric("Have posted", info.posted, help="Students with a run on the board now.")
+    cells[-2].metric("Runs on the board", len(entries))
+    cells[-1].metric("Runs that beat copying", f"{beat} of {len(entries)}" if entries else "–")
+
+
+def ranking_words(entries, view: BoardView) -> str:
+    """What the table ranks, on which values, and the rule to beat: the lines above the table."""
+    if all(e.data["part"] == "held_out" for e in entries):
+        part = "values never trained on (held out)"
+    else:
+        part = "values the models trained on (none held out: a run that beats copying here may still miss new values badly)"
+    copying = f"misses by {view.copying_miss}" if view.copying_miss is not None else "is the rule to beat"
+    return f"**Ranked by the average miss** on {part}, in the series' units. Copying the last value {copying}."
+
+
+def context_words(view: BoardView) -> str:
+    """What every run shares, said once instead of in every row."""
+    words = []
+    if view.series is not None:
+        words.append(f"Series: {plain(view.series)}.")
+    if view.same_settings is not None:
+        words.append(f"Every run: {plain(view.same_settings)}.")
+    return " ".join(words)
+
+
+def caveats(entries, view: BoardView) -> list[str]:
+    """What a class must not conclude from the board: that the runs beat a simpler rule, or that misses on different
+    series compare."""
+    said = []
     rules = [e.data["rule"] for e in entries if "rule" in e.data]
-    one_series = len({e.data["data"] for e in entries}) == 1
-    if one_series and rules and rules[0]["name"] != NAIVE and min(e.data["error"] for e in entries) >= rules[0]["error"]:
+    if view.series is not None and rules and rules[0]["name"] != NAIVE and min(e.data["error"] for e in entries) >= rules[0]["error"]:
         rule = rules[0]
-        caveats.append(
+        said.append(
             f"A simpler rule does at least as well as every run: {plain(rule['name'])} ({plain(rule['description'])}) "
             f"misses by {rule['error']:.3g} on average."
         )
-    if caveats:
-        st.warning(" ".join(caveats), icon=":material/balance:")
-    if view.same_settings is not None:
-        st.markdown(f"Every run: {plain(view.same_settings)}.")
     if view.series is None:
-        st.warning("These runs trained on different series: their misses cannot be compared across series.", icon=":material/warning:")
-    else:
-        st.markdown(f"Series: {plain(view.series)}.")
-    table = view.table.copy()
-    mine = {e.name for e in entries if e.mine}
-    table.loc[table["name"].isin(mine), "student"] += " (you)"
-    # a static table: its text grows with Large text, where a scrolling grid keeps small print
-    with st.container(key="board_table"):
-        st.table(table.drop(columns="name"))
-    left, right = st.columns(2)
-    left.plotly_chart(view.predictions, width="stretch", key="board_predictions")
-    if view.guesses is not None:
-        right.plotly_chart(view.guesses, width="stretch", key="board_guesses")
-    else:
-        right.info("No guesses yet: students can type one above the Train button before they train.", icon=":material/psychology:")
+        said.append("These runs trained on different series: their misses cannot be compared across series.")
+    return said
