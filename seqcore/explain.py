@@ -103,3 +103,46 @@ def saturation(layer: LayerPass, cell: str, activation: str = "tanh") -> dict[st
             stuck = (value < SATURATED) | (value > 1 - SATURATED)
         shares[name] = float(stuck.mean())
     return shares
+
+
+# a gate whose values (over the units and steps shown) span less than this share of its colour scale reads as one colour
+FLAT_SHARE = 0.1
+
+
+@dataclass(frozen=True)
+class Spread:
+    """How far one gate's values spread over the units and steps shown."""
+
+    name: str
+    low: float
+    high: float
+    share: float  # (high − low) ÷ the width of its colour scale: 0..1 for a gate, −1..1 for the candidate
+    along_steps: float  # the average unit's range over the steps, as a share of the same scale
+    across_units: float  # the average step's range over the units, likewise
+
+
+def gate_spreads(layer: LayerPass, cell: str, units: list[int], first: int = 0) -> list[Spread]:
+    """For each gate of an LSTM or GRU (a SimpleRNN has none), the spread of its values over `units` and the steps from
+    `first`: what the gate heatmaps show. The candidate's colours run from −1 to 1, a gate's from 0 to 1."""
+    if cell == "rnn":
+        return []
+    spreads = []
+    for name in GATES[cell]:
+        values = layer.gates[name].value[first:, units]  # (steps, units)
+        width = 2.0 if name == "candidate" else 1.0
+        spreads.append(
+            Spread(
+                name,
+                float(values.min()),
+                float(values.max()),
+                float(np.ptp(values)) / width,
+                float(np.ptp(values, axis=0).mean()) / width,
+                float(np.ptp(values, axis=1).mean()) / width,
+            )
+        )
+    return spreads
+
+
+def gates_flat(spreads: list[Spread]) -> bool:
+    """Whether every gate's heatmap is nearly one colour."""
+    return bool(spreads) and all(s.share < FLAT_SHARE for s in spreads)

@@ -273,3 +273,13 @@ def test_a_yearly_series_replays_on_its_years(app):
     series_trace = spec["data"][2]
     assert values(series_trace["x"])[0] == nile.index[0] and spec["layout"]["xaxis2"]["title"]["text"] == nile.attrs["time"]
     assert values(spec["frames"][0]["data"][2]["x"])[0] == nile.index[-1] + 1  # the next value: the year after the last
+
+
+def test_flat_gates_say_where_to_look_and_one_click_chooses_the_sine(app_trained):
+    at = learn(app_trained)
+    where = next(i.value for i in at.info if i.value.startswith("**Where to look**"))
+    assert "input gate i 0." in where and "forget gate f 0." in where and "cell state and hidden state panels" in where
+    at.button(key="inside_try_sine").click().run()
+    assert not at.exception, at.exception
+    assert at.session_state["data_source"] == "sine" and at.session_state["scale"] != 100  # chosen as the sidebar would
+    assert any("settings have changed since" in c.value for c in at.caption)  # the run shown is still the ramp's

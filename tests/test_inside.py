@@ -103,3 +103,28 @@ def test_on_the_notebook_run_moving_the_whole_window_by_one_moves_the_answer_by_
     gradient = look_inside(notebook_result.config, notebook_result.weights, window).gradient
     assert gradient.sum() == pytest.approx(1.0, abs=0.2)
     assert (gradient > 0).all()
+
+
+def test_the_ramp_gates_hardly_vary_and_the_suggested_series_makes_them_work(notebook_result):
+    """The Learn page's 'where to look': on the notebook's run the gate heatmaps are nearly one colour; on the series
+    it suggests (trained as the sidebar sets it up when chosen) they are not."""
+    from dataclasses import replace
+
+    from pages.lab.inside_view import MOST_UNITS, VARIED_SERIES
+    from pages.lab.sources import suited_to
+    from seqcore import get_dataset, train
+    from seqcore.explain import FLAT_SHARE, gate_spreads, gates_flat, most_active
+    from seqcore.scaling import scaled
+
+    def spreads(result):
+        config = result.config
+        layer = look_inside(config, result.weights, scaled(result.series.to_numpy()[-config.window :], config), False).layers[0]
+        return gate_spreads(layer, config.cell, most_active(layer, MOST_UNITS))
+
+    ramp = spreads(notebook_result)
+    assert gates_flat(ramp) and max(s.share for s in ramp) < FLAT_SHARE
+    assert all(s.low <= s.high for s in ramp) and [s.name for s in ramp] == list(GATES["lstm"])
+    sine = get_dataset(VARIED_SERIES)
+    config = replace(TrainConfig(), **suited_to(VARIED_SERIES, len(sine), None, 0, TrainConfig().window))
+    varied = spreads(train(sine, config))
+    assert not gates_flat(varied) and max(s.share for s in varied) > 3 * max(s.share for s in ramp)

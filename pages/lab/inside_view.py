@@ -7,12 +7,12 @@ import numpy as np
 import streamlit as st
 
 import seqcore
-from pages.lab import charts_inside
+from pages.lab import charts_inside, lesson, sources
 from pages.lab.replay_view import choose_frame, chosen_frame, replay_of
 from pages.lab.runs import remembered, snapshots_of
 from pages.lab.text import CELL_NAMES, plain
 from seqcore.evaluation import trained_range
-from seqcore.explain import carriers, gradient_affordable, most_active, saturation, unit_step
+from seqcore.explain import FLAT_SHARE, carriers, gate_spreads, gates_flat, gradient_affordable, most_active, saturation, unit_step
 from seqcore.forward import look_inside
 from seqcore.scaling import scaled, unscaled
 
@@ -141,6 +141,7 @@ def inside_section(result, run) -> None:
         + (f" Showing {shown}." if shown else "")
         + (f" Showing the last {MOST_STEPS} of its {step_count} timesteps." if first else "")
     )
+    where_to_look(layer, config, units, first)
     kernel = np.asarray(weights[3 * layer_index])
     detail = unit_step(layer, config.cell, kernel, unit, step)
     st.markdown(f"#### Unit {unit + 1} at timestep {step + 1}, worked out")
@@ -149,6 +150,56 @@ def inside_section(result, run) -> None:
         st.markdown(dense_words(inside, config, answer))
     saturation_words(layer, config, window, weights, layer_index, (run, id(result), epoch))
     contributions(inside, labels)
+
+
+VARIED_SERIES = "sine"  # rises and falls: its gates open and close from step to step (tests/test_inside.py measures it)
+
+
+def where_to_look(layer, config, units: list[int], first: int) -> None:
+    """When every gate heatmap is nearly one colour (each gate's values span under a tenth of its colours), say so with
+    the numbers, say where the picture does change, and offer a series on which the gates work."""
+    spreads = gate_spreads(layer, config.cell, units, first)
+    if not gates_flat(spreads):
+        return
+    titles = charts_inside.GATE_TITLES[config.cell]
+    ranges = ", ".join(f"{titles[s.name]} {s.low:.2f} to {s.high:.2f}" for s in spreads)
+    forget = next((s for s in spreads if s.name in ("forget", "update")), None)
+    steady = (
+        f" A gate that stays put does the same at every step: the {forget.name} gate keeps about "
+        f"{(forget.low + forget.high) / 2:.0%} of the old memory each time."
+        if forget is not None
+        else ""
+    )
+    rows = "between the rows (units) more than along them (steps)" if _across(spreads) else "along the rows (steps) more than between them"
+    states = "cell state and hidden state panels" if config.cell == "lstm" else "hidden state panel"
+    st.info(
+        f"**Where to look**: the gates hardly vary on this window: each stays within {FLAT_SHARE:.0%} of its colour scale "
+        f"({ranges}); what little they vary is {rows}.{steady} What changes is the memory: the {states}, coloured up to "
+        "their own largest value, show it build up from the first step to the last.",
+        icon=":material/visibility:",
+    )
+    reading = lesson.current()
+    fixed = reading.lesson is not None and "data_source" not in reading.lesson.allowed
+    if st.session_state.get("data_source") in (VARIED_SERIES, "noisy_sine") or fixed:
+        return
+    words, button = st.columns([3, 1], vertical_alignment="center")
+    words.markdown(
+        "On a series that rises and falls, such as the **sine wave**, the gates open and close from step to step. "
+        "Choose it, train, and come back here."
+    )
+    if button.button("Try the sine wave", key="inside_try_sine", on_click=choose_series, args=(VARIED_SERIES,), width="stretch"):
+        st.switch_page("pages/train.py")
+
+
+def _across(spreads) -> bool:
+    """Whether the gates differ more between units than over the steps."""
+    return sum(s.across_units for s in spreads) >= sum(s.along_steps for s in spreads)
+
+
+def choose_series(name: str) -> None:
+    """Pick a built-in series as the sidebar's Data box would (with the scaling that suits it)."""
+    st.session_state.data_source = name
+    sources.on_source_change()
 
 
 def arithmetic(detail, config, layer_index: int) -> str:
