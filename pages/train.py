@@ -9,11 +9,12 @@ import streamlit as st
 
 import seqcore
 from pages.lab import board, charts, engine, judge, lesson, projector
-from pages.lab.live import LiveSlots, train_live
+from pages.lab.live import LOSS_CHART, LiveSlots, train_live
 from pages.lab.replay_view import CLASS_SPEED_SECONDS, replay_section
 from pages.lab.runs import record_run, remembered, snapshots_of
 from pages.lab.seeds import seeds_section
 from pages.lab.sidebar import settings_sidebar, show_problems
+from pages.lab.steady import steady_chart
 from pages.lab.text import CELL_NAMES, describe, plain, words
 from seqcore import evaluation as scoring
 from seqcore.baselines import NAIVE
@@ -25,9 +26,39 @@ def readable(value: float) -> str:
     return f"{value:.2f}" if value == 0 or 1e-2 <= abs(value) < 1e6 else f"{value:.4g}"
 
 
-def results(state, settings, slots: LiveSlots) -> None:
+def shown_loss_figure(state):
+    """The shown run's loss chart: its curves, copying's loss, where it beats copying, where it was continued."""
+    result, run = state.result, state.result_run
+    levels = remembered("levels", (run, id(result)), lambda: scoring.baseline_losses(result))
+    judged_curve, judged_level = (result.val_losses, levels.held_out) if result.val_losses else (result.losses, levels.train)
+    beats = scoring.beats_from(judged_curve, judged_level) if judged_level else None
+    continued_from = state.get("result_continued_from")
+    resumed_at = next((r["epochs trained"] for r in state.get("runs", []) if continued_from and r["run"] == continued_from), None)
+    return remembered(
+        "loss",
+        (run, id(result)),
+        lambda: charts.loss_figure(result.losses, result.val_losses, levels=levels, beats=beats, resumed_at=resumed_at, words=words()),
+    )
+
+
+def hold_the_chart(state, settings, slot):
+    """Draw at once what the chart's place showed (the shown run's loss, or the series): a new slot is empty until
+    drawn, and a training's start (finding a worker) would otherwise leave the place blank. The figure drawn, or None."""
+    if "result" in state:
+        figure = shown_loss_figure(state)
+        projector.chart(slot, figure, steady_name=LOSS_CHART)
+        return figure
+    if settings.series is not None:
+        large = bool(state.get("large_text"))
+        figure = shared_series_figure(settings.signature.label, settings.signature.series_hash, large, settings.series)
+        steady_chart(slot, figure, LOSS_CHART)  # a training's live chart takes its place without a blink
+        return figure
+    return None
+
+
+def results(state, settings, slots: LiveSlots, drawn=None) -> None:
     """The shown run: its line and loss chart in the slots a live training draws in (so nothing moves when a training
-    ends), then what it predicts and how good that is."""
+    ends), then what it predicts and how good that is. `drawn`: the figure the chart's place already shows."""
     result = state.result
     config, run = result.config, state.result_run
     continued_from = state.get("result_continued_from")
@@ -48,13 +79,9 @@ def results(state, settings, slots: LiveSlots) -> None:
     levels = remembered("levels", (run, id(result)), lambda: scoring.baseline_losses(result))
     judged_curve, judged_level = (result.val_losses, levels.held_out) if result.val_losses else (result.losses, levels.train)
     beats = scoring.beats_from(judged_curve, judged_level) if judged_level else None
-    resumed_at = next((r["epochs trained"] for r in state.get("runs", []) if continued_from and r["run"] == continued_from), None)
-    loss = remembered(
-        "loss",
-        (run, id(result)),
-        lambda: charts.loss_figure(result.losses, result.val_losses, levels=levels, beats=beats, resumed_at=resumed_at, words=words()),
-    )
-    projector.chart(slots.chart, loss, key="loss_chart")
+    loss = shown_loss_figure(state)
+    if loss is not drawn:
+        projector.chart(slots.chart, loss, steady_name=LOSS_CHART)
     loss_words(result, judged_curve, judged_level, beats)
     saved_or_not(state)
     continue_row(result)
@@ -180,9 +207,10 @@ def ask_unseen(result) -> None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def shared_series_figure(label: str, series_hash: str, _series):
-    """The series before any training, built once for every session that shows it (a class opens the same one)."""
-    return charts.series_figure(_series, f"The series: {label}")
+def shared_series_figure(label: str, series_hash: str, large: bool, _series):
+    """The series before any training, built once for every session that shows it (a class opens the same one), sized
+    as the loss chart that takes its place will be."""
+    return charts.for_screen(charts.series_figure(_series, f"The series: {label}"), large)
 
 
 @st.fragment(run_every=1.0)
@@ -365,6 +393,7 @@ def page() -> None:
         st.info(state.pop("notice"), icon=":material/stop_circle:")
     # the run's line and its loss chart: a live training draws in the same places, so nothing moves when it ends
     slots = LiveSlots(st.container(key="run_line").empty(), st.empty())
+    drawn = hold_the_chart(state, settings, slots.chart)
     more = state.pop("continue_wanted", None)
     shown = state.get("result")
     if clicked and settings.ready:
@@ -374,11 +403,8 @@ def page() -> None:
         resume = dataclasses.replace(shown, snapshots=snapshots_of(shown, state.result_run))  # the replay goes on too
         train_and_keep(settings, slots, stop_slot, paced, resume=resume, config=config)
     if "result" in state:
-        results(state, settings, slots)
+        results(state, settings, slots, drawn)
     elif not clicked:
-        if settings.series is not None:
-            figure = shared_series_figure(settings.signature.label, settings.signature.series_hash, settings.series)
-            slots.chart.plotly_chart(figure, width="stretch", key="series_chart")
         st.info(first_words(settings), icon=":material/arrow_forward:")
     engine.prepare_in_background(settings)
 

@@ -21,7 +21,7 @@ CHROMIUM_ARGS = [
 ]  # fmt: skip
 APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 # a loss curve with at least one point, drawn by plotly in the page
-LOSS_CURVE_DRAWN = """[...document.querySelectorAll('[data-testid="stPlotlyChart"]')].some(
+LOSS_CURVE_DRAWN = """[...document.querySelectorAll('[data-testid="stPlotlyChart"], .lab-steady-chart')].some(
     c => (c.querySelector('.gtitle')?.textContent || '').startsWith('Loss per epoch') && c.querySelector('.scatterlayer path.js-line'))"""
 
 

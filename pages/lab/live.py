@@ -9,12 +9,13 @@ import streamlit as st
 
 import seqcore
 from pages.lab import charts, engine, projector
-from pages.lab.text import field_error, plain
+from pages.lab.text import field_error, plain, words
 from seqcore.evaluation import naive_losses
 from seqcore.pool import Outcome, Preparing, Queued
 from seqcore.replay import replay
 from seqcore.result import Progress
 
+LOSS_CHART = "loss_chart"  # the loss chart's one place on the Train page: live, then the result, one mounted chart
 REDRAW_SECONDS = 0.4  # a live chart redrawn ~2.5 times a second; every redraw ships the whole figure
 PACED_REDRAW_SECONDS = 0.2  # at class speed the class is watching: smoother, for one session (a teacher's)
 POLL_SECONDS = 0.1  # how often this script run looks for news (and lets a click end it)
@@ -63,8 +64,9 @@ def train_live(series, config, label: str, signature, slots: LiveSlots, pace_sec
         live=True,
         levels=levels,
         resumed_at=resume.epochs_trained if resume else None,
+        words=words(),
     )
-    projector.chart(slots.chart, figure)
+    projector.chart(slots.chart, figure, steady_name=LOSS_CHART)
     outcome: Outcome | None = None
     began, redraw = time.monotonic(), PACED_REDRAW_SECONDS if pace_seconds else REDRAW_SECONDS
     pacer = Pacer(config.epochs, pace_seconds, began, start=resume.epochs_trained if resume is not None else 0)
@@ -99,7 +101,7 @@ def train_live(series, config, label: str, signature, slots: LiveSlots, pace_sec
                 charts.refresh_live_loss(figure, shown.losses, shown.val_losses)
                 if pace_seconds and shown.next_value is not None:  # what the class is watching for, in the chart's big title
                     figure.update_layout(title_text=f"Epoch {shown.epoch} · next value after {shown.recent}: {shown.next_value:.2f}")
-                projector.chart(slots.chart, figure)
+                projector.chart(slots.chart, figure, steady_name=LOSS_CHART)
     finally:
         if outcome is None:  # this script run was ended (a click, a closed tab): stop the training, keep its weights
             training.stop()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from pages.lab.steady import steady_chart
+
 # streamlit sizes its text in rem: a larger root size grows everything together, captions and labels included
 LARGE_ROOT_PX = 22
 WIDE_ROOT_PX = 26  # a 1920-pixel projector has room for more
@@ -27,12 +29,14 @@ h1 {{ font-size: 1.75rem !important; }}
 .st-key-next_run {{ min-height: 3.4rem; }}
 """
 # while a script runs, streamlit dims what it has not redrawn yet; here the page keeps its colours and the
-# progress line says what is happening
+# progress line says what is happening. A rerun first empties the loss chart's slot, which streamlit hides until the
+# chart is drawn again (for a moment, or longer on a busy server): the chart, still mounted, stays on show meanwhile
 ALWAYS = """
 [data-stale="true"] { opacity: 1 !important; transition: none !important; }
 .st-key-run_line { min-height: 5.2rem; }
 .st-key-next_run { min-height: 3.4rem; }
 [data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
+.st-key-loss_chart { display: block !important; }
 """
 
 
@@ -41,8 +45,16 @@ def style(large: bool) -> None:
     st.html(f"<style>{ALWAYS}{LARGE if large else ''}</style>")
 
 
-def chart(where, figure, **options) -> None:
-    """Draw a Plotly figure in `where` (st, a column, a slot) with its text sized for this tab's screen."""
+def chart(where, figure, steady_name: str | None = None, **options) -> None:
+    """Draw a Plotly figure in `where` (st, a column, a slot) with its text sized for this tab's screen.
+
+    With `steady_name`, the chart stays mounted in the browser when it is drawn again with another figure (a live curve,
+    a result in the live chart's place): it changes in place, without a blink (pages/lab/steady.py).
+    """
     from pages.lab.charts import for_screen
 
-    where.plotly_chart(for_screen(figure, bool(st.session_state.get("large_text"))), width="stretch", **options)
+    sized = for_screen(figure, bool(st.session_state.get("large_text")))
+    if steady_name:
+        steady_chart(where, sized, steady_name)
+    else:
+        where.plotly_chart(sized, width="stretch", **options)
