@@ -10,7 +10,7 @@ import streamlit as st
 import seqcore
 from pages.lab import address, lesson, projector, sources
 from pages.lab.runs import Signature, load_workspace, recover_interrupted_training
-from pages.lab.text import CELL_NAMES, EXPLAIN, LABELS, field_error, plain
+from pages.lab.text import CELL_NAMES, EXPLAIN, LABELS, field_error, label, plain, words
 from pages.lab.workspace import use_workspace
 
 # every widget's starting value: the notebook's config (TrainConfig's defaults), the first dataset at
@@ -49,7 +49,7 @@ class Settings:
 
 def ranged(name: str, high: int) -> str:
     """A box's label with its largest value: a number past it is refused by the box, which should say so first."""
-    return f"{LABELS[name]} (up to {high:,})"
+    return f"{label(name)} (up to {high:,})"
 
 
 def start_from_address(reading: lesson.Reading) -> None:
@@ -136,7 +136,7 @@ def settings_sidebar() -> Settings:
         st.subheader("Model")
         if can("cell"):
             st.selectbox(
-                LABELS["cell"],
+                label("cell"),
                 list(CELL_NAMES),
                 key="cell",
                 format_func=CELL_NAMES.get,
@@ -172,18 +172,18 @@ def settings_sidebar() -> Settings:
             )
         if can("val_fraction"):
             st.slider(
-                LABELS["val_fraction"],
+                label("val_fraction"),
                 0.0,
                 limits.MAX_VAL_FRACTION,
                 step=0.05,
                 key="val_fraction",
-                help="The last share of windows is held out (in time order): the model is judged on values it never trained on.",
+                help=words().val_fraction_help,
             )
         scaling = [key for key in ("scale", "offset") if can(key)]
         boxes = dict(zip(scaling, st.columns(len(scaling)), strict=True)) if scaling else {}
         if "scale" in boxes:
             boxes["scale"].number_input(
-                LABELS["scale"],
+                label("scale"),
                 min_value=limits.MIN_SCALE,
                 max_value=limits.MAX_SCALE,
                 key="scale",
@@ -192,7 +192,7 @@ def settings_sidebar() -> Settings:
             )
         if "offset" in boxes:
             boxes["offset"].number_input(
-                LABELS["offset"],
+                label("offset"),
                 -limits.MAX_OFFSET,
                 limits.MAX_OFFSET,
                 key="offset",
@@ -207,11 +207,11 @@ def settings_sidebar() -> Settings:
                 on_click=sources.fit_to_training_part,
                 disabled=out.series is None,
                 width="stretch",
-                help="Centres the training values and spreads them over about −1 to 1. Held-out values are not looked at.",
+                help=words().fit_help,
             )
         if can("learning_rate"):
             st.number_input(
-                LABELS["learning_rate"],
+                label("learning_rate"),
                 limits.MIN_LEARNING_RATE,
                 limits.MAX_LEARNING_RATE,
                 key="learning_rate",
@@ -220,15 +220,15 @@ def settings_sidebar() -> Settings:
                 help=EXPLAIN["learning_rate"],
             )
         if can("seed"):
-            st.number_input(LABELS["seed"], 0, limits.MAX_SEED, key="seed", help=EXPLAIN["seed"])
+            st.number_input(label("seed"), 0, limits.MAX_SEED, key="seed", help=EXPLAIN["seed"])
         more = [key for key in ("activation", "batch_size", "period") if can(key)]
         if more:
             with st.expander("More settings"):
                 if can("activation"):
-                    st.selectbox(LABELS["activation"], list(limits.ACTIVATIONS), key="activation")
+                    st.selectbox(label("activation"), list(limits.ACTIVATIONS), key="activation")
                 if can("batch_size"):
                     st.number_input(
-                        LABELS["batch_size"],
+                        label("batch_size"),
                         1,
                         limits.MAX_BATCH_SIZE,
                         key="batch_size",
