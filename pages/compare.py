@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 import seqcore.store
-from pages.lab import charts
+from pages.lab import charts, projector
 from pages.lab.runs import forget_result, open_run, record_run
 from pages.lab.seeds import run_seeds
 from pages.lab.sidebar import settings_sidebar, show_problems
@@ -80,7 +80,7 @@ def show_experiment(runs: list[dict]) -> None:
     }.get(done.verdict.outcome, ("orange", ":material/balance:", "A tie"))
     with st.container(border=True, key="experiment_verdict"):
         st.markdown(f"#### :{colour}[{icon} {headline}]\n{plain(done.verdict.text)}")
-    st.plotly_chart(charts.comparison_figure(done.spreads, done.rules, done.held_out, words()), width="stretch", key="experiment_chart")
+    projector.chart(st, charts.comparison_figure(done.spreads, done.rules, done.held_out, words()), key="experiment_chart")
     st.caption(
         f"Same series, window, units and epochs; only the cell differs, and each cell trains with {EXPERIMENT_SEEDS} seeds. "
         "Flat lines: simple rules on the same windows."
@@ -136,7 +136,7 @@ def page() -> None:
     )
     smoothing = right.slider("Smoothing", 0.0, 0.99, step=0.01, key="smoothing", help="Exponential moving average of each curve.")
     figure = charts.runs_figure(legend_names(runs), log=log, smoothing=smoothing, series_units=units, words=words())
-    st.plotly_chart(figure, width="stretch", key="runs_chart")
+    projector.chart(st, figure, key="runs_chart")  # sized for Large text, as every chart
     if len({r["data"] for r in runs}) > 1:
         st.caption(
             "These runs trained on different series: a loss on one series is no measure of a loss on another. "

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 import seqcore
-from pages.lab import charts
+from pages.lab import charts, projector
 from pages.lab.sidebar import settings_sidebar, show_problems
 from pages.lab.text import words
 from seqcore.scaling import scaled as seen_by_network
@@ -41,7 +41,7 @@ def page() -> None:
         return
     series = settings.series
     left, right = st.columns([3, 1])
-    left.plotly_chart(charts.series_figure(series, settings.label), width="stretch", key="series_chart")
+    projector.chart(left, charts.series_figure(series, settings.label), key="series_chart")
     frame = pd.DataFrame({"value": series.to_numpy()}).rename_axis("position")
     if "time" in series.attrs:
         frame.insert(0, series.attrs["time"], series.index)

@@ -391,15 +391,15 @@ def _rule_lines(fig: go.Figure, rules: dict[str, float], log: bool) -> None:
     for i, (name, value) in enumerate(rules.items()):
         naive = i == 0
         if log and value <= 0:
-            fig.add_annotation(
+            fig.add_annotation(  # at the bottom: at the top it ran into the last value's label on a narrow chart
                 x=1,
                 xref="paper",
-                y=1,
+                y=0,
                 yref="paper",
                 text=f"{name}: exact (error 0)",
                 showarrow=False,
                 xanchor="right",
-                yanchor="top",
+                yanchor="bottom",
                 font={"size": 15, "color": RULE},
             )
             continue

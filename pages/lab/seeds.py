@@ -10,7 +10,7 @@ import streamlit as st
 
 import seqcore
 import seqcore.store
-from pages.lab import charts, engine
+from pages.lab import charts, engine, projector
 from pages.lab.text import describe, field_error, plain
 from seqcore import evaluation as scoring
 from seqcore.baselines import NAIVE
@@ -151,15 +151,15 @@ def show_spread(spread: SeedSpread) -> None:
         f"{number(spread.errors.max())}. **{beat} of {trained}** seeds beat copying the last value."
     )
     left, right = st.columns(2)
-    left.plotly_chart(
+    projector.chart(
+        left,
         charts.seeds_figure(spread.errors, f"{part.capitalize()} error of each seed (MAE)", "series units", spread.rules),
-        width="stretch",
         key="seed_errors_chart",
         config={"displayModeBar": False},
     )
-    right.plotly_chart(
+    projector.chart(
+        right,
         charts.seeds_figure(spread.predictions, f"Next value after [{shown}] of each seed", "next value"),
-        width="stretch",
         key="seed_predictions_chart",
         config={"displayModeBar": False},
     )
