@@ -74,7 +74,7 @@ def _layout(fig: go.Figure, title: str, x: str, y: str, log: bool = False, heigh
         margin={"l": 10, "r": MODEBAR_PX, "t": 10 if title else 30, "b": 10},  # the title pushes the top margin out
         # along the bottom edge, growing upwards into the plot as it wraps: never over the title, nor the axis titles
         legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0, "xanchor": "left"},
-        modebar={"orientation": "v", "remove": MODEBAR_REMOVE},
+        modebar={"orientation": "v", "remove": MODEBAR_REMOVE, "bgcolor": "rgba(0,0,0,0)"},  # no grey box on any theme
         font={"size": 16},
         hovermode="x unified",
     )
