@@ -119,6 +119,7 @@ def replay_figure(replay, total_epochs: int, start: int = 0, copying: float | No
                 text=[f"{frame.next_value:.2f}"],
                 textposition="top center",
                 textfont={"size": size.headline - 1, "color": FORECAST},
+                cliponaxis=False,  # its number may stand above the panel's top
             ),
             *memory_bars(frame.memory, unit_labels, reach, read),
         ]
@@ -138,7 +139,8 @@ def replay_figure(replay, total_epochs: int, start: int = 0, copying: float | No
         fig.add_trace(trace, row=2, col=1)
     moving = [1, *range(3, len(fig.data))]  # the loss marker, the guesses, the star, the memory; not the curves
     fig.frames = [go.Frame(data=traces(f), traces=moving, name=str(i)) for i, f in enumerate(frames)]
-    fig.update_yaxes(range=[low - pad, high + pad * 2.5], row=1, col=2)
+    highest = max(high, max(f.next_value for f in frames))
+    fig.update_yaxes(range=[low - pad, min(highest, high + 4 * pad) + pad * 2.5], row=1, col=2)  # room for the star's number
     fig.update_yaxes(autorange="reversed", type="category", dtick=1, row=2, col=1, ticksuffix=" ")  # every unit named
     fig.update_xaxes(
         range=[0, len(read)],
@@ -170,8 +172,8 @@ def replay_figure(replay, total_epochs: int, start: int = 0, copying: float | No
     fig.update_yaxes(type="log", exponentformat="power", dtick=every, row=1, col=1)
     fig.update_yaxes(title_text="loss", row=1, col=1)
     fig.update_yaxes(title_text="value", row=1, col=2)
-    fig.update_xaxes(tickfont={"size": size.tick}, title_font={"size": size.tick}, title_standoff=2, automargin=True)
-    fig.update_yaxes(tickfont={"size": size.tick}, title_font={"size": size.tick}, title_standoff=2, automargin=True)
+    fig.update_xaxes(tickfont={"size": size.tick}, title_font={"size": size.tick}, automargin=True)
+    fig.update_yaxes(tickfont={"size": size.tick}, title_font={"size": size.tick}, automargin=True)
     fig.update_annotations(font={"size": size.title})
     fig.update_layout(
         height=size.height,
@@ -269,14 +271,14 @@ def panels(cell: str) -> list[tuple[str, str]]:
 
 
 def cell_heatmaps(
-    layer_pass, cell: str, units: list[int], inputs: list[str], chosen: tuple[int, int] | None = None, first: int = 0
+    layer_pass, cell: str, units: list[int], inputs: list[str], chosen: tuple[int, int] | None = None, first: int = 0, large: bool = False
 ) -> go.Figure:
     """One heatmap per gate and state: rows the `units` shown, columns the timesteps from `first` (labelled by `inputs`,
     one label per timestep shown).
 
     Gates run 0..1 (white to blue); the candidate -1..1 (orange, white, blue); the states the same colours up to the
     largest state shown (small memories would otherwise all look white). `chosen` (unit, timestep) is outlined in
-    every panel, so the detail below can be traced to it.
+    every panel, so the detail below can be traced to it. `large`: text for a projector (at least 18 px).
     """
     shown = panels(cell)
     columns = min(3, len(shown))
@@ -301,7 +303,7 @@ def cell_heatmaps(
                 showscale=False,
                 text=np.round(values, 2) if write else None,
                 texttemplate="%{text}" if write else None,
-                textfont={"size": 16},
+                textfont={"size": 18 if large else 16},
                 hovertemplate="%{y}, step %{x}: %{z:.3f}<extra></extra>",
             ),
             row=index // columns + 1,
@@ -321,12 +323,13 @@ def cell_heatmaps(
             )
     fig.update_yaxes(autorange="reversed", tickfont={"size": 14})
     fig.update_xaxes(tickfont={"size": 14}, type="category")
-    fig.update_annotations(font={"size": 17})
-    height = rows * max(220, 34 * len(units) + 90)
+    text = 20 if large else 16
+    fig.update_annotations(font={"size": text + 1})
+    height = rows * max(220, (text + 18) * len(units) + 90)
     fig = _layout(fig, "", "", "", height=height)
     fig.update_layout(title=None, margin={"l": 10, "r": 10, "t": 40, "b": 10}, hovermode="closest")
-    fig.update_xaxes(tickfont={"size": 16})
-    fig.update_yaxes(tickfont={"size": 16})
+    fig.update_xaxes(tickfont={"size": text})
+    fig.update_yaxes(tickfont={"size": text})
     return fig
 
 

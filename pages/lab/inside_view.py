@@ -130,7 +130,8 @@ def inside_section(result, run) -> None:
     )
     step_forward.button("step ▶", key="inside_step_forward", on_click=nudge, args=("inside_step", 1, step_count - 1), width="stretch")
 
-    figure = charts_inside.cell_heatmaps(layer, config.cell, units, labels[first:], chosen=(unit, step), first=first)
+    large = bool(st.session_state.get("large_text"))
+    figure = charts_inside.cell_heatmaps(layer, config.cell, units, labels[first:], chosen=(unit, step), first=first, large=large)
     st.plotly_chart(figure, width="stretch", key="inside_heatmaps", config={"displayModeBar": False})
     shown = f"the {len(units)} most active of its {config.units} units (largest average hidden state)" if len(units) < config.units else ""
     reach = charts_inside.state_reach(layer, units)
@@ -158,6 +159,8 @@ VARIED_SERIES = "sine"  # rises and falls: its gates open and close from step to
 def where_to_look(layer, config, units: list[int], first: int) -> None:
     """When every gate heatmap is nearly one colour (each gate's values span under a tenth of its colours), say so with
     the numbers, say where the picture does change, and offer a series on which the gates work."""
+    if st.session_state.pop("inside_series_chosen", False):  # the button below was pressed: on to train on it
+        st.switch_page("pages/train.py")
     spreads = gate_spreads(layer, config.cell, units, first)
     if not gates_flat(spreads):
         return
@@ -187,8 +190,7 @@ def where_to_look(layer, config, units: list[int], first: int) -> None:
         "On a series that rises and falls, such as the **sine wave**, the gates open and close from step to step. "
         "Choose it, train, and come back here."
     )
-    if button.button("Try the sine wave", key="inside_try_sine", on_click=choose_series, args=(VARIED_SERIES,), width="stretch"):
-        st.switch_page("pages/train.py")
+    button.button("Try the sine wave", key="inside_try_sine", on_click=choose_series, args=(VARIED_SERIES,), width="stretch")
 
 
 def _across(spreads) -> bool:
@@ -197,9 +199,12 @@ def _across(spreads) -> bool:
 
 
 def choose_series(name: str) -> None:
-    """Pick a built-in series as the sidebar's Data box would (with the scaling that suits it)."""
+    """Pick a built-in series as the sidebar's Data box would (with the scaling that suits it), then open Train."""
     st.session_state.data_source = name
     sources.on_source_change()
+    # the page goes to Train at its next run (here, in a callback, it cannot); the offer is gone by then, as the
+    # series is chosen
+    st.session_state.inside_series_chosen = True
 
 
 def arithmetic(detail, config, layer_index: int) -> str:
