@@ -386,20 +386,23 @@ def runs_figure(
 def _rule_lines(fig: go.Figure, rules: dict[str, float], log: bool) -> None:
     """Simple rules' errors as labelled flat lines: the last value's dark and dashed, any other light and dotted.
 
-    A rule that is exact (error 0) has no place on a log axis: its label sits at the bottom instead.
+    A rule that is exact (error 0) has no place on a log axis: its label sits at the top right instead, a row below the
+    top, where the last value's label (above its line, at the top of the axis when it is the largest) leaves room: side
+    by side in one row they ran into each other on a narrow chart.
     """
     for i, (name, value) in enumerate(rules.items()):
         naive = i == 0
         if log and value <= 0:
-            fig.add_annotation(  # at the bottom: at the top it ran into the last value's label on a narrow chart
+            fig.add_annotation(
                 x=1,
                 xref="paper",
-                y=0,
+                y=1,
                 yref="paper",
+                yshift=-EXACT_ROW_PX,
                 text=f"{name}: exact (error 0)",
                 showarrow=False,
                 xanchor="right",
-                yanchor="bottom",
+                yanchor="top",
                 font={"size": 15, "color": RULE},
             )
             continue
@@ -410,6 +413,9 @@ def _rule_lines(fig: go.Figure, rules: dict[str, float], log: bool) -> None:
             annotation_position="top left" if naive else "bottom left",
             annotation_font={"size": 15},
         )
+
+
+EXACT_ROW_PX = 28  # a label's row at Large text
 
 
 def _wide(values) -> bool:

@@ -86,7 +86,8 @@ def run_seeds(series, config: seqcore.TrainConfig, seeds: range, progress, doing
             elif isinstance(event, Preparing):  # a new model's first seed waits for it: say so, the bar stays where it is
                 progress.progress(trained / total, text=f"{doing}{plain(event.text)}")
             elif isinstance(event, Queued):
-                progress.progress(trained / total, text=f"{doing}Waiting for a free training process ({event.ahead} ahead)…")
+                waiting = "yours starts next" if event.ahead == 0 else f"{event.ahead} ahead of yours"
+                progress.progress(trained / total, text=f"{doing}Waiting for a free training process: {waiting}…")
             st.session_state.get("seed_spread")  # touching session state is where a click ends this run
     finally:
         if outcome is None:
