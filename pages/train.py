@@ -216,7 +216,7 @@ def shared_series_figure(label: str, series_hash: str, large: bool, _series):
 @st.fragment(run_every=1.0)
 def workers_starting() -> None:
     """Says the model is being prepared while no training process is ready (just after the server starts)."""
-    if engine.pool().status().ready:
+    if not engine.starting_up():
         st.rerun()  # the whole page, once: the notice goes
     # in the Next run line's place and size: nothing below moves when it goes
     st.markdown("**Preparing the model…** the training processes are starting; Train works now and begins when one is ready.")
@@ -385,7 +385,7 @@ def page() -> None:
         next_run = f"the same series and settings as run {state.result_run}"
     info = st.container(key="next_run").empty()  # a fixed height (projector.py): a shorter line moves nothing below
     info.markdown(f"**Next run**: {next_run}" if next_run else "")
-    if not clicked and engine.pool().status().ready == 0:  # after a click the progress bar says it instead
+    if not clicked and engine.starting_up():  # after a click the progress bar says it instead
         with info:
             workers_starting()
     board.membership_line()

@@ -31,9 +31,11 @@ LOST = (
 
 @dataclass(frozen=True)
 class Queued:
-    """All workers are busy: `ahead` trainings will start before this one."""
+    """All workers are busy: `ahead` trainings will start before this one, in about `seconds` (an estimate from the
+    running trainings' progress and the cost estimates of those ahead; None when nothing running says how long)."""
 
     ahead: int
+    seconds: float | None = None
 
 
 @dataclass(frozen=True)
@@ -69,11 +71,29 @@ class _Task:
     message: object
     architecture: tuple | None
     not_before: float = 0.0  # a warm-up waits until then
+    estimate: float = 1.0  # seconds it should take (seqcore.cost's estimate), for the queue's estimates
+    share_done: float = 0.0  # how much of it is done (epochs, or seeds), reported by the worker
+    started: float | None = None  # time.monotonic() when a worker took it
     retried: bool = False  # given to a second worker once, after the first died before answering
     events: queue.Queue = field(default_factory=queue.Queue)
     stop_requested: threading.Event = field(default_factory=threading.Event)
     done: threading.Event = field(default_factory=threading.Event)
     answer: object = None
+
+    def share(self, report) -> float:
+        """How much of the job is done after `report` (a Report or SeedDone), from 0 to 1."""
+        if isinstance(report, messages.SeedDone):
+            return (report.index + 1) / len(self.message.configs)
+        job = self.message
+        first = job.resume.epochs_trained if job.resume is not None else 0
+        return (report.epoch - first) / max(1, job.config.epochs - first)
+
+    def left(self, now: float) -> float:
+        """Seconds this running job should still take: its pace so far once it has reported, else its estimate."""
+        elapsed = now - (self.started if self.started is not None else now)
+        if self.share_done > 0:
+            return elapsed * (1 - self.share_done) / self.share_done
+        return max(0.0, self.estimate - elapsed)
 
 
 class Training:

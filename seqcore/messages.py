@@ -104,6 +104,7 @@ class Done:
     architectures: frozenset
     retire: bool  # the worker is ending (a bug, too many architectures, or far past its memory limit)
     growth_mib: float = 0.0  # resident memory gained since the worker was ready
+    programs: int = 0  # XLA programs the worker has compiled or is compiling in the background (seqcore.trainers.programs)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ model), and one thread per process here that feeds it jobs and relays what it re
 from __future__ import annotations
 
 import dataclasses
+import heapq
 import itertools
 import multiprocessing
 import os
@@ -44,6 +45,7 @@ WORKER_ARCHITECTURES = 12  # a worker that has built more is replaced after its 
 # likewise once it holds this much more memory than when it was ready (when no training is waiting; always
 # past twice this): what each new architecture's compiled loop keeps is never given back (BENCHMARKS.md)
 WORKER_GROWTH_MIB = 75.0
+ESTIMATE_EVERY_SECONDS = 1.0  # how often a waiting training hears a new estimate of when it starts
 
 
 def worker_count() -> int:
@@ -70,6 +72,8 @@ class TrainingPool:
         self._closed = False
         self._slots = [_Slot(self, index) for index in range(self.size)]
         self.replaced = 0  # workers replaced so far (lost, stopped by force, or retired)
+        self._ever_ready = False  # a worker has been ready since the pool started (later replacements do not undo it)
+        self._estimated = 0.0  # when waiting trainings last heard an estimate
         for slot in self._slots:
             slot.thread.start()
 
@@ -83,9 +87,16 @@ class TrainingPool:
         """
         if resume is not None:
             continuing.check(series, config, resume)
-        windows = prepare_windows(series, continuing.remaining(config, resume))
+        remaining = continuing.remaining(config, resume)
+        windows = prepare_windows(series, remaining)
         values = as_series(series, as_values(series))
-        task = _Task(next(self._ids), "train", None, config.architecture)
+        task = _Task(
+            next(self._ids),
+            "train",
+            None,
+            config.architecture,
+            estimate=cost.estimate(remaining, len(windows.y_train) + len(windows.y_val)).seconds,
+        )
         job_resume = dataclasses.replace(resume, series=None) if resume is not None else None  # the job's values are its series
         task.message = messages.TrainJob(task.id, values.to_numpy(), config, job_resume)
         training = Training(self, task, values, config, windows.n_train, resume)
@@ -99,7 +110,8 @@ class TrainingPool:
         configs = [dataclasses.replace(config, seed=seed) for seed in seeds]
         cost.check_many(config, len(windows.y_train) + len(windows.y_val), len(configs))
         values = as_series(series, as_values(series))
-        task = _Task(next(self._ids), "train", None, config.architecture)
+        each = cost.estimate(config, len(windows.y_train) + len(windows.y_val)).seconds
+        task = _Task(next(self._ids), "train", None, config.architecture, estimate=each * len(configs))
         task.message = messages.SeedsJob(task.id, values.to_numpy(), configs)
         handle = Seeds(self, task, values, configs, windows.n_train)
         self._submit(task)
@@ -135,6 +147,7 @@ class TrainingPool:
                 ready=sum(slot.ready for slot in self._slots),
                 busy=sum(slot.task is not None and slot.task.kind == "train" for slot in self._slots),
                 queued=len(self._pending),
+                ever_ready=self._ever_ready,
             )
 
     def pids(self) -> list[int]:
@@ -183,11 +196,26 @@ class TrainingPool:
                 self._announce_positions()
 
     def _announce_positions(self) -> None:
-        """Tell each waiting training how many are ahead of it (only when every worker is busy; caller holds the lock)."""
+        """Tell each waiting training how many are ahead of it and about when it starts (only when every worker is busy;
+        caller holds the lock)."""
+        self._estimated = time.monotonic()
         idle = sum(slot.ready and slot.task is None for slot in self._slots)
+        # when each ready worker is free: now for an idle one, after its job's estimated rest for a busy one
+        free = [0.0] * idle + [slot.task.left(self._estimated) for slot in self._slots if slot.ready and slot.task is not None]
+        heapq.heapify(free)
         for ahead, task in enumerate(t for t in self._pending if t.kind == "train"):
+            starts = heapq.heappop(free) if free else None
             if ahead >= idle:
-                task.events.put(Queued(ahead))
+                task.events.put(Queued(ahead, starts))
+            if starts is not None:
+                heapq.heappush(free, starts + task.estimate)
+
+    def _progressed(self, task: _Task, share_done: float) -> None:
+        """A running job reported progress: waiting trainings hear a new estimate, at most every ESTIMATE_EVERY_SECONDS."""
+        task.share_done = share_done
+        with self._cond:
+            if self._pending and time.monotonic() - self._estimated >= ESTIMATE_EVERY_SECONDS:
+                self._announce_positions()
 
     def _next(self, slot: _Slot) -> _Task | None:
         """The job for an idle worker: the oldest waiting (left to another idle worker that has its model); else a warm-up.
@@ -208,6 +236,7 @@ class TrainingPool:
                         continue
                     self._pending.remove(task)
                     slot.task = task
+                    task.started = time.monotonic()
                     self._announce_positions()
                     return task
                 now = time.monotonic()
@@ -215,6 +244,7 @@ class TrainingPool:
                 if due:
                     task = self._warm.pop(due[0])
                     slot.task = task
+                    task.started = time.monotonic()
                     return task
                 soonest = min((task.not_before - now for task in self._warm.values()), default=0.5)
                 self._cond.wait(timeout=min(0.5, max(0.01, soonest)))  # and look again at whether this worker is alive
@@ -237,6 +267,7 @@ class PoolStatus:
     ready: int  # workers started and warm
     busy: int  # training now
     queued: int  # waiting for a worker
+    ever_ready: bool = False  # some worker has been ready since the pool started: the start-up is over, whatever is replaced later
 
 
 class _Slot:
@@ -295,6 +326,7 @@ class _Slot:
                     self.architectures = ready.architectures
                     with self.pool._cond:
                         self.ready = True
+                        self.pool._ever_ready = True
                         self.pool._announce_positions()
                         self.pool._cond.notify_all()
                     return True
@@ -366,6 +398,7 @@ class _Slot:
                 task.events.put(Preparing(answer.text))
             elif isinstance(answer, (messages.Report, messages.SeedDone)):
                 task.events.put(answer)
+                self.pool._progressed(task, task.share(answer))
             elif isinstance(answer, messages.Done):
                 task.answer = answer
                 self.architectures = answer.architectures

@@ -10,12 +10,21 @@ per-epoch losses into a TensorArray of a fixed CHUNK length (a call trains up to
 the windows are padded to a power-of-two count with a 0/1 mask, so that one compiled program serves
 every epoch count and every series of a similar length. Padded windows carry no weight in the loss,
 its gradient or the shuffling, so the numbers are those of the unpadded data.
+
+Why a plain loop too: compiling an XLA program for new shapes takes seconds (more on a loaded machine), and the
+plain traced loop (the same graph without XLA, traced once per architecture and variant for every shape) is ready
+after a fraction of that. A training that must not wait (`train(..., wait_for_compile=False)`, the dashboard's
+workers) runs on the plain loop when its XLA program is not compiled yet, and that program is compiled on a
+background thread; the training moves to it at the next call once it is ready. The two loops run the same steps
+(the shuffle is integer arithmetic, the same in both) and agree to float32 rounding, not to the bit.
 """
 
 from __future__ import annotations
 
 import os
 import threading
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,6 +51,30 @@ _VECTOR = tf.TensorSpec([None], tf.float32)  # (samples,): targets and masks
 _INT = tf.TensorSpec([], tf.int32)
 _ENDS = tf.TensorSpec([CHUNK], tf.int32)  # where a call's segments end (see Trainer.run)
 _FLOAT = tf.TensorSpec([], tf.float32)
+
+
+_MASK32 = (1 << 32) - 1
+_LAST = tf.constant(1 << 62, tf.int64)  # sorts after every key shuffle_keys makes
+
+
+def _mix(x):
+    """A 32-bit integer hash (murmur-style finaliser, multipliers below 2**31 so int64 products never overflow)."""
+    for multiplier in (0x7FEB352D, 0x5BD1E995):
+        x = tf.bitwise.bitwise_xor(x, tf.bitwise.right_shift(x, 16))
+        x = tf.bitwise.bitwise_and(x * multiplier, _MASK32)
+    return tf.bitwise.bitwise_xor(x, tf.bitwise.right_shift(x, 15))
+
+
+def shuffle_keys(count, seed, epoch):
+    """`(count,)` distinct int64 sort keys, a hash of (seed, epoch, index): a window order that depends on nothing else.
+
+    Integer arithmetic, so the loop with XLA and the plain one shuffle alike (TensorFlow's stateless random ops draw
+    other numbers under XLA than without). The index in the low bits keeps keys distinct (at most 2**14 windows).
+    """
+    index = tf.range(count, dtype=tf.int64)
+    seed, epoch = (tf.bitwise.bitwise_and(tf.cast(n, tf.int64), _MASK32) for n in (seed, epoch))
+    start = _mix(tf.bitwise.bitwise_xor(_mix(tf.bitwise.bitwise_xor(seed, 0x9E3779B9)), epoch))  # 0 is _mix's fixed point
+    return tf.bitwise.left_shift(_mix(tf.bitwise.bitwise_xor(start, index)), 14) + index
 
 
 def bucket(samples: int) -> int:
@@ -135,7 +168,10 @@ class Trainer:
         self.records = snapshots.enabled() and snapshots.snapshot_count(CHUNK, self.weight_count) > 0  # else none are kept
         self.slots = max(1, min(CHUNK, RECORD_BYTES // (4 * self.weight_count)))  # epochs one call can keep
         self._loops = {}  # (minibatch, validate, batch size, xla) -> tf.function, traced on first use
+        self._tracing = {}  # the same keys -> a lock held while that loop is traced: one trace never waits for another
         self._compiled = set()  # (variant, data shapes) an XLA program exists for
+        self._compiling = set()  # the same, waiting for or under a background compile
+        self.compiles = 0  # XLA programs made ready (compiled, or loaded from the disk cache) by this trainer
         self._lock = threading.Lock()
 
     def start(self, config: TrainConfig) -> State:
@@ -153,14 +189,15 @@ class Trainer:
         tensors = [[tf.constant(np.asarray(a, np.float32)) for a in arrays] for arrays in (weights, adam.momentums, adam.velocities)]
         return State(*tensors, tf.constant(adam.steps, tf.float32), tf.constant(config.learning_rate, tf.float32))
 
-    def run(self, state: State, data: Padded, start: int, epochs: int, config: TrainConfig, keep=()) -> Chunk:
+    def run(self, state: State, data: Padded, start: int, epochs: int, config: TrainConfig, keep=(), xla: bool = True) -> Chunk:
         """Train `epochs` (at most CHUNK) epochs from epoch index `start`; when the trainer records, the weights after
-        each epoch number in `keep` (counted from 1) that this call trains come back in `kept`."""
+        each epoch number in `keep` (counted from 1) that this call trains come back in `kept`. `xla=False` runs the
+        plain traced loop (so does a trainer whose XLA failed)."""
         if not 1 <= epochs <= CHUNK:
             raise ValueError(f"a call trains 1 to {CHUNK} epochs, not {epochs}")
         variant = self.variant(data, config)
         key = (variant, data.shape)
-        xla = self.xla
+        xla = xla and self.xla
         # the call trains in segments, each ending on an epoch to keep (and the last on the call's last epoch): the
         # loop writes the weights once per segment, never on the epochs in between
         kept = [epoch for epoch in keep if start < epoch <= start + epochs] if self.records else []
@@ -179,9 +216,11 @@ class Trainer:
             if not xla:
                 raise
             self.xla = False  # XLA cannot compile this loop here: today's plain traced loop does the same work
-            return self.run(state, data, start, epochs, config, keep)
-        if xla:
-            self._compiled.add(key)
+            return self.run(state, data, start, epochs, config, keep, xla=False)
+        if xla and key not in self._compiled:
+            with self._lock:
+                self.compiles += key not in self._compiled
+                self._compiled.add(key)
         losses, val_losses, weights, momentums, velocities, steps, *recorded = out
         return Chunk(
             losses.numpy()[:epochs],
@@ -195,16 +234,65 @@ class Trainer:
         minibatch = int(data.mask.sum()) > config.batch_size
         return minibatch, len(data.y_val) > 0, config.batch_size if minibatch else 0
 
-    def ready(self, data: Padded, config: TrainConfig) -> bool:
-        """Whether training this data starts at once (its loop is compiled, or traced when XLA is off)."""
+    def ready(self, data: Padded, config: TrainConfig, wait_for_compile: bool = True) -> bool:
+        """Whether training this data starts at once: its XLA program is compiled (or, with XLA off or when the training
+        need not wait for a compile, its plain loop is traced)."""
         variant = self.variant(data, config)
-        if self.xla:
-            return (variant, data.shape) in self._compiled
-        return (*variant, False) in self._loops
+        if self.xla and (variant, data.shape) in self._compiled:
+            return True
+        return (not self.xla or not wait_for_compile) and (*variant, False) in self._loops
+
+    def uses_xla(self, data: Padded, config: TrainConfig, wait_for_compile: bool = True) -> bool:
+        """Which loop a run of this data starts on: True for XLA.
+
+        Waiting (the default, where the same settings must always give the same bits): XLA whenever it works here,
+        compiled at the first call if need be. Not waiting: XLA only if its program is compiled already; otherwise
+        the plain loop, and the program is compiled in the background (the run moves to it once `ready`).
+        """
+        if not self.xla:
+            return False
+        if wait_for_compile or (self.variant(data, config), data.shape) in self._compiled:
+            return True
+        self.compile_later(data, config)
+        return False
+
+    def compile_later(self, data: Padded, config: TrainConfig) -> bool:
+        """Compile this data's XLA program on the background thread, unless it is compiled or queued; True if queued."""
+        key = (self.variant(data, config), data.shape)
+        with self._lock:
+            if not self.xla or key in self._compiled or key in self._compiling:
+                return False
+            self._compiling.add(key)
+
+        def compile_now() -> None:
+            try:
+                self.run(self.zeros(), data, 0, 1, config, xla=True)  # one epoch from zero weights: the values do not matter
+            finally:
+                with self._lock:
+                    self._compiling.discard(key)
+
+        background.submit(compile_now)
+        return True
+
+    def trace_plain(self, data: Padded, config: TrainConfig) -> bool:
+        """Trace this data's plain loop and run it once (its first call prepares the graph), unless done; True if it was."""
+        if (*self.variant(data, config), False) in self._loops:
+            return False
+        self.run(self.zeros(), data, 0, 1, config, xla=False)
+        return True
+
+    def zeros(self) -> State:
+        """A state of zero weights, for preparing a loop: what it computes is thrown away."""
+        zeros = [tf.zeros(v.shape, v.dtype) for v in self.model.weights]
+        return State(zeros, zeros, zeros, tf.constant(0.0), tf.constant(0.0))
 
     def _loop(self, variant: tuple[bool, bool, int], xla: bool):
+        key = (*variant, xla)
         with self._lock:
-            key = (*variant, xla)
+            if key in self._loops:
+                return self._loops[key]
+            tracing = self._tracing.setdefault(key, threading.Lock())
+        with tracing:  # a second caller of the same loop waits for this trace; callers of other loops do not
             if key not in self._loops:
                 minibatch, validate, batch_size = variant
 
@@ -214,7 +302,9 @@ class Trainer:
                 state_specs = [self._weight_specs, self._weight_specs, self._weight_specs, _FLOAT, _FLOAT]
                 signature = [_SERIES, _VECTOR, _VECTOR, _SERIES, _VECTOR, _VECTOR, _INT, _INT, _ENDS, _INT, *state_specs]
                 # the concrete function: calling it skips the signature matching a tf.function does on every call
-                self._loops[key] = tf.function(loop, input_signature=signature, autograph=False, jit_compile=xla).get_concrete_function()
+                traced = tf.function(loop, input_signature=signature, autograph=False, jit_compile=xla).get_concrete_function()
+                with self._lock:
+                    self._loops[key] = traced
             return self._loops[key]
 
     def _outputs(self, weights, x, training=False):
@@ -247,8 +337,7 @@ class Trainer:
 
         def minibatch_epoch(i, adam):
             # a new order of the real windows every epoch, decided by (seed, epoch) alone; padding sorts last
-            noise = tf.random.stateless_uniform([padded], seed=tf.stack([seed, start + i]))
-            order = tf.argsort(tf.where(mask > 0, noise, 2.0))
+            order = tf.argsort(tf.where(mask > 0, shuffle_keys(padded, seed, start + i), _LAST))
             batches = (samples + batch_size - 1) // batch_size
 
             def body(b, total, adam):
@@ -305,25 +394,93 @@ def trainer_for(config: TrainConfig) -> Trainer:
         return trainer
 
 
+def programs() -> int:
+    """How many XLA programs this process has compiled or is compiling (queued ones included), every trainer's."""
+    with _lock:
+        trainers = list(_trainers.values())
+    return sum(len(trainer._compiled | trainer._compiling) for trainer in trainers)
+
+
 def architectures() -> int:
     """How many architectures this process has built."""
     return len(_trainers)
 
 
-def warm_up(config: TrainConfig = TrainConfig(), series=None) -> bool:
+def warm_up(config: TrainConfig = TrainConfig(), series=None, wait_for_compile: bool = True) -> bool:
     """Compile `config`'s loop now, so that a training with it starts at once; True if there was work to do.
 
     With `series`, compiles for exactly the shapes training `series` will use; without, for the
     notebook's (four windows, no validation split). One call of the loop on zeros does it: no real
-    epoch runs. Skips what is compiled already.
+    epoch runs. Skips what is compiled already. With `wait_for_compile=False`, traces the plain loop
+    now (a fraction of a second) and leaves the XLA program to the background thread.
     """
     trainer = trainer_for(config)
     if series is not None:
         data = Padded.of(prepare_windows(series, config))
     else:
-        x, y = np.zeros((4, config.window, 1), np.float32), np.zeros(4, np.float32)
-        data = Padded.of(Windows(x, y, x[:0], y[:0], 4))
+        data = _zero_data(config.window, 4, 0)
+    if not wait_for_compile:
+        traced = trainer.trace_plain(data, config)
+        return trainer.compile_later(data, config) or traced
     if trainer.ready(data, config):
         return False
     trainer.run(trainer.start(config), data, 0, 1, config)
     return True
+
+
+def trace_plain_later(config: TrainConfig, shapes) -> None:
+    """Trace `config`'s plain loops on the background thread for data of each (windows, held-out windows) in `shapes`:
+    one trace serves every series length and window, so a few cover the variants a model can meet."""
+    trainer = trainer_for(config)
+    for samples, held_out in shapes:
+        data = _zero_data(config.window, samples, held_out)
+        background.submit(lambda data=data: trainer.trace_plain(data, config))
+
+
+def _zero_data(window: int, samples: int, held_out: int) -> Padded:
+    x, y = np.zeros((samples + held_out, window, 1), np.float32), np.zeros(samples + held_out, np.float32)
+    return Padded.of(Windows(x[:samples], y[:samples], x[samples:], y[samples:], samples))
+
+
+class Background:
+    """One thread per process that prepares loops ahead of use, one job at a time, oldest first.
+
+    One thread, not one per job: a compile takes a core for seconds, and a worker has a training to run beside it.
+    """
+
+    def __init__(self):
+        self._jobs: deque[Callable[[], object]] = deque()
+        self._cond = threading.Condition()
+        self._busy = False
+        self._thread: threading.Thread | None = None
+
+    def submit(self, job: Callable[[], object]) -> None:
+        with self._cond:
+            self._jobs.append(job)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._serve, name="seqcore-background-compile", daemon=True)
+                self._thread.start()
+            self._cond.notify_all()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait until every submitted job has run; False if `timeout` seconds passed first."""
+        with self._cond:
+            return self._cond.wait_for(lambda: not self._jobs and not self._busy, timeout)
+
+    def _serve(self) -> None:
+        while True:
+            with self._cond:
+                self._cond.wait_for(lambda: self._jobs)
+                job = self._jobs.popleft()
+                self._busy = True
+            try:
+                job()
+            except Exception:  # noqa: BLE001 - a failed XLA compile has turned XLA off for its trainer (Trainer.run)
+                pass
+            finally:
+                with self._cond:
+                    self._busy = False
+                    self._cond.notify_all()
+
+
+background = Background()

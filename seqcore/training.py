@@ -30,6 +30,7 @@ def train(
     should_stop: Callable[[], bool] | None = None,
     snapshots: bool = True,
     resume: TrainResult | None = None,
+    wait_for_compile: bool = True,
 ) -> TrainResult:
     """Train a fresh model (initial weights decided by `config.seed`) on `series`, shape `(length,)`, or continue `resume`.
 
@@ -49,6 +50,12 @@ def train(
     series must be the run's own (InputError naming the field otherwise, `seqcore.continuing.check`). The cost limit
     judges only the epochs still to train. The result's losses, seconds, snapshots (`snapshots.Recorder`) and the
     reports to `on_progress` (`epoch` and `total` too) cover the whole run, the old epochs first.
+
+    With `wait_for_compile=False` (the dashboard's workers), a training whose XLA program is not compiled yet starts
+    at once on the plain traced loop while the program is compiled in the background, and moves to it at the next
+    call once it is ready (`seqcore.trainers`). The two loops run the same steps and agree to float32 rounding, not
+    to the bit; the default, waiting, runs XLA from the first epoch, so the same settings give the same bits every
+    time and a continued run exactly those of one longer run.
     """
     if resume is not None:
         continuing.check(series, config, resume)
@@ -62,6 +69,7 @@ def train(
     start = time.perf_counter()
     trainer = trainers.trainer_for(config)
     data = trainers.Padded.of(windows)
+    xla = trainer.uses_xla(data, config, wait_for_compile)
     if resume is None:
         state = trainer.start(config)
         recorder = Recorder(config.epochs, state.weights, keep=snapshots)
@@ -91,8 +99,9 @@ def train(
         full = recorder.due(len(losses), trainer.slots)
         if full is not None:
             n = min(n, full - len(losses))  # end the call when its buffer of kept weights is full
+        xla = xla or trainer.ready(data, config)  # the plain loop hands over once the program is compiled
         began = time.perf_counter()
-        ran = trainer.run(state, data, len(losses), n, config, recorder.planned)
+        ran = trainer.run(state, data, len(losses), n, config, recorder.planned, xla=xla)
         elapsed = time.perf_counter() - began
         chunk_losses, chunk_val, state = ran.losses, ran.val_losses, ran.state
         finite = np.isfinite(chunk_losses)

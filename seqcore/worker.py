@@ -2,11 +2,14 @@
 
 Started by `seqcore.pool` with the spawn method (TensorFlow is not safe in a forked child). It answers over
 one pipe (`seqcore.messages`). During a training it reads the pipe at every progress report, so a stop
-request ends the training within one report.
+request ends the training within one report. Nobody waits here for an XLA compile: a training whose program is
+not compiled runs on the plain traced loop while a background thread compiles it (`seqcore.trainers`), and once
+ready the worker traces, in that thread, the plain loops the default model meets on other series.
 """
 
 from __future__ import annotations
 
+import ctypes
 import dataclasses
 import os
 import sys
@@ -41,7 +44,12 @@ class Limits:
 
 
 def resident_mib() -> float:
-    """This process's resident memory in MiB (0 where it cannot be read)."""
+    """This process's resident memory in MiB (0 where it cannot be read), after giving back to the system what the
+    allocator holds free: a compile's scratch memory, freed but kept, would otherwise count or hide as growth."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)  # glibc only; elsewhere nothing to do
+    except (OSError, AttributeError):
+        pass
     try:
         with open("/proc/self/statm") as statm:
             return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
@@ -62,6 +70,9 @@ def preparing_text(config: TrainConfig) -> str:
 
 
 NICENESS = 5  # workers yield the CPU to the web server, which must stay responsive while they train
+# (windows, held-out windows) of the default model's plain loops traced after start: mini-batches and one full batch,
+# each with the held-out part every series of 20 windows or more has by default (one trace serves every such series)
+COMMON_SHAPES = ((64, 16), (24, 6))
 
 
 def main(conn, limits: Limits) -> None:
@@ -72,13 +83,14 @@ def main(conn, limits: Limits) -> None:
     trainers.warm_up(TrainConfig())
     baseline = resident_mib()
     conn.send(messages.Ready(_architectures()))
+    trainers.trace_plain_later(TrainConfig(), COMMON_SHAPES)  # what they hold counts as growth (BENCHMARKS.md, issue 18)
     while True:
         try:
             job = conn.recv()
         except (EOFError, OSError):
-            return  # the server went away
+            _exit()  # the server went away
         if job is None:
-            return
+            _exit()
         if isinstance(job, messages.StopJob):
             continue  # for a training that has already ended
         try:
@@ -90,9 +102,16 @@ def main(conn, limits: Limits) -> None:
         growth = resident_mib() - baseline
         retire = final.pop("force_retire", False) or _must_retire(limits, growth)
         cls = final.pop("cls")
-        conn.send(cls(job=job.job, architectures=_architectures(), retire=retire, growth_mib=growth, **final))
+        programs = trainers.programs()
+        conn.send(cls(job=job.job, architectures=_architectures(), retire=retire, growth_mib=growth, programs=programs, **final))
         if retire or closing:
-            return
+            _exit()
+
+
+def _exit() -> None:
+    """End the process now: a compile may be under way on the background thread, and TensorFlow aborts noisily when
+    the interpreter shuts down beneath it. Nothing here needs flushing (every answer went out whole over the pipe)."""
+    os._exit(0)
 
 
 def _architectures() -> frozenset:
@@ -113,7 +132,7 @@ def _serve(conn, job) -> dict:
 
     if isinstance(job, messages.WarmJob):
         try:
-            trainers.warm_up(job.config, job.values)
+            trainers.warm_up(job.config, job.values, wait_for_compile=False)
         except InputError:
             pass  # settings that cannot train: the page says why; there is nothing to compile
         return dict(cls=messages.Warmed)
@@ -125,10 +144,10 @@ def _serve(conn, job) -> dict:
     try:
         resume = dataclasses.replace(job.resume, series=pd.Series(job.values, dtype=float)) if job.resume is not None else None
         data = trainers.Padded.of(prepare_windows(job.values, continuing.remaining(config, resume)))
-        if not trainers.trainer_for(config).ready(data, config):
+        if not trainers.trainer_for(config).ready(data, config, wait_for_compile=False):
             conn.send(messages.Preparing(job.job, preparing_text(config)))
         sent = _Sender(conn, job.job, sent_epochs=resume.epochs_trained if resume is not None else 0)
-        result = train(job.values, config, on_progress=sent.report, resume=resume)
+        result = train(job.values, config, on_progress=sent.report, resume=resume, wait_for_compile=False)
     except InputError as exc:
         diverged = isinstance(exc, DivergedError)
         losses = list(exc.losses) if diverged else []
@@ -155,10 +174,18 @@ def _serve_seeds(conn, job: messages.SeedsJob) -> dict:
     sent = _Sender(conn, job.job)
     try:
         data = trainers.Padded.of(prepare_windows(job.values, job.configs[0]))
-        if not trainers.trainer_for(job.configs[0]).ready(data, job.configs[0]):
+        if not trainers.trainer_for(job.configs[0]).ready(data, job.configs[0], wait_for_compile=False):
             conn.send(messages.Preparing(job.job, preparing_text(job.configs[0])))
         for index, config in enumerate(job.configs):
-            result = train(job.values, config, report_every=STOP_CHECK_SECONDS, should_stop=sent.stop_requested, snapshots=False)
+            # each seed is a run of its own: the first ones on the plain loop, later ones on XLA once it is compiled
+            result = train(
+                job.values,
+                config,
+                report_every=STOP_CHECK_SECONDS,
+                should_stop=sent.stop_requested,
+                snapshots=False,
+                wait_for_compile=False,
+            )
             conn.send(messages.SeedDone(job.job, index, result.losses, result.val_losses, result.weights, result.stopped, result.seconds))
             if sent.stopped or sent.stop_requested():
                 break

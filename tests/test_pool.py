@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import signal
@@ -217,6 +218,20 @@ def test_a_warm_up_compiles_ahead_so_the_training_starts_without_preparing(pool)
     events = events_until(pool.train(RAMP, warmed), lambda e: False)
     assert not any(isinstance(e, Preparing) for e in events) and events[-1].result.epochs_trained == 30
     assert pool.replaced == replaced  # the refused warm-up cost no worker
+
+
+def test_new_data_trains_at_once_and_its_continuation_compiles_nothing(pool):
+    """A lecturer's own series: no compiled program for its shapes, yet the training reports; going on compiles nothing."""
+    series = 300 + 40 * np.sin(np.arange(150) * np.pi / 6) + np.arange(150.0)  # a new length, 20 % held out: new shapes
+    config = seqcore.TrainConfig(epochs=200, offset=380, scale=100, val_fraction=0.2)
+    first = pool.train(series, config)
+    events = events_until(first, lambda e: False)
+    assert any(isinstance(e, Progress) for e in events) and events[-1].result.epochs_trained == 200
+    programs = first._task.answer.programs  # the worker compiles (or has queued) the XLA program for these shapes
+    continued = pool.train(series, dataclasses.replace(config, epochs=400), resume=events[-1].result)
+    outcome = continued.wait(120)
+    assert outcome.result.epochs_trained == 400 and outcome.result.losses[:200] == events[-1].result.losses
+    assert continued._task.answer.programs == programs  # nothing compiled again, in the foreground or behind it
 
 
 def test_ten_seeds_give_distinct_results_each_the_same_as_a_lone_training(pool):

@@ -255,3 +255,37 @@ def test_should_stop_ends_training_early_without_reports(ramp):
 
     result = seqcore.train(ramp, seqcore.TrainConfig(epochs=5000, units=8), should_stop=should_stop)
     assert result.stopped and len(asked) == 2 and 0 < result.epochs_trained < 5000
+
+
+def test_a_training_that_must_not_wait_reports_while_its_program_compiles_and_its_continuation_compiles_nothing(monkeypatch):
+    """The dashboard's workers: a new series' first training runs on the plain loop while XLA compiles in the background."""
+    import dataclasses
+    import threading
+
+    from seqcore import trainers
+
+    series = np.sin(np.arange(80) / 3) * 40 + 100  # 77 windows, 20 % held out, mini-batches of 8
+    config = TrainConfig(units=17, epochs=40, offset=100, scale=50, val_fraction=0.2, batch_size=8)
+    trainer = trainers.trainer_for(config)
+    assert trainers.background.wait(120)
+    released = threading.Event()
+    real_run = trainer.run
+
+    def run(*args, **kwargs):
+        if threading.current_thread().name == "seqcore-background-compile" and kwargs.get("xla", True):
+            assert released.wait(120), "the test never let the compile go on"  # held until the training has ended
+        return real_run(*args, **kwargs)
+
+    monkeypatch.setattr(trainer, "run", run)
+    reports = []
+    first = train(series, config, on_progress=lambda p: reports.append((p.epoch, trainer.compiles)), wait_for_compile=False)
+    # the whole training ran, and reported, while its program waited to compile
+    assert first.epochs_trained == 40 and reports[0] == (1, 0) and reports[-1] == (40, 0) and len(trainer._compiling) == 1
+    released.set()
+    assert trainers.background.wait(120) and trainer.compiles == 1 and not trainer._compiling
+    # the plain loop and XLA's program are the same steps (the same shuffle too): equal to float32 rounding
+    np.testing.assert_allclose(first.losses, train(series, config).losses, rtol=1e-4)
+    programs = trainers.programs()
+    continued = train(series, dataclasses.replace(config, epochs=80), resume=first, wait_for_compile=False)
+    assert continued.losses[:40] == first.losses and continued.epochs_trained == 80
+    assert trainer.compiles == 1 and trainers.programs() == programs and not trainer._compiling  # nothing compiled again

@@ -51,7 +51,13 @@ def keras_file(result) -> bytes:
     return pool().export(result.config, result.weights)
 
 
-def waiting_text(ready: int) -> str:
-    if ready == 0:
+def starting_up() -> bool:
+    """Whether no training process has been ready yet since the server started (a worker replaced later does not count)."""
+    return not pool().status().ever_ready
+
+
+def waiting_text(ready: int | None = None) -> str:
+    """What a training waiting for its first report says; `ready` is unused (the start-up is the pool's to say)."""
+    if starting_up():
         return "Preparing the model… (the training processes are starting; this takes a few seconds after the server starts)"
     return "Preparing the model…"
