@@ -85,7 +85,7 @@ def train_live(series, config, label: str, signature, slots: LiveSlots, pace_sec
                         pacer.began = time.monotonic()
                     latest = event
                 elif isinstance(event, Queued) and latest is None:
-                    slots.progress.progress(0.0, text=queued_text(event.ahead))
+                    slots.progress.progress(0.0, text=queued_text(event.ahead, event.seconds))
                 elif isinstance(event, Preparing) and latest is None:
                     slots.progress.progress(0.0, text=event.text)
                 event = training.next_event(timeout=0)
@@ -167,7 +167,18 @@ class Pacer:
         return text
 
 
-def queued_text(ahead: int) -> str:
+def queued_text(ahead: int, seconds: float | None = None) -> str:
+    """The queue in words, with the pool's estimate of when this training starts (`seconds`; None: no estimate)."""
+    when = f" It should start {about(seconds)} (an estimate from the trainings running now)." if seconds is not None else ""
     if ahead == 0:
-        return "Waiting for a free training process: yours starts next."
-    return f"Every training process is busy: {ahead} training{'s' if ahead > 1 else ''} ahead of yours."
+        return "Waiting for a free training process: yours starts next." + when
+    return f"Every training process is busy: {ahead} training{'s' if ahead > 1 else ''} ahead of yours." + when
+
+
+def about(seconds: float) -> str:
+    """A wait in round words: "in a few seconds", "in about 40 s", "in about 3 min"."""
+    if seconds < 8:
+        return "in a few seconds"
+    if seconds < 90:
+        return f"in about {max(10, 5 * round(seconds / 5))} s"
+    return f"in about {round(seconds / 60)} min"
