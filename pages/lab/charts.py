@@ -431,7 +431,7 @@ def seeds_figure(numbers, title: str, y_title: str, rules: dict[str, float] | No
     log = _wide([*numbers, *(rules or {}).values()])
     _rule_lines(fig, rules or {}, log)
     if log:
-        fig.update_yaxes(type="log", exponentformat="power")
+        fig.update_yaxes(type="log", exponentformat="power", dtick=1)  # powers of ten only, as _layout draws them
     elif len(numbers) and not rules:
         # a spread of 0.01 around 8 must not fill the axis: show at least 2% of the values' size around them
         middle, half = (float(numbers.min()) + float(numbers.max())) / 2, float(np.ptp(numbers)) / 2
@@ -460,7 +460,7 @@ def comparison_figure(spreads: dict[str, np.ndarray], rules: dict[str, float], h
     log = _wide([*np.concatenate(list(spreads.values())), *rules.values()])
     _rule_lines(fig, rules, log)
     if log:
-        fig.update_yaxes(type="log", exponentformat="power")
+        fig.update_yaxes(type="log", exponentformat="power", dtick=1)  # powers of ten only, as _layout draws them
     fig.update_layout(showlegend=False, hovermode="closest")
     return _layout(fig, words.cells_title[held_out], "cell", words.miss_axis, height=400)
 
