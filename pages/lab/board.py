@@ -4,6 +4,7 @@ class closed), students join with a display name, and everyone sees the same liv
 from __future__ import annotations
 
 import dataclasses
+import math
 import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -29,7 +30,9 @@ CLASS_PATH = "classroom"  # the Class page's address (streamlit names it after p
 # session go with a closed tab) and reaches the server with the next visit's first request, before anything is drawn
 REJOIN_COOKIE = "lab_rejoin_"
 REJOIN_DAYS = 30  # a course may use one class for a few weeks of lessons
-PROJECTOR_ROWS = 8  # the table's rows beside the guesses on a 1280×800 projector with Large text; the rest below the charts
+# the table's one-line rows beside the guesses on a 1280×800 projector with Large text; the rest go below the charts
+PROJECTOR_ROWS = 8
+CELL_CHARS = 20  # about what one line of a name, settings or series cell holds there; a longer one takes more lines
 
 
 def classroom() -> Classroom | None:
@@ -274,6 +277,13 @@ def keep_token_in_browser(code: str) -> None:
         st.html(script, unsafe_allow_javascript=True)
 
 
+# the link drawn as a button: the one next step after joining
+TRAIN_LINK_STYLE = """
+.st-key-train_link a { border: 1px solid rgba(128, 128, 128, 0.5); border-radius: 0.5rem; padding: 0.45rem 0.9rem; }
+.st-key-train_link a p { font-weight: 600; }
+"""
+
+
 def train_link() -> None:
     """The way from the board to the Train page, with this tab's lesson and workspace (a link opened in a new tab keeps them)."""
     from pages.lab.lesson import PARAM, current
@@ -282,9 +292,7 @@ def train_link() -> None:
     if given is not None and "train" not in given.pages:
         return
     params = {key: st.query_params[key] for key in ("ws", PARAM) if key in st.query_params}
-    st.page_link(
-        "pages/train.py", label="Train a model: your runs come to this board", icon=":material/model_training:", query_params=params
-    )
+    st.page_link("pages/train.py", label="Go to Train: your runs come to this board", icon=":material/model_training:", query_params=params)
 
 
 def student_section(reading) -> None:
@@ -323,6 +331,7 @@ def student_section(reading) -> None:
         )
         with st.container(key="train_link"):
             train_link()
+        st.html(f"<style>{TRAIN_LINK_STYLE}</style>")
     keep_token_in_browser(member.code)
     live_board(member.code, st.session_state.workspace, me=member.name)
 
@@ -585,9 +594,12 @@ def draw_board(entries, info, projector: bool = False, me: str | None = None) ->
     # what could mislead a class goes above the table, where a projector shows it
     for caveat in caveats(entries, view):
         st.warning(caveat, icon=":material/balance:")
-    rows = PROJECTOR_ROWS - (3 if caveats(entries, view) else 0)  # a caveat takes about three rows' height
+    rows = rows_that_fit(table, PROJECTOR_ROWS - (3 if caveats(entries, view) else 0))  # a caveat takes about three rows
     shown, rest = (table.iloc[:rows], table.iloc[rows:]) if projector else (table, table.iloc[:0])
-    left, right = st.columns([2, 1] if projector else [3, 2])
+    if projector:  # the table beside the guesses: both on a 1280×800 projector's first screen
+        left, right = st.columns([2, 1])
+    else:  # a laptop or a phone scrolls: the table at full width, the two charts side by side below it
+        left, right = st.container(), None
     with left:
         st.markdown(ranking_words(entries, view))
         # a static table: its text grows with Large text, where a scrolling grid keeps small print
@@ -597,15 +609,30 @@ def draw_board(entries, info, projector: bool = False, me: str | None = None) ->
             st.markdown(f"Places {rows + 1} to {len(table)}: below the charts.")
         if view.series is not None or view.same_settings is not None:
             st.markdown(context_words(view))
-    first, second = (view.guesses, view.predictions) if view.guesses is not None else (view.predictions, None)
-    right.plotly_chart(first, width="stretch", key="board_guesses" if view.guesses is not None else "board_predictions")
-    if second is not None:
-        st.plotly_chart(second, width="stretch", key="board_predictions")
+    if right is None:
+        right, below = st.columns(2)
     else:
-        st.info("No guesses yet: students can type one above the Train button before they train.", icon=":material/psychology:")
+        below = st.container()
+    if view.guesses is not None:
+        right.plotly_chart(view.guesses, width="stretch", key="board_guesses")
+        below.plotly_chart(view.predictions, width="stretch", key="board_predictions")
+    else:
+        right.plotly_chart(view.predictions, width="stretch", key="board_predictions")
+        below.info("No guesses yet: students can type one above the Train button before they train.", icon=":material/psychology:")
     if len(rest):
         with st.container(key="board_table_rest"):
             st.table(rest, hide_index=False)
+
+
+def rows_that_fit(table: pd.DataFrame, lines: int) -> int:
+    """How many of the table's first rows fill at most `lines` one-line rows (at least one row): a long name, settings or
+    series cell wraps onto more lines."""
+    used = 0
+    for count, (_, row) in enumerate(table.iterrows()):
+        used += max(1, *(math.ceil(len(str(row[c])) / CELL_CHARS) for c in ("student", "settings", "series") if c in row))
+        if used > lines:
+            return max(count, 1)
+    return len(table)
 
 
 def counters(info, entries, projector: bool) -> None:
