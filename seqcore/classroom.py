@@ -126,6 +126,11 @@ def _token_hash(token) -> str | None:
     return hashlib.sha256(token.encode()).hexdigest() if isinstance(token, str) and token else None
 
 
+def _folded(name: str) -> str:
+    # letter case aside as SQLite's lower() sets it aside (ASCII letters only): the names join_class tells apart stay apart
+    return "".join(c.lower() if c.isascii() else c for c in name)
+
+
 def _draw_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
@@ -169,11 +174,11 @@ class Classroom:
                 "SELECT created, closed, hide_names,"
                 " (SELECT COUNT(*) FROM class_members WHERE class_code = classes.code AND moved IS NULL),"
                 # a name's runs count whichever of its workspaces posted them (a freed name taken up again keeps its runs)
-                " (SELECT COUNT(*) FROM class_members AS m WHERE m.class_code = classes.code AND m.moved IS NULL AND EXISTS ("
-                "   SELECT 1 FROM class_entries AS e JOIN class_members AS o USING (class_code, workspace)"
-                "   WHERE e.class_code = m.class_code AND NOT e.removed AND lower(o.name) = lower(m.name)))"
+                " (SELECT COUNT(*) FROM class_members AS m WHERE m.class_code = classes.code AND m.moved IS NULL"
+                "  AND lower(m.name) IN (SELECT lower(o.name) FROM class_entries AS e JOIN class_members AS o USING (class_code, workspace)"
+                "   WHERE e.class_code = ? AND NOT e.removed))"
                 " FROM classes WHERE code = ?",
-                (code,),
+                (code, code),
             ).fetchone()
 
         row = self.store._run(select)
@@ -316,22 +321,24 @@ class Classroom:
             return []
 
         def select(db):
-            # a name's place in the order names were first taken: what "Student 3" means when names are hidden, whatever is
-            # removed (a freed name taken up again keeps its number)
-            return db.execute(
-                "SELECT class_entries.id, name, run_number, class_entries.created, data, class_entries.workspace = ?,"
-                " (SELECT COUNT(DISTINCT lower(earlier.name)) FROM class_members AS earlier"
-                "  WHERE earlier.class_code = class_members.class_code"
-                "  AND earlier.rowid <= (SELECT MIN(first.rowid) FROM class_members AS first"
-                "   WHERE first.class_code = class_members.class_code AND lower(first.name) = lower(class_members.name)))"
+            entries = db.execute(
+                "SELECT class_entries.id, name, run_number, class_entries.created, data, class_entries.workspace = ?"
                 " FROM class_entries JOIN class_members USING (class_code, workspace)"
                 " WHERE class_code = ? AND NOT removed ORDER BY class_entries.id",
                 (viewer, code),
             ).fetchall()
+            names = db.execute("SELECT name FROM class_members WHERE class_code = ? ORDER BY rowid", (code,)).fetchall()
+            return entries, names
 
+        entries, names = self.store._run(select)
+        # a name's place in the order names were first taken: what "Student 3" means when names are hidden, whatever is
+        # removed (a freed name taken up again keeps its number)
+        order: dict[str, int] = {}
+        for (name,) in names:
+            order.setdefault(_folded(name), len(order) + 1)
         return [
-            BoardEntry(entry, name, number, created, json.loads(data), bool(mine), joined)
-            for entry, name, number, created, data, mine, joined in self.store._run(select)
+            BoardEntry(entry, name, number, created, json.loads(data), bool(mine), order[_folded(name)])
+            for entry, name, number, created, data, mine in entries
         ]
 
     def is_teacher(self, code: str, teacher_key: str) -> bool:
