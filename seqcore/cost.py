@@ -15,16 +15,19 @@ from dataclasses import dataclass
 
 from .config import InputError, TrainConfig
 
-# estimated seconds on the project's 2-core machine. The estimate was off by up to about 2x (stacked
-# SimpleRNNs cost more than it says), so an estimate of 0.25 s keeps a real epoch within 0.5 s
+# estimated seconds on the project's 2-core machine for the compiled (XLA) loop, where a training spends its time (a
+# worker's plain loop, used only until that program is compiled, is slower for small models: BENCHMARKS.md). The
+# estimate is meant never to run more than 1.2x low on bench/bench_cost.py's grid, so an estimate of 0.25 s keeps a
+# real epoch within about 0.3 s
 MAX_EPOCH_SECONDS = 0.25
 MAX_TRAINING_SECONDS = 60.0
-# least-squares fit to bench/bench_cost.py's measurements, rounded up (BENCHMARKS.md)
+# a least-squares fit to bench/bench_cost.py's measurements, rounded up, then raised where the grid's long windows with
+# few units, stacked SimpleRNNs and the smallest models ran over it (issue 18; BENCHMARKS.md)
 SECONDS_PER_FIRST_LAYER_WEIGHT_STEP = 1.5e-10  # a first-layer weight, one timestep of one window, forward and back
-SECONDS_PER_DEEPER_LAYER_WEIGHT_STEP = 3.0e-10  # the same for a stacked layer's weight
-SECONDS_PER_BATCH_STEP = 1.0e-5  # one timestep of one batch in one layer, whatever the sizes
+SECONDS_PER_DEEPER_LAYER_WEIGHT_STEP = 4.2e-10  # the same for a stacked layer's weight
+SECONDS_PER_BATCH_STEP = 1.3e-5  # one timestep of one batch in one layer, whatever the sizes
 SECONDS_PER_BATCH_WEIGHT = 1.0e-8  # Adam's update of one weight, once per batch
-SECONDS_PER_EPOCH = 5.0e-4
+SECONDS_PER_EPOCH = 8.0e-4
 
 _GATES = {"lstm": 4, "gru": 3, "rnn": 1}
 
