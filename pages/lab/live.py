@@ -100,7 +100,8 @@ def train_live(series, config, label: str, signature, slots: LiveSlots, pace_sec
                 slots.progress.progress(shown.epoch / latest.total, text=pacer.text(shown))
                 charts.refresh_live_loss(figure, shown.losses, shown.val_losses)
                 if pace_seconds and shown.next_value is not None:  # what the class is watching for, in the chart's big title
-                    figure.update_layout(title_text=f"Epoch {shown.epoch} · next value after {shown.recent}: {shown.next_value:.2f}")
+                    title = f"Epoch {shown.epoch} · next value after {shown.recent}: {shown.next_value:.2f}"
+                    figure.update_layout(title_text=" <br>".join(charts.title_lines(title)))  # wrapped as every title is
                 projector.chart(slots.chart, figure, steady_name=LOSS_CHART)
     finally:
         if outcome is None:  # this script run was ended (a click, a closed tab): stop the training, keep its weights
