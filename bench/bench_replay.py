@@ -1,6 +1,7 @@
 """What the replay costs and how it plays.
 
 Run: .venv/bin/python bench/bench_replay.py   (about two minutes on a 2-core machine)
+     .venv/bin/python bench/bench_replay.py playback   (parts 2 and 3 only)
 
 1. Training time with and without snapshots (target: at most +10 %). SEQCORE_SNAPSHOTS=0 turns them off; each
    mode compiles first, then REPEATS trainings of each case are timed, the two modes in turns, and the medians
@@ -9,6 +10,8 @@ Run: .venv/bin/python bench/bench_replay.py   (about two minutes on a 2-core mac
 2. Playback in Chromium: the dashboard trains the notebook, Play is pressed on the replay, and the page
    records when Plotly shows each frame (its `plotly_animatingframe` event). Reports the frames seen, the
    time between them (median, 95th percentile, longest) against the intended one, and the whole play's length.
+   It also records the frames Chromium painted (tests/paint.py) and counts those in which the memory panel is painted.
+3. Building the replay's figure in the server for the notebook's run (CPU time, median of 20, Large text off), and its JSON.
 """
 
 import os
@@ -100,8 +103,12 @@ FRAMES_JS = """
 """
 
 
+SHOWN = "() => document.querySelector('.st-key-replay_chart').textContent"  # the headline is in it
+
+
 def playback() -> None:
     from live_server import APP_IDLE, launch_chromium, streamlit_server
+    from paint import Box, Screencast
     from playwright.sync_api import sync_playwright
 
     with streamlit_server() as (url, _, _), sync_playwright() as p:
@@ -121,8 +128,12 @@ def playback() -> None:
             page.locator(".st-key-replay_chart").scroll_into_view_if_needed()
             frames = page.evaluate("() => document.querySelector('.st-key-replay_chart .js-plotly-plot')._transitionData._frames.length")
             page.evaluate(FRAMES_JS)
-            page.locator(".st-key-replay_chart").get_by_text("Play").click()
-            time.sleep(12)
+            memory = Box.of(page.locator(".st-key-replay_chart .draglayer .x3y3 .nsewdrag")).inset(2)
+            with Screencast(page) as cast:
+                page.locator(".st-key-replay_chart .updatemenu-button", has_text="Play").click()
+                page.wait_for_function(f"() => ({SHOWN})().includes('Epoch 500 ·')")
+                page.wait_for_timeout(300)  # the last frame's paint
+            painted = sum(f.painted(memory, min_share=0.25) for f in cast.frames)
             stamps = page.evaluate("() => window.__frames")
             gaps = sorted(float(g) for g in np.diff(stamps))
             intended = 8000 / frames
@@ -130,12 +141,32 @@ def playback() -> None:
             print(
                 f"{width}x{height}: {len(stamps)} frames shown; between frames median {statistics.median(gaps):.0f} ms, "
                 f"95th percentile {p95:.0f} ms, longest {max(gaps):.0f} ms (intended {intended:.0f} ms); "
-                f"whole play {(stamps[-1] - stamps[0]) / 1000:.1f} s"
+                f"whole play {(stamps[-1] - stamps[0]) / 1000:.1f} s; memory painted in {painted} of {len(cast.frames)} painted frames"
             )
             page.close()
         browser.close()
 
 
+def figure_cost() -> None:
+    """Building the notebook run's replay figure in the server, and the JSON shipped to each browser that opens it."""
+    import seqcore
+    from pages.lab.charts_inside import replay_figure
+    from seqcore.evaluation import baseline_losses
+    from seqcore.replay import replay
+
+    result = seqcore.train(seqcore.get_dataset("ramp"), seqcore.TrainConfig())
+    played, copying = replay(result), baseline_losses(result).train
+    took = []
+    for _ in range(20):  # CPU time: what the server spends, and steadier than wall time on a shared machine
+        start = time.process_time()
+        figure = replay_figure(played, result.config.epochs, 0, copying)
+        took.append(time.process_time() - start)
+    print(f"replay figure (notebook, {len(played.frames)} frames): built in {statistics.median(took):.3f} CPU s (median of 20), "
+          f"{len(figure.to_json()) / 1024:.0f} KiB of JSON")  # fmt: skip
+
+
 if __name__ == "__main__":
-    training_overhead()
+    if sys.argv[1:] != ["playback"]:
+        training_overhead()
     playback()
+    figure_cost()

@@ -60,7 +60,7 @@ def projector(browser, live_app):
     """A teacher's tab at 1280x800 with Large text: the notebook's run trained, its replay open at epoch 0."""
     url, _ = live_app
     page = browser.new_page(viewport={"width": 1280, "height": 800})
-    page.set_default_timeout(90_000)
+    page.set_default_timeout(180_000)  # a busy shared machine: starting the workers and training take long
     page.goto(url)
     page.wait_for_selector(".st-key-train button:not([disabled])")
     page.wait_for_selector(APP_IDLE)
@@ -117,7 +117,7 @@ def test_the_replay_fits_a_projector_with_large_text(projector):
 def test_the_replay_fits_a_wide_screen_and_a_phone(projector, browser, width, height, large):
     """The same run's replay on another screen (the workspace opened by its address): it fits, and no button is cut."""
     page = browser.new_page(viewport={"width": width, "height": height})
-    page.set_default_timeout(90_000)
+    page.set_default_timeout(180_000)  # a busy shared machine: starting the workers and training take long
     # the projector's address carries its Large text (big=1): kept for the wide screen, left out for the phone
     address = urlsplit(projector.url)
     query = "&".join(part for part in address.query.split("&") if large or not part.startswith("big="))

@@ -121,7 +121,7 @@ def replay_figure(replay, total_epochs: int, start: int = 0, copying: float | No
                 textfont={"size": size.headline - 1, "color": FORECAST},
                 cliponaxis=False,  # its number may stand above the panel's top
             ),
-            *memory_bars(frame.memory, unit_labels, reach, read),
+            *memory_bars(frame.memory, unit_labels, read),
         ]
 
     def headline(frame) -> dict:
@@ -184,6 +184,8 @@ def replay_figure(replay, total_epochs: int, start: int = 0, copying: float | No
         hovermode="closest",
         barmode="stack",
         bargap=0.12,
+        # one colour scale for every bar of every frame, given once
+        coloraxis={"colorscale": STATE_COLOURS, "cmin": -reach, "cmax": reach, "showscale": False},
         updatemenus=replay_buttons(len(frames), start, size),
         sliders=[replay_slider(frames, start, size)],
     )
@@ -193,15 +195,15 @@ def replay_figure(replay, total_epochs: int, start: int = 0, copying: float | No
     return fig
 
 
-def memory_bars(memory: np.ndarray, units: list[str], reach: float, read: np.ndarray) -> list[go.Bar]:
+def memory_bars(memory: np.ndarray, units: list[str], read: np.ndarray) -> list[go.Bar]:
     """The memory `(units shown, steps shown)` as a grid: one bar per step, stacked sideways, each unit a row,
-    coloured by its hidden state (orange below 0, white at 0, blue above)."""
+    coloured by its hidden state on the figure's colour axis (orange below 0, white at 0, blue above)."""
     return [
         go.Bar(
             x=[1] * len(units),
             y=units,
             orientation="h",
-            marker={"color": column.tolist(), "cmin": -reach, "cmax": reach, "colorscale": STATE_COLOURS, "line": {"width": 0}},
+            marker={"color": column.tolist(), "coloraxis": "coloraxis", "line": {"width": 0}},
             customdata=column.tolist(),
             hovertemplate=f"%{{y}}, reading {value:.4g}: %{{customdata:.3f}}<extra></extra>",
         )
