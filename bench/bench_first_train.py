@@ -1,6 +1,6 @@
 """A lecturer's first trainings on their own data: how soon the first progress comes, with no program compiled for it.
 
-Run: .venv/bin/python bench/bench_first_train.py   (about a minute on a 2-core machine)
+Run: .venv/bin/python bench/bench_first_train.py   (about a minute on a 2-core machine; `experiment`: that part only)
 A fresh pool of two workers (as `make run` starts on 2 cores) with an empty XLA disk cache, so nothing is compiled
 for the new series. A new 150-value monthly-like series (trend, a 12-month season, noise) with the sidebar's
 defaults for it (offset and scale fitted on the training part, 20 % held out), trained at once after the pool is
@@ -68,7 +68,7 @@ def main() -> None:
         ("a second training (seed 1)", dataclasses.replace(config, seed=1), False),
     ]
     first_run = None
-    for name, row_config, continues in rows:
+    for name, row_config, continues in rows if "experiment" not in sys.argv[1:] else []:
         first, total, preparing, outcome = timed(pool.train(series, row_config, resume=first_run if continues else None))
         assert outcome.error is None and outcome.problem is None, outcome
         first_run = first_run or outcome.result

@@ -2,9 +2,10 @@
 
 Started by `seqcore.pool` with the spawn method (TensorFlow is not safe in a forked child). It answers over
 one pipe (`seqcore.messages`). During a training it reads the pipe at every progress report, so a stop
-request ends the training within one report. Nobody waits here for an XLA compile: a training whose program is
+request ends the training within one report. A training never waits here for an XLA compile: one whose program is
 not compiled runs on the plain traced loop while a background thread compiles it (`seqcore.trainers`), and once
-ready the worker traces, in that thread, the plain loops the default model meets on other series.
+ready the worker traces, in that thread, the plain loops the default model meets on other series. Several seeds in
+one job do wait for the compile: on the plain loop they would take longer than it.
 """
 
 from __future__ import annotations
@@ -174,18 +175,14 @@ def _serve_seeds(conn, job: messages.SeedsJob) -> dict:
     sent = _Sender(conn, job.job)
     try:
         data = trainers.Padded.of(prepare_windows(job.values, job.configs[0]))
-        if not trainers.trainer_for(job.configs[0]).ready(data, job.configs[0], wait_for_compile=False):
+        trainer = trainers.trainer_for(job.configs[0])
+        if not trainer.ready(data, job.configs[0]):
             conn.send(messages.Preparing(job.job, preparing_text(job.configs[0])))
+            # several seeds on the plain loop cost more than waiting for the compile (BENCHMARKS.md, issue 18); one may be
+            # under way on the background thread: let it finish rather than compile twice
+            trainers.background.wait()
         for index, config in enumerate(job.configs):
-            # each seed is a run of its own: the first ones on the plain loop, later ones on XLA once it is compiled
-            result = train(
-                job.values,
-                config,
-                report_every=STOP_CHECK_SECONDS,
-                should_stop=sent.stop_requested,
-                snapshots=False,
-                wait_for_compile=False,
-            )
+            result = train(job.values, config, report_every=STOP_CHECK_SECONDS, should_stop=sent.stop_requested, snapshots=False)
             conn.send(messages.SeedDone(job.job, index, result.losses, result.val_losses, result.weights, result.stopped, result.seconds))
             if sent.stopped or sent.stop_requested():
                 break
