@@ -210,7 +210,6 @@ def test_the_lesson_builder_makes_a_school_link():
     assert any("read plain school words" in m.value for m in at.markdown)
 
 
-@pytest.mark.xfail(strict=True, reason="pages/lab/board.py does not ask pages.lab.text for its words yet (the lead wires it)")
 def test_a_school_class_board_shows_none_of_the_jargon():
     from pages.lab import lesson
 
@@ -231,3 +230,7 @@ def test_a_school_class_board_shows_none_of_the_jargon():
     assert any("student" in t.value.columns for t in student.table)  # the board is there
     shown = rendered_text(student)
     assert not jargon(shown), jargon(shown)
+    # the teacher's tab has no lesson of its own: its board (and the projector's) speaks as the class's lesson does
+    teacher.switch_page("pages/classroom.py").run()
+    ranking = [m.value for m in teacher.markdown if m.value.startswith("**Ranked by")]
+    assert ranking and "values the models never saw" in ranking[0], ranking

@@ -15,7 +15,7 @@ import streamlit as st
 
 import seqcore.store
 from pages.lab import charts
-from pages.lab.text import describe, differences, plain, setting
+from pages.lab.text import STANDARD, TABLE, Words, describe, differences, plain, setting, words
 from pages.lab.workspace import run_store
 from seqcore.baselines import NAIVE
 from seqcore.classroom import ClassError, Classroom, Seat, format_code, normalise_code
@@ -455,8 +455,9 @@ def shown_names(entries, hide: bool) -> dict[str, str]:
     return {entry.name: f"Student {entry.joined}" if hide else entry.name for entry in entries}
 
 
-def board_table(entries, hide: bool) -> pd.DataFrame:
-    """One row per student, their best run (lowest error on the judged part), ranked; equal misses share a rank."""
+def board_table(entries, hide: bool, said: Words = STANDARD) -> pd.DataFrame:
+    """One row per student, their best run (lowest error on the judged part), ranked; equal misses share a rank; the
+    settings that differ in `said`'s words."""
     names = shown_names(entries, hide)
     rows = []
     for entry in entries:
@@ -482,7 +483,7 @@ def board_table(entries, hide: bool) -> pd.DataFrame:
     configs = [seqcore.TrainConfig(**e.data["config"]) if "config" in e.data else None for e in entries]
     if None not in configs:  # only what differs between the runs: the rest is said once, above the table
         changing = differences(configs)
-        table["settings"] = [", ".join(setting(c, name).replace(" ", "\u00a0") for name in changing) or "the same" for c in configs]
+        table["settings"] = [", ".join(setting(c, name, said).replace(" ", "\u00a0") for name in changing) or "the same" for c in configs]
     runs = table.groupby("name")["run"].count()
     best = table.sort_values("average miss", kind="stable").drop_duplicates("name").copy()
     # their best run, of their runs; non-breaking spaces keep a short phrase on one line of a narrow column
@@ -515,16 +516,17 @@ class BoardView:
     guesses: go.Figure | None  # None: nobody guessed yet
 
 
-def board_view(entries, hide: bool, large: bool) -> BoardView:
-    """The board's view for `entries`; the same entries (by id and name), `hide` and `large` give the same shared view."""
-    return _board_view((tuple((e.entry, e.name) for e in entries), hide, large), entries)
+def board_view(entries, hide: bool, large: bool, said: Words) -> BoardView:
+    """The board's view for `entries`; the same entries (by id and name), `hide`, `large` and wording give the same
+    shared view."""
+    return _board_view((tuple((e.entry, e.name) for e in entries), hide, large, said.wording), entries)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _board_view(version: tuple, _entries) -> BoardView:
     entries = [dataclasses.replace(e, mine=False) for e in _entries]  # shared by every viewer: nobody's "(you)" yet
-    _, hide, large = version
-    table = board_table(entries, hide)
+    _, hide, large, wording = version
+    table = board_table(entries, hide, TABLE[wording])
     same = entries[0].data["settings"] if (table["settings"] == "the same").all() else None
     if same is not None:
         table = table.drop(columns="settings")
@@ -584,7 +586,8 @@ def draw_board(entries, info, projector: bool = False, me: str | None = None) ->
     if not entries:
         st.info("No runs on the board yet: they appear here as students train.", icon=":material/hourglass_empty:")
         return
-    view = board_view(entries, info.hide_names, bool(st.session_state.get("large_text")))
+    said = board_words(info.code)
+    view = board_view(entries, info.hide_names, bool(st.session_state.get("large_text")), said)
     table = view.table.copy()
     mine = {e.name for e in entries if e.mine} | ({me} if me else set())  # a freed name taken up again: its runs too
     table.loc[table["name"].isin(mine), "student"] += " (you)"
@@ -592,16 +595,17 @@ def draw_board(entries, info, projector: bool = False, me: str | None = None) ->
     if projector:  # a row a class reads on one line: no run numbers, and headings broken after each word
         table = table.drop(columns="run").rename(columns=lambda column: column.replace(" ", "  \n"))
     # what could mislead a class goes above the table, where a projector shows it
-    for caveat in caveats(entries, view):
+    warnings = caveats(entries, view, said)
+    for caveat in warnings:
         st.warning(caveat, icon=":material/balance:")
-    rows = rows_that_fit(table, PROJECTOR_ROWS - (3 if caveats(entries, view) else 0))  # a caveat takes about three rows
+    rows = rows_that_fit(table, PROJECTOR_ROWS - (3 if warnings else 0))  # a caveat takes about three rows
     shown, rest = (table.iloc[:rows], table.iloc[rows:]) if projector else (table, table.iloc[:0])
     if projector:  # the table beside the guesses: both on a 1280×800 projector's first screen
         left, right = st.columns([2, 1])
     else:  # a laptop or a phone scrolls: the table at full width, the two charts side by side below it
         left, right = st.container(), None
     with left:
-        st.markdown(ranking_words(entries, view))
+        st.markdown(ranking_words(entries, view, said))
         # a static table: its text grows with Large text, where a scrolling grid keeps small print
         with st.container(key="board_table"):
             st.table(shown, hide_index=False)
@@ -648,12 +652,21 @@ def counters(info, entries, projector: bool) -> None:
     cells[-1].metric("Runs that beat copying", f"{beat} of {len(entries)}" if entries else "–")
 
 
-def ranking_words(entries, view: BoardView) -> str:
+def board_words(code: str) -> Words:
+    """The board's words: this tab's lesson's, or for a tab without one (the teacher's, the projector's) the wording of
+    the lesson the class's join link opens, so a school class's projector speaks as its students' pages do."""
+    from pages.lab.lesson import current, verify
+
+    if current().lesson is not None:
+        return words()
+    token = lesson_of_class(code)
+    given = verify(token) if token else None
+    return TABLE[given.wording] if given is not None else words()
+
+
+def ranking_words(entries, view: BoardView, said: Words) -> str:
     """What the table ranks, on which values, and the rule to beat: the lines above the table."""
-    if all(e.data["part"] == "held_out" for e in entries):
-        part = "values never trained on (held out)"
-    else:
-        part = "values the models trained on (none held out: a run that beats copying here may still miss new values badly)"
+    part = said.board_part[all(e.data["part"] == "held_out" for e in entries)]
     copying = f"misses by {view.copying_miss}" if view.copying_miss is not None else "is the rule to beat"
     return f"**Ranked by the average miss** on {part}, in the series' units. Copying the last value {copying}."
 
@@ -668,17 +681,17 @@ def context_words(view: BoardView) -> str:
     return " ".join(words)
 
 
-def caveats(entries, view: BoardView) -> list[str]:
+def caveats(entries, view: BoardView, said: Words) -> list[str]:
     """What a class must not conclude from the board: that the runs beat a simpler rule, or that misses on different
     series compare."""
-    said = []
+    out = []
     rules = [e.data["rule"] for e in entries if "rule" in e.data]
     if view.series is not None and rules and rules[0]["name"] != NAIVE and min(e.data["error"] for e in entries) >= rules[0]["error"]:
         rule = rules[0]
-        said.append(
-            f"A simpler rule does at least as well as every run: {plain(rule['name'])} ({plain(rule['description'])}) "
+        out.append(
+            f"A simpler rule does at least as well as every run: {plain(said.verdict.rule(rule['name'], rule['description']))} "
             f"misses by {rule['error']:.3g} on average."
         )
     if view.series is None:
-        said.append("These runs trained on different series: their misses cannot be compared across series.")
-    return said
+        out.append("These runs trained on different series: their misses cannot be compared across series.")
+    return out

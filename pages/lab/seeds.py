@@ -11,7 +11,7 @@ import streamlit as st
 import seqcore
 import seqcore.store
 from pages.lab import charts, engine, projector
-from pages.lab.text import describe, field_error, plain
+from pages.lab.text import describe, field_error, plain, rule, words
 from seqcore import evaluation as scoring
 from seqcore.baselines import NAIVE
 from seqcore.pool import Preparing, Queued, SeedRun, SeedsOutcome
@@ -45,7 +45,7 @@ def spread_of(results, evaluation_of, window, asked: int) -> SeedSpread:
     best = first.best_rule()
     rules = {"copying the last value": first.judged(NAIVE).mae}
     if best.name != NAIVE:
-        rules[best.name] = first.judged(best.name).mae
+        rules[rule(best.name, best.description).name] = first.judged(best.name).mae  # named in this tab's words
     return SeedSpread(
         unseeded(results[0].config),
         seqcore.store.series_hash(results[0].series),
@@ -141,20 +141,21 @@ def seeds_section(result) -> None:
 
 
 def show_spread(spread: SeedSpread) -> None:
-    part = "held-out" if spread.part == "held_out" else "training"
+    said = words()
+    part = said.seeds_error[spread.part]
     trained = len(spread.errors)
     shown = ", ".join(f"{v:g}" for v in spread.window)
     beat = int(np.sum(spread.errors < spread.rules["copying the last value"]))
     stopped = f" (stopped after {trained} of {spread.asked})" if trained < spread.asked else ""
     st.markdown(
         f"Over **{trained} seeds**{stopped}, the next value after [{plain(shown)}] runs from **{number(spread.predictions.min())}** "
-        f"to **{number(spread.predictions.max())}**; the {part} error from {number(spread.errors.min())} to "
+        f"to **{number(spread.predictions.max())}**; the {part} from {number(spread.errors.min())} to "
         f"{number(spread.errors.max())}. **{beat} of {trained}** seeds beat copying the last value."
     )
     left, right = st.columns(2)
     projector.chart(
         left,
-        charts.seeds_figure(spread.errors, f"{part.capitalize()} error of each seed (MAE)", "series units", spread.rules),
+        charts.seeds_figure(spread.errors, said.seeds_title[spread.part], "series units", spread.rules),
         key="seed_errors_chart",
         config={"displayModeBar": False},
     )

@@ -157,9 +157,8 @@ class Words:
     # ten seeds (pages/lab/seeds.py), by Evaluation.part: "the {…} from 1.2 to 3.4", and the chart's title
     seeds_error: dict[str, str]
     seeds_title: dict[str, str]
-    # the class board (pages/lab/board.py): what its misses are measured on (all held out: True), and when none were
-    board_part: dict[bool, str]
-    board_none_held_out: str
+    # the class board (pages/lab/board.py)
+    board_part: dict[bool, str]  # what the board's misses are on: all held out (True), or not
 
 
 STANDARD = Words(
@@ -214,9 +213,10 @@ STANDARD = Words(
     fit_help="Centres the training values and spreads them over about −1 to 1. Held-out values are not looked at.",
     seeds_error={"held_out": "held-out error", "train": "training error"},
     seeds_title={"held_out": "Held-out error of each seed (MAE)", "train": "Training error of each seed (MAE)"},
-    board_part={True: "held-out values (never trained on)", False: "values the models trained on (none held out)"},
-    board_none_held_out="No values were held out: every miss here is on values the models trained on, so a run that beats "
-    "copying may still miss badly on new values.",
+    board_part={
+        True: "values never trained on (held out)",
+        False: "values the models trained on (none held out: a run that beats copying here may still miss new values badly)",
+    },
 )
 
 # plain sentences a 15-year-old reads at once: values it never saw, the usual step, how far off on average
@@ -300,9 +300,11 @@ SCHOOL = Words(
         "held_out": "Average miss of each seed, on values it never saw",
         "train": "Average miss of each seed, on values it learned from",
     },
-    board_part={True: "values the models never saw", False: "values the models learned from (none were kept back to test them)"},
-    board_none_held_out="No values were kept back for a test: every miss here is on values the models learned from, so a run "
-    "that beats copying may still miss badly on new values.",
+    board_part={
+        True: "values the models never saw",
+        False: "values the models learned from (none were kept back to test them: a run that beats copying here may still "
+        "miss new values badly)",
+    },
 )
 
 TABLE = {Wording.STANDARD: STANDARD, Wording.SCHOOL: SCHOOL}
