@@ -79,7 +79,7 @@ def replay_figure(replay, total_epochs: int, start: int = 0, copying: float | No
     recent = ", ".join(f"{v:g}" for v in replay.recent)
     after = f"next value after {recent}" if len(recent) <= 24 else "next value"  # a long window would not fit one line
     # between the rows: the top row's numbers and axis titles, then the memory's title
-    gap = (2 * size.tick + size.title + 40) / size.plot
+    gap = (2 * size.tick + size.title + 52) / size.plot
     fig = make_subplots(
         rows=2,
         cols=2,
