@@ -106,6 +106,7 @@ class Screencast:
         self.every_nth_frame = every_nth_frame
         self.frames: list[PaintedFrame] = []
         self._session = None
+        self._closed = False
 
     def _on_frame(self, event: dict) -> None:
         meta = event["metadata"]
@@ -118,6 +119,8 @@ class Screencast:
                 float(meta.get("offsetTop", 0.0)),
             )
         )
+        if self._closed:  # a frame that arrived as the recording ended: no one is waiting for the next one
+            return
         # unacked, chromium stops sending after a frame or two
         self._session.send("Page.screencastFrameAck", {"sessionId": event["sessionId"]})
 
@@ -128,6 +131,7 @@ class Screencast:
         return self
 
     def __exit__(self, *exc) -> None:
+        self._closed = True
         self._session.send("Page.stopScreencast")
         self._session.detach()
 
