@@ -362,7 +362,7 @@ def page() -> None:
     cell = CELL_NAMES[settings.config.cell] if settings.config else "LSTM"
     st.title(f"Train an {cell} to predict the next value" if cell[0] in "AEIOUL" else f"Train a {cell} to predict the next value")
     in_lesson = lesson.current().lesson is not None
-    st.markdown(
+    st.container(key="intro").markdown(
         ("Your teacher chose the series and most settings; change what the sidebar offers" if in_lesson else PICK)
         + ", press **Train**, and watch the loss fall. Changing a setting never retrains by itself."
     )

@@ -311,7 +311,9 @@ def test_the_loss_chart_never_blinks_or_moves_while_a_class_watches_a_training(b
     assert not moved(boxes.samples, "train"), moved(boxes.samples, "train")[:3]
     watched = page.evaluate("() => document.querySelector('.st-key-loss_chart .gtitle')?.textContent")
     assert watched.startswith("Loss per epoch"), watched  # the finished run's chart, in the live chart's place
-    if large:
+    if large:  # a projector's first screen shows the whole loss chart, with no scrolling
+        whole = Box.of(page.locator(".st-key-loss_chart"))
+        assert whole.y >= 0 and whole.y + whole.height <= page.viewport_size["height"], whole
         size = page.evaluate(
             "() => parseFloat(getComputedStyle(document.querySelector('[data-testid=\"stMarkdownContainer\"] p')).fontSize)"
         )

@@ -25,8 +25,13 @@ h1 {{ font-size: 1.75rem !important; }}
 [data-testid="stMetricLabel"] *, [data-testid="stWidgetLabel"] *, .stButton button p, [data-testid="stPopover"] button p {{
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }}
 [data-testid="stMetricLabel"] {{ height: auto !important; }}
-.st-key-run_line {{ min-height: 5.8rem; }}
-.st-key-next_run {{ min-height: 3.4rem; }}
+.st-key-run_line {{ min-height: 4.8rem; }}
+h1 {{ padding-top: 0 !important; padding-bottom: 0.5rem !important; }}
+/* a projector's first screen holds the Train button, the run's line and the whole loss chart: the opening sentence and
+   the next-run line (the sidebar shows the settings) stay on students' own screens */
+.st-key-intro, .st-key-next_run {{ display: none; }}
+[data-testid="stMainBlockContainer"] {{ padding-top: 1rem; }}
+[data-testid="stHeader"] {{ background: transparent; }}  /* the title sits where its white band was */
 """
 # while a script runs, streamlit dims what it has not redrawn yet; here the page keeps its colours and the
 # progress line says what is happening. A rerun first empties the loss chart's slot, which streamlit hides until the
