@@ -124,10 +124,10 @@ def compare(spreads: list[Spread], naive: Errors, held_out: bool, words: Phrasin
     if not rest:
         return Verdict(said, EVEN)
     runner = rest[0]
-    separate = best.maes.max() < min(s.maes.min() for s in rest)
+    tied = [s for s in rest if s.maes.min() <= best.maes.max()]  # a seed of theirs does as well as one of the best's
     gap = float(np.median(runner.maes) - np.median(best.maes))
-    if not separate:
-        return Verdict(f"{said} A tie: their errors overlap from seed to seed, so the order is luck.", EVEN)
+    if tied:
+        return Verdict(f"{said} {_tie([best, *tied], [s for s in rest if s not in tied], naive)}", EVEN)
     if gap < MATTERS * naive.mae:
         return Verdict(
             f"{said} A tie: {best.name} is ahead on every seed, but by {number(gap)}, less than {MATTERS:.0%} of what "
@@ -135,3 +135,17 @@ def compare(spreads: list[Spread], naive: Errors, held_out: bool, words: Phrasin
             EVEN,
         )
     return Verdict(f"{said} {best.name} wins: every one of its seeds beats every seed of the others.", BETTER)
+
+
+def _tie(tied: list[Spread], behind: list[Spread], naive: Errors) -> str:
+    """Who ties (their errors overlap from seed to seed), and who is behind them on every seed; a cell whose median does
+    not beat copying is named as such, so a tie of the best never hides a cell that fails."""
+    names = [s.name for s in tied]
+    if not behind:
+        return "A tie: their errors overlap from seed to seed, so the order is luck."
+    text = f"A tie between {', '.join(names[:-1])} and {names[-1]}: their errors overlap from seed to seed, so their order is luck. "
+    text += f"{' and '.join(s.name for s in behind)} {'is' if len(behind) == 1 else 'are'} behind them on every seed"
+    failing = [s.name for s in behind if float(np.median(s.maes)) >= naive.mae]
+    if failing:
+        text += f"; {' and '.join(failing)} {'does' if len(failing) == 1 else 'do'} not beat copying the last value"
+    return text + "."

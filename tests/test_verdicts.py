@@ -60,6 +60,18 @@ def test_overlapping_seeds_are_a_tie():
     assert "A tie" in said.text and said.outcome == EVEN
 
 
+def test_a_tie_of_two_names_them_and_the_cell_behind_both_on_every_seed():
+    spreads = [
+        Spread("LSTM", np.array([3.5, 3.9])),
+        Spread("GRU", np.array([3.6, 3.8])),
+        Spread("SimpleRNN", np.array([4.8, 8.0])),
+    ]
+    said = compare(spreads, Errors(4.92, 4.92, 30), True)
+    assert said.outcome == EVEN
+    assert "A tie between LSTM and GRU" in said.text or "A tie between GRU and LSTM" in said.text, said.text
+    assert "SimpleRNN is behind them on every seed; SimpleRNN does not beat copying the last value." in said.text
+
+
 def test_a_separate_but_tiny_gap_is_a_tie():
     said = compare([Spread("SimpleRNN", np.array([0.001, 0.002])), Spread("LSTM", np.array([0.01, 0.02]))], NAIVE_ERRORS, False)
     assert "A tie" in said.text and "too small to matter" in said.text
