@@ -622,7 +622,10 @@ def draw_board(entries, info, projector: bool = False, me: str | None = None) ->
         below.plotly_chart(view.predictions, width="stretch", key="board_predictions")
     else:
         right.plotly_chart(view.predictions, width="stretch", key="board_predictions")
-        below.info("No guesses yet: students can type one above the Train button before they train.", icon=":material/psychology:")
+        below.info(
+            "No guesses yet: students can make one with **Guess first**, beside the Train button, before they train.",
+            icon=":material/psychology:",
+        )
     if len(rest):
         with st.container(key="board_table_rest"):
             st.table(rest, hide_index=False)
