@@ -594,4 +594,6 @@ def for_screen(fig: go.Figure, large: bool) -> go.Figure:
         note.font.size = round(NOTE_PX * k)
     fig.update_xaxes(tickfont_size=round(TICK_PX * k), title_font_size=round(AXIS_PX * k))
     fig.update_yaxes(tickfont_size=round(TICK_PX * k), title_font_size=round(AXIS_PX * k))
+    if large:  # a log axis reads by its exponents, which plotly sets at 70 % of the tick labels: those must reach 18 px too
+        fig.update_yaxes(tickfont_size=round(TICK_PX * k * 1.15), selector={"type": "log"})
     return fig
