@@ -14,7 +14,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests"))
 
-from live_server import APP_IDLE, launch_chromium, streamlit_server  # noqa: E402
+from live_server import APP_IDLE, NEW_RUN_SHOWN, launch_chromium, streamlit_server  # noqa: E402
 from paint import Box, Screencast, blank_frames  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
@@ -35,9 +35,8 @@ def watch_one(page) -> tuple[int, int, int]:
         started = time.time()
         page.click(".st-key-train button")
         page.wait_for_function(
-            "([before, idle]) => document.querySelector('.st-key-run_line')?.innerText.startsWith('Run') "
-            "&& document.querySelector('.st-key-run_line').innerText !== before && document.querySelector(idle)",
-            arg=[before, APP_IDLE],
+            NEW_RUN_SHOWN,
+            arg=before,
             timeout=120_000,
         )
     frames = cast.since(started)

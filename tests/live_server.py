@@ -25,6 +25,11 @@ LOSS_CURVE_DRAWN = """[...document.querySelectorAll('[data-testid="stPlotlyChart
     c => (c.querySelector('.gtitle')?.textContent || '').startsWith('Loss per epoch') && c.querySelector('.scatterlayer path.js-line'))"""
 
 
+# a new run is shown: the run line names a run other than `before` (its text before the click) and the page is idle
+NEW_RUN_SHOWN = f"""(before) => document.querySelector('.st-key-run_line')?.innerText.startsWith('Run')
+    && document.querySelector('.st-key-run_line').innerText !== before && document.querySelector('{APP_IDLE}')"""
+
+
 def require_chromium() -> None:
     """Skip the calling test module without Debian's chromium; in CI, where it must be there, fail instead."""
     import pytest

@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from live_server import APP_IDLE, LOSS_CURVE_DRAWN, ROOT, launch_chromium, require_chromium, set_number, streamlit_server
+from live_server import APP_IDLE, LOSS_CURVE_DRAWN, NEW_RUN_SHOWN, ROOT, launch_chromium, require_chromium, set_number, streamlit_server
 from paint import Box, BoxSampler, Screencast, blank_frames, moved
 
 require_chromium()
@@ -294,9 +294,8 @@ def test_the_loss_chart_never_blinks_or_moves_while_a_class_watches_a_training(b
         page.click(".st-key-train button")
         # over when the run line names the new run and the page is idle
         page.wait_for_function(
-            "([before, idle]) => document.querySelector('.st-key-run_line')?.innerText.startsWith('Run') "
-            "&& document.querySelector('.st-key-run_line').innerText !== before && document.querySelector(idle)",
-            arg=[before, APP_IDLE],
+            NEW_RUN_SHOWN,
+            arg=before,
         )
         page.wait_for_selector(".st-key-prediction_chart .main-svg")
     shot(page, f"13-steady-{'large' if large else 'normal'}")
