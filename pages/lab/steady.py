@@ -12,6 +12,7 @@ the file's text and runs it as a script of its own.
 
 from __future__ import annotations
 
+import logging
 import shutil
 from pathlib import Path
 
@@ -95,17 +96,23 @@ export default function (component) {
 """.replace("PLOTLY_FILE", PLOTLY_FILE)
 
 
-def _serve_plotly_js() -> None:
-    """Copy the installed plotly.js where the app serves static files (once per version)."""
+def _serve_plotly_js() -> bool:
+    """Copy the installed plotly.js where the app serves static files (once per version); False when it cannot be
+    (a read-only project folder): charts are then drawn by `st.plotly_chart`, which blinks but works."""
     target = STATIC / PLOTLY_FILE
-    if not target.exists():
-        STATIC.mkdir(exist_ok=True)
-        partial = target.with_suffix(".part")
-        shutil.copyfile(Path(plotly.__file__).parent / "package_data" / "plotly.min.js", partial)
-        partial.replace(target)  # a browser never reads a half-written file
+    try:
+        if not target.exists():
+            STATIC.mkdir(exist_ok=True)
+            partial = target.with_suffix(".part")
+            shutil.copyfile(Path(plotly.__file__).parent / "package_data" / "plotly.min.js", partial)
+            partial.replace(target)  # a browser never reads a half-written file
+    except OSError as exc:
+        logging.getLogger(__name__).warning("charts will blink: plotly.js cannot be served from %s (%s)", STATIC, exc)
+        return False
+    return True
 
 
-_serve_plotly_js()
+SERVED = _serve_plotly_js()
 _mount = st.components.v2.component(NAME, js=JS, isolate_styles=False)
 
 # streamlit refuses a key drawn twice in one script run; a live chart is drawn into its one place many times. The id
@@ -132,5 +139,8 @@ bidi.compute_and_register_element_id = _element_id
 def steady_chart(where, figure: go.Figure, key: str) -> None:
     """Draw `figure` in `where` (a slot, a column) as the chart named `key`: the browser keeps the chart mounted and
     moves it to this figure. Draw each key in one place on a page."""
+    if not SERVED:
+        where.plotly_chart(figure, width="stretch")
+        return
     with where:
         _mount(key=key, data=pio.to_json(figure, validate=False, engine="json"))
