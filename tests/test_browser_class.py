@@ -55,7 +55,7 @@ def test_a_teacher_and_three_students_on_one_class_board():
                 student.wait_for_selector(APP_IDLE)
                 student.keyboard.press("Escape")
             student.click(".st-key-train button")
-            student.wait_for_selector(".st-key-loss_chart .main-svg")
+            student.wait_for_selector(".st-key-prediction_chart .main-svg")  # a result: the loss chart's place shows the series before
             student.wait_for_selector(APP_IDLE)
             assert student.locator("text=Your runs go to the board of class").count() == 1
             if guess is not None:
