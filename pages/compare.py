@@ -17,8 +17,9 @@ from pages.lab.sidebar import settings_sidebar, show_problems
 from pages.lab.text import CELL_NAMES, differences, plain, rule, setting, words
 from pages.lab.workspace import run_store, store_problem
 from seqcore.baselines import NAIVE
+from seqcore.comparing import Spread, compare
 from seqcore.evaluation import MODEL, evaluate
-from seqcore.verdicts import BETTER, WORSE, Spread, Verdict, compare
+from seqcore.verdicts import BETTER, WORSE, Verdict
 
 TABLE_COLUMNS = ["run", "status", "saved", "final loss", "final val loss", "prediction", "seconds", "epochs trained", "settings", "data"]
 

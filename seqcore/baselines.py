@@ -12,6 +12,7 @@ NAIVE = "last value"
 MEAN = "training mean"
 DRIFT = "drift"
 SEASONAL = "seasonal naive"
+RULE, CLASSICAL = "rule", "classical"  # a simple rule, or a classical forecaster (ETS, ARIMA) fitted to the training part
 # a period must repeat at least this often within the training part to be trusted
 MIN_CYCLES = 2
 MIN_PEAK = 0.4  # the autocorrelation at a detected period, after it has dipped below 0
@@ -24,6 +25,7 @@ class Baseline:
     name: str
     description: str
     predicted: np.ndarray
+    kind: str = RULE
 
 
 def baselines(series, window: int, n_train: int, period: int | None = None) -> list[Baseline]:

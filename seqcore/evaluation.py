@@ -3,12 +3,12 @@ on the ones held out; where its training data ends; how its error grows with ste
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .baselines import NAIVE, baselines, detect_period
+from .baselines import CLASSICAL, NAIVE, RULE, Baseline, baselines, detect_period
 from .config import CELLS, TrainConfig
 from .forecasting import forecast_many, one_step_predictions
 from .timeaxis import unit
@@ -49,6 +49,8 @@ class Score:
     description: str
     train: Errors | None
     held_out: Errors | None
+    kind: str = RULE  # baselines.RULE or CLASSICAL; the model's own score is a RULE too (it is scores[0])
+    predicted: np.ndarray | None = field(default=None, repr=False, compare=False)  # (windows,), NaN: no answer
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ class Evaluation:
     n_held_out: int
     period: int | None
     unit: str  # what one value is: "year" or "value"
+    actual: np.ndarray | None = field(default=None, repr=False, compare=False)  # the value after every window
 
     @property
     def part(self) -> str:
@@ -74,15 +77,23 @@ class Evaluation:
         return getattr(self.score(name), self.part)
 
     @property
-    def mase(self) -> float:
-        """The model's MAE over the last-value rule's, on the judged part (below 1: the model is better)."""
+    def relative_mae(self) -> float:
+        """The model's MAE over the last-value rule's on the same judged windows (below 1: the model misses less).
+        Not MASE, which scales by the last-value rule's error on the training part."""
         model, naive = self.judged(MODEL), self.judged(NAIVE)
         return model.mae / naive.mae if naive.mae > 0 else float("inf") if model.mae > 0 else 1.0
 
     def best_rule(self) -> Score:
         """The simple rule with the lowest MAE on the judged part."""
-        rules = [s for s in self.scores[1:] if self.judged(s.name) is not None]
-        return min(rules, key=lambda s: self.judged(s.name).mae)
+        return self._best(RULE)
+
+    def best_classical(self) -> Score | None:
+        """The classical forecaster (ETS, ARIMA) with the lowest MAE on the judged part; None when none was fitted."""
+        return self._best(CLASSICAL)
+
+    def _best(self, kind: str) -> Score | None:
+        scores = [s for s in self.scores[1:] if s.kind == kind and self.judged(s.name) is not None]
+        return min(scores, key=lambda s: self.judged(s.name).mae, default=None)
 
 
 def series_period(result: TrainResult) -> int | None:
@@ -93,18 +104,27 @@ def series_period(result: TrainResult) -> int | None:
     return detect_period(training_values(result.series, config.window, config.val_fraction))
 
 
-def evaluate(result: TrainResult, period: int | None = None) -> Evaluation:
-    """Score the model and the simple rules (`period`: for the seasonal rule; None detects it)."""
+def evaluate(result: TrainResult, period: int | None = None, classical: list[Baseline] = ()) -> Evaluation:
+    """Score the model, the simple rules and any `classical` forecasters' guesses (`period`: for the seasonal rule;
+    None detects it)."""
     period = period or series_period(result)
     frame = one_step_predictions(result)
     actual, train = frame["actual"].to_numpy(), np.arange(len(frame)) < result.n_train
-    guesses = [(MODEL, f"the trained {CELLS[result.config.cell]}", frame["predicted"].to_numpy())]
-    guesses += [(b.name, b.description, b.predicted) for b in baselines(result.series, result.config.window, result.n_train, period)]
+    guesses = [Baseline(MODEL, f"the trained {CELLS[result.config.cell]}", frame["predicted"].to_numpy())]
+    guesses += baselines(result.series, result.config.window, result.n_train, period) + list(classical)
     scores = tuple(
-        Score(name, text, errors(actual[train], guess[train]), errors(actual[~train], guess[~train]) if (~train).any() else None)
-        for name, text, guess in guesses
+        Score(
+            g.name,
+            g.description,
+            errors(actual[train], g.predicted[train]),
+            errors(actual[~train], g.predicted[~train]) if (~train).any() else None,
+            g.kind,
+            g.predicted,
+        )
+        for g in guesses
     )
-    return Evaluation(CELLS[result.config.cell], scores, result.n_train, int((~train).sum()), period, unit(result.series))
+    held_out = int((~train).sum())
+    return Evaluation(CELLS[result.config.cell], scores, result.n_train, held_out, period, unit(result.series), actual)
 
 
 @dataclass(frozen=True)

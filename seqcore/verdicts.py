@@ -8,13 +8,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from .baselines import NAIVE
-from .evaluation import MODEL, Copying, Errors, Evaluation
+from .evaluation import MODEL, Copying, Evaluation
 
 # within this share of the last value's error, the model and the rule are called even
 EVEN_SHARE = 0.1
-# a winner among cells must be ahead by at least this share of the last-value rule's error: smaller gaps
-# (the ramp's 0.001 against 0.01) are real but too small to matter to anyone predicting the series
-MATTERS = 0.05
 
 BETTER, WORSE, EVEN, SIMPLER = "better", "worse", "even", "simpler"  # simpler: beats copying, not a simpler rule
 
@@ -63,6 +60,12 @@ def count(n: int, unit: str) -> str:
     return f"{n:,} {unit}{'' if n == 1 else 's'}"
 
 
+def beats_copying(model_mae: float, naive_mae: float) -> bool:
+    """The one rule for "beats copying the last value", wherever it is said (verdict, seeds, board, Compare): an average
+    miss lower than copying's by more than EVEN_SHARE of it; a smaller gap is "no better than copying"."""
+    return model_mae < naive_mae * (1 - EVEN_SHARE)
+
+
 def verdict(evaluation: Evaluation, words: Phrasing = STANDARD) -> Verdict:
     """The model against copying the last value, on the held-out windows when there are any, in `words`.
 
@@ -73,13 +76,13 @@ def verdict(evaluation: Evaluation, words: Phrasing = STANDARD) -> Verdict:
     name = evaluation.model
     where = (words.unseen if evaluation.n_held_out else words.seen).format(n=count(model.count, evaluation.unit))
     said = f"{where}, the {name} is off by {number(model.mae)} on average; copying the last value is off by {number(naive.mae)}"
-    ratio = evaluation.mase
+    ratio = evaluation.relative_mae
     if naive.mae == 0 and model.mae == 0:
         text, outcome = f"{said}: both are exact.", EVEN
-    elif abs(model.mae - naive.mae) <= EVEN_SHARE * naive.mae:
-        text, outcome = f"{said}: the {name} is no better than copying.", EVEN
-    elif ratio < 1:
+    elif beats_copying(model.mae, naive.mae):
         text, outcome = f"{said}: the {name} is {times(1 / ratio)} better.", BETTER
+    elif model.mae <= naive.mae * (1 + EVEN_SHARE):
+        text, outcome = f"{said}: the {name} is no better than copying.", EVEN
     else:
         worse = f"{times(ratio)} worse" if np.isfinite(ratio) else "worse"
         text, outcome = f"{said}: the {name} is {worse} than copying the last value.", WORSE
@@ -94,58 +97,12 @@ def verdict(evaluation: Evaluation, words: Phrasing = STANDARD) -> Verdict:
     return Verdict(text, SIMPLER if outcome == BETTER else outcome)
 
 
-def copying_note(copy: Copying, mase: float) -> str:
-    """The copying trap in words; `mase` (the model's error over copying's) says whether leaning on the last value pays."""
-    pays = " Whatever it adds to that gains little over copying itself." if mase < 1 else ""
+def copying_note(copy: Copying, relative_mae: float) -> str:
+    """The copying trap in words; `relative_mae` (the model's error over copying's) says whether leaning on the last value
+    pays."""
+    pays = " Whatever it adds to that gains little over copying itself." if relative_mae < 1 else ""
     return (
         f"Your model mostly repeats the last value it saw: its guesses are closer to the previous value (off by "
         f"{number(copy.to_last)}) than to the value they should predict (off by {number(copy.to_actual)}). "
         f"A chart of such guesses looks good, because it draws the series shifted one step later.{pays}"
     )
-
-
-@dataclass(frozen=True)
-class Spread:
-    """Held-out (or training) MAE of several seeds of one setting, `(seeds,)`."""
-
-    name: str
-    maes: np.ndarray
-
-
-def compare(spreads: list[Spread], naive: Errors, held_out: bool, words: Phrasing = STANDARD) -> Verdict:
-    """Name a winner only when its seeds' errors all sit below every other's and the gap matters; else a tie, and why."""
-    part = words.held_out_part if held_out else words.training_part
-    ranked = sorted(spreads, key=lambda s: float(np.median(s.maes)))
-    best, rest = ranked[0], ranked[1:]
-    medians = ", ".join(f"{s.name} {number(float(np.median(s.maes)))}" for s in ranked)
-    said = words.seeds_said.format(seeds=len(best.maes), part=part, medians=medians, copying=number(naive.mae))
-    if all(float(np.median(s.maes)) >= naive.mae * (1 - EVEN_SHARE) for s in spreads):
-        return Verdict(f"{said} None of them beats copying the last value, so none wins.", WORSE)
-    if not rest:
-        return Verdict(said, EVEN)
-    runner = rest[0]
-    tied = [s for s in rest if s.maes.min() <= best.maes.max()]  # a seed of theirs does as well as one of the best's
-    gap = float(np.median(runner.maes) - np.median(best.maes))
-    if tied:
-        return Verdict(f"{said} {_tie([best, *tied], [s for s in rest if s not in tied], naive)}", EVEN)
-    if gap < MATTERS * naive.mae:
-        return Verdict(
-            f"{said} A tie: {best.name} is ahead on every seed, but by {number(gap)}, less than {MATTERS:.0%} of what "
-            "copying the last value is off by: too small to matter.",
-            EVEN,
-        )
-    return Verdict(f"{said} {best.name} wins: every one of its seeds beats every seed of the others.", BETTER)
-
-
-def _tie(tied: list[Spread], behind: list[Spread], naive: Errors) -> str:
-    """Who ties (their errors overlap from seed to seed), and who is behind them on every seed; a cell whose median does
-    not beat copying is named as such, so a tie of the best never hides a cell that fails."""
-    names = [s.name for s in tied]
-    if not behind:
-        return "A tie: their errors overlap from seed to seed, so the order is luck."
-    text = f"A tie between {', '.join(names[:-1])} and {names[-1]}: their errors overlap from seed to seed, so their order is luck. "
-    text += f"{' and '.join(s.name for s in behind)} {'is' if len(behind) == 1 else 'are'} behind them on every seed"
-    failing = [s.name for s in behind if float(np.median(s.maes)) >= naive.mae]
-    if failing:
-        text += f"; {' and '.join(failing)} {'does' if len(failing) == 1 else 'do'} not beat copying the last value"
-    return text + "."

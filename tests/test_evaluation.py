@@ -33,7 +33,7 @@ def test_a_model_that_copies_the_last_value_scores_a_mase_of_one():
     evaluation = evaluate(rule_result(walk, val_fraction=0.25))
     assert evaluation.part == "held_out"
     assert evaluation.judged(MODEL) == evaluation.judged(NAIVE)
-    assert evaluation.mase == pytest.approx(1.0)
+    assert evaluation.relative_mae == pytest.approx(1.0)
 
 
 def test_held_out_and_training_errors_are_counted_apart():

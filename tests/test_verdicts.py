@@ -2,8 +2,9 @@ import numpy as np
 import pytest
 
 from seqcore.baselines import MEAN, NAIVE
+from seqcore.comparing import Spread, compare
 from seqcore.evaluation import MODEL, Errors, Evaluation, Score
-from seqcore.verdicts import BETTER, EVEN, SIMPLER, WORSE, Phrasing, Spread, compare, verdict
+from seqcore.verdicts import BETTER, EVEN, SIMPLER, WORSE, Phrasing, verdict
 
 
 def evaluation(model: float, naive: float, mean: float = 1e9, held_out: int = 12, unit: str = "year") -> Evaluation:
@@ -109,9 +110,9 @@ def test_the_copying_note_gives_both_distances_and_whether_it_pays():
     from seqcore.evaluation import Copying
     from seqcore.verdicts import copying_note
 
-    note = copying_note(Copying(0.354, 0.812), mase=1.09)
+    note = copying_note(Copying(0.354, 0.812), relative_mae=1.09)
     assert "off by 0.354" in note and "off by 0.812" in note and "gains little" not in note
-    assert "gains little over copying" in copying_note(Copying(60.7, 106), mase=0.82)
+    assert "gains little over copying" in copying_note(Copying(60.7, 106), relative_mae=0.82)
 
 
 # a school lesson's words (pages/lab/text.py holds them): the same verdicts, the same numbers, plainer sentences

@@ -38,7 +38,7 @@ def show_verdict(evaluation: scoring.Evaluation) -> None:
 def show_copying(result, run, evaluation: scoring.Evaluation) -> None:
     copy = remembered("copying", (run, id(result)), lambda: scoring.copying(result))
     if copy is not None:
-        st.warning(plain(copying_note(copy, evaluation.mase)), icon=":material/content_copy:")
+        st.warning(plain(copying_note(copy, evaluation.relative_mae)), icon=":material/content_copy:")
 
 
 def errors_table(evaluation: scoring.Evaluation) -> pd.DataFrame:
