@@ -8,7 +8,7 @@ import math
 import streamlit as st
 
 import seqcore
-from pages.lab import board, charts, engine, judge, lesson, projector
+from pages.lab import board, charts, engine, errors_view, judge, lesson, projector
 from pages.lab.live import LOSS_CHART, LiveSlots, train_live
 from pages.lab.replay_view import CLASS_SPEED_SECONDS, replay_section
 from pages.lab.runs import record_run, remembered, snapshots_of
@@ -165,7 +165,7 @@ def results(state, settings, slots: LiveSlots, drawn=None) -> None:
     replay_section(result, run)
     errors_tab, steps_tab = st.tabs(["Errors: the model and the simple rules", "Error by steps ahead"])
     with errors_tab:
-        judge.show_errors(evaluation)
+        errors_view.show_errors(evaluation)
     with steps_tab:
         judge.show_steps_ahead(result, run)
     seeds_section(result)

@@ -3,14 +3,12 @@ forecast's error grows; computed once per run in `seqcore.evaluation`, drawn her
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from pages.lab import charts
 from pages.lab.runs import remembered
-from pages.lab.text import plain, rule, words
+from pages.lab.text import plain, words
 from seqcore import evaluation as scoring
-from seqcore.baselines import NAIVE
 from seqcore.verdicts import BETTER, EVEN, SIMPLER, WORSE, copying_note, number, verdict
 
 
@@ -39,41 +37,6 @@ def show_copying(result, run, evaluation: scoring.Evaluation) -> None:
     copy = remembered("copying", (run, id(result)), lambda: scoring.copying(result))
     if copy is not None:
         st.warning(plain(copying_note(copy, evaluation.relative_mae)), icon=":material/content_copy:")
-
-
-def errors_table(evaluation: scoring.Evaluation) -> pd.DataFrame:
-    """One row per predictor: MAE and RMSE on the training and held-out windows, and MAE relative to copying (headers
-    in this tab's words, which may leave the RMSE out)."""
-    said = words()
-    column = said.error_columns
-    rows = []
-    for score in evaluation.scores:
-        judged = evaluation.judged(score.name)
-        naive = evaluation.judged(NAIVE)
-        named = rule(score.name, score.description, said)
-        cells = [
-            (column.predictor, evaluation.model if score.name == scoring.MODEL else named.name),
-            (column.description, score.description if score.name == scoring.MODEL else named.description),
-            (column.mae_train, score.train.mae if score.train else None),
-            (column.rmse_train, score.train.rmse if score.train else None),
-        ]
-        if evaluation.n_held_out:
-            cells += [
-                (column.mae_held_out, score.held_out.mae if score.held_out else None),
-                (column.rmse_held_out, score.held_out.rmse if score.held_out else None),
-            ]
-        cells.append((column.ratio, judged.mae / naive.mae if judged and naive.mae else None))
-        rows.append({header: value for header, value in cells if header is not None})
-    return pd.DataFrame(rows)
-
-
-def show_errors(evaluation: scoring.Evaluation) -> None:
-    # a static table: it wraps its text, where a scrolling one would hide the last columns on a 1280-pixel screen
-    said = words()
-    table = errors_table(evaluation).set_index(said.error_columns.predictor)
-    st.table(table.map(lambda v: v if isinstance(v, str) else "–" if v is None or v != v else number(v)))
-    period = said.period_found.format(period=evaluation.period) if evaluation.period else said.no_period
-    st.caption(f"{said.errors_caption} {period}")
 
 
 def show_steps_ahead(result, run) -> None:
