@@ -14,6 +14,9 @@ from .evaluation import MODEL, Copying, Evaluation
 EVEN_SHARE = 0.1
 
 BETTER, WORSE, EVEN, SIMPLER = "better", "worse", "even", "simpler"  # simpler: beats copying, not a simpler rule
+CLASSICAL = "classical"  # beats copying, but a classical forecaster (ETS, ARIMA) does as well or better
+UNTESTED = "untested"  # beats copying on the values it trained on, with nothing held out: no success can be claimed
+CHANCE = "chance"  # ahead of or behind copying on too few held-out values to rule out luck
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,11 @@ class Phrasing:
     held_out_part: str = "held-out windows"
     training_part: str = "training windows (none are held out)"
     seeds_said: str = "Median error over {seeds} seeds on the {part}: {medians}; copying the last value: {copying}."
+    # nothing held out: what a fit on the training values can and cannot say
+    untested: str = (
+        "Nothing was held out, so these are values it learned from: they cannot tell whether it predicts a value it has "
+        "not seen. Set a held-out share above 0 to test it."
+    )
 
     def rule(self, name: str, description: str) -> str:
         return dict(self.rules).get(name) or f"{name} ({description})"
@@ -39,8 +47,9 @@ STANDARD = Phrasing()
 
 @dataclass(frozen=True)
 class Verdict:
-    """A sentence and which way it went: BETTER, WORSE, EVEN, or SIMPLER (beats copying, but another simple rule does as
-    well or better); a page colours it."""
+    """A sentence and which way it went: BETTER, WORSE, EVEN, SIMPLER (beats copying, but another simple rule does as
+    well or better), CLASSICAL (beats copying, but a classical forecaster does as well or better), UNTESTED (nothing
+    held out) or CHANCE (too few held-out values to tell); a page colours it."""
 
     text: str
     outcome: str
@@ -67,7 +76,8 @@ def beats_copying(model_mae: float, naive_mae: float) -> bool:
 
 
 def verdict(evaluation: Evaluation, words: Phrasing = STANDARD) -> Verdict:
-    """The model against copying the last value, on the held-out windows when there are any, in `words`.
+    """The model against copying the last value, on the held-out windows when there are any, in `words`; then the
+    simple rules and the classical forecasters, when one does as well.
 
     "On the 12 years it never trained on, the LSTM is off by 14.2 on average; copying the last value is off by 24:
     the LSTM is 1.7× better."
@@ -86,6 +96,16 @@ def verdict(evaluation: Evaluation, words: Phrasing = STANDARD) -> Verdict:
     else:
         worse = f"{times(ratio)} worse" if np.isfinite(ratio) else "worse"
         text, outcome = f"{said}: the {name} is {worse} than copying the last value.", WORSE
+    text, outcome = _simpler(evaluation, model, naive, text, outcome, words)
+    text, outcome = _classical(evaluation, model, text, outcome)
+    if not evaluation.n_held_out:
+        # a fit to the training values is no success: it may have learned them by heart
+        return Verdict(f"{text} {words.untested}", UNTESTED if outcome in (BETTER, SIMPLER, CLASSICAL) else outcome)
+    return Verdict(text, outcome)
+
+
+def _simpler(evaluation: Evaluation, model, naive, text: str, outcome: str, words: Phrasing) -> tuple[str, str]:
+    """A simple rule that does better than the model, or about as well while beating copying."""
     best = evaluation.best_rule()
     best_errors = evaluation.judged(best.name)
     if best.name != NAIVE and best_errors.mae < model.mae * (1 - EVEN_SHARE):
@@ -93,8 +113,25 @@ def verdict(evaluation: Evaluation, words: Phrasing = STANDARD) -> Verdict:
     elif best.name != NAIVE and best_errors.mae <= model.mae * (1 + EVEN_SHARE) and best_errors.mae < naive.mae:
         text += f" A simpler rule does about as well: {words.rule(best.name, best.description)} is off by {number(best_errors.mae)}."
     else:
-        return Verdict(text, outcome)
-    return Verdict(text, SIMPLER if outcome == BETTER else outcome)
+        return text, outcome
+    return text, SIMPLER if outcome == BETTER else outcome
+
+
+def _classical(evaluation: Evaluation, model, text: str, outcome: str) -> tuple[str, str]:
+    """The best classical forecaster (fitted to the same training values, one step ahead on the same windows) beside
+    the model: a lecturer's line to beat."""
+    best = evaluation.best_classical()
+    if best is None:
+        return text, outcome
+    mae = evaluation.judged(best.name).mae
+    if mae < model.mae * (1 - EVEN_SHARE):
+        ratio = times(model.mae / mae) if mae > 0 else "far"
+        text += f" The classical forecaster {best.name} does {ratio} better: it is off by {number(mae)}."
+    elif mae <= model.mae * (1 + EVEN_SHARE):
+        text += f" The classical forecaster {best.name} does about as well: it is off by {number(mae)}."
+    else:
+        return f"{text} It also beats the best classical forecaster, {best.name}, which is off by {number(mae)}.", outcome
+    return text, CLASSICAL if outcome in (BETTER, SIMPLER) else outcome
 
 
 def copying_note(copy: Copying, relative_mae: float) -> str:

@@ -23,6 +23,9 @@ CELL_COLOURS = {"LSTM": "#0072B2", "GRU": "#009E73", "SimpleRNN": "#D55E00"}  # 
 NAIVE = "#444444"  # the last-value rule: dark grey, dashed, wherever it is drawn
 RULE = "#999999"  # any other simple rule
 OUTSIDE = "#D55E00"  # values the model never trained on
+# the classical forecasters on the predicted-vs-actual chart: colours of the same colour-blind-safe palette, told apart
+# by their dash as well
+CLASSICAL_LINES = [("#009E73", "dashdot"), ("#56B4E9", "longdash")]
 
 
 # where a chart keeps its parts, so that none covers another on any screen, a phone's included: the title in the
@@ -184,13 +187,21 @@ def series_figure(series: pd.Series, title: str) -> go.Figure:
 
 
 def prediction_figure(
-    series: pd.Series, predictions: pd.DataFrame, forecast=None, seen=None, show_naive: bool = False, words: Words = STANDARD
+    series: pd.Series,
+    predictions: pd.DataFrame,
+    forecast=None,
+    seen=None,
+    show_naive: bool = False,
+    words: Words = STANDARD,
+    classical=(),
 ) -> go.Figure:
     """The whole series, the model's one-step predictions (train and held out apart), and a forecast after the end.
 
     `predictions`: the frame of `seqcore.one_step_predictions`; `forecast`: values `(steps,)` that follow the series;
     `seen` (`seqcore.evaluation.ValueRange`): the values the model trained on, with what lies beyond them shaded
-    when anything drawn goes there; `show_naive`: also draw the last-value rule's guesses; `words`: the legend's.
+    when anything drawn goes there; `show_naive`: also draw the last-value rule's guesses; `words`: the legend's;
+    `classical`: scores (`seqcore.evaluation.Score`) of classical forecasters, drawn one step ahead on the held-out
+    windows (on every window when none is held out), where the model is judged.
     """
     fig = go.Figure()
     values = series.to_numpy()
@@ -222,6 +233,19 @@ def prediction_figure(
                 )
             )
     validation = predictions[predictions["part"] == "validation"]
+    judged = predictions["part"] == ("validation" if len(validation) else "train")
+    for score, (colour, dash) in zip(classical, CLASSICAL_LINES, strict=False):
+        guesses = np.asarray(score.predicted)[judged.to_numpy()]
+        fig.add_trace(
+            go.Scatter(
+                x=times(series, predictions["position"][judged]),
+                y=guesses,
+                name=score.name,
+                mode="lines",
+                line={"color": colour, "width": 2.5, "dash": dash},
+                connectgaps=False,
+            )
+        )
     if len(validation):
         first, last = times(series, [validation["position"].min(), validation["position"].max()])
         fig.add_vrect(

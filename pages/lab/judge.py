@@ -9,7 +9,7 @@ from pages.lab import charts
 from pages.lab.runs import remembered
 from pages.lab.text import plain, words
 from seqcore import evaluation as scoring
-from seqcore.verdicts import BETTER, EVEN, SIMPLER, WORSE, copying_note, number, verdict
+from seqcore.verdicts import BETTER, CHANCE, CLASSICAL, EVEN, SIMPLER, UNTESTED, WORSE, copying_note, number, verdict
 
 
 def evaluation_of(result, run, period: int) -> scoring.Evaluation:
@@ -22,6 +22,10 @@ HEADLINES = {
     WORSE: ("red", ":material/thumb_down:", "Loses to copying the last value"),
     EVEN: ("orange", ":material/balance:", "No better than copying the last value"),
     SIMPLER: ("orange", ":material/balance:", "Beats copying, but a simpler rule does as well or better"),
+    CLASSICAL: ("orange", ":material/balance:", "Beats copying, but a classical forecaster does as well or better"),
+    # blue, not green: a fit to values it learned from is no success
+    UNTESTED: ("blue", ":material/help:", "Untested: nothing was held out to test it on"),
+    CHANCE: ("orange", ":material/casino:", "Too few held-out values to tell: the difference could be chance"),
 }
 
 
