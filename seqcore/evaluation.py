@@ -64,6 +64,10 @@ class Evaluation:
     period: int | None
     unit: str  # what one value is: "year" or "value"
     actual: np.ndarray | None = field(default=None, repr=False, compare=False)  # the value after every window
+    # MASE's denominators (Hyndman & Koehler 2006): the last-value and seasonal-naive rules' in-sample MAE on the
+    # training part; None when the training part is too short for them (or no period is known)
+    naive_scale: float | None = None
+    seasonal_scale: float | None = None
 
     @property
     def part(self) -> str:
@@ -83,6 +87,16 @@ class Evaluation:
         model, naive = self.judged(MODEL), self.judged(NAIVE)
         return model.mae / naive.mae if naive.mae > 0 else float("inf") if model.mae > 0 else 1.0
 
+    def mase(self, name: str) -> float | None:
+        """MASE of one predictor: its MAE on the judged part over the last-value rule's in-sample MAE on the training
+        part (below 1: it misses less than copying did, one step at a time, on the values it learned from). None when
+        it has no judged answers or the training part never changes."""
+        return _scaled(self.judged(name), self.naive_scale)
+
+    def seasonal_mase(self, name: str) -> float | None:
+        """Seasonal MASE: scaled by the seasonal-naive rule's in-sample MAE on the training part (None: no period)."""
+        return _scaled(self.judged(name), self.seasonal_scale)
+
     def best_rule(self) -> Score:
         """The simple rule with the lowest MAE on the judged part."""
         return self._best(RULE)
@@ -94,6 +108,17 @@ class Evaluation:
     def _best(self, kind: str) -> Score | None:
         scores = [s for s in self.scores[1:] if s.kind == kind and self.judged(s.name) is not None]
         return min(scores, key=lambda s: self.judged(s.name).mae, default=None)
+
+
+def _scaled(judged: Errors | None, scale: float | None) -> float | None:
+    return judged.mae / scale if judged is not None and scale else None
+
+
+def naive_scale(train, lag: int = 1) -> float | None:
+    """The in-sample MAE of guessing each value of `train` `(length,)` by the one `lag` steps before it: mean
+    |y_t - y_{t-lag}|, MASE's denominator. None when `train` has no value `lag` steps after another."""
+    values = np.asarray(train, dtype=float)
+    return float(np.mean(np.abs(values[lag:] - values[:-lag]))) if len(values) > lag else None
 
 
 def series_period(result: TrainResult) -> int | None:
@@ -124,7 +149,9 @@ def evaluate(result: TrainResult, period: int | None = None, classical: list[Bas
         for g in guesses
     )
     held_out = int((~train).sum())
-    return Evaluation(CELLS[result.config.cell], scores, result.n_train, held_out, period, unit(result.series), actual)
+    trained = trained_range_values(result)
+    scales = naive_scale(trained), naive_scale(trained, period) if period else None
+    return Evaluation(CELLS[result.config.cell], scores, result.n_train, held_out, period, unit(result.series), actual, *scales)
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ def test_errors_against_hand_computed_values():
     assert errors([1, 2], [np.nan, np.nan]) is None
 
 
-def test_a_model_that_copies_the_last_value_scores_a_mase_of_one():
+def test_a_model_that_copies_the_last_value_scores_a_relative_mae_of_one():
     walk = seqcore.get_dataset("random_walk", length=40)
     evaluation = evaluate(rule_result(walk, val_fraction=0.25))
     assert evaluation.part == "held_out"
