@@ -16,6 +16,9 @@ RULE, CLASSICAL = "rule", "classical"  # a simple rule, or a classical forecaste
 # a period must repeat at least this often within the training part to be trusted
 MIN_CYCLES = 2
 MIN_PEAK = 0.4  # the autocorrelation at a detected period, after it has dipped below 0
+# peaks closer than this to the highest are a tie (about the autocorrelation's sampling error, 1/sqrt(length), at a
+# hundred values): the shortest period wins over its multiples and over neighbours the data cannot tell apart
+NEAR_TIE = 0.1
 
 
 @dataclass(frozen=True)
@@ -53,23 +56,46 @@ def baselines(series, window: int, n_train: int, period: int | None = None) -> l
     return rules
 
 
-def detect_period(train) -> int | None:
-    """The period of a repeating pattern in `train` `(length,)`, from its autocorrelation; None when it has none.
+def detrended(values) -> np.ndarray:
+    """`values` `(length,)` less their least-squares straight line: a trend no longer hides a season."""
+    values = np.asarray(values, dtype=float)
+    steps = np.arange(len(values))
+    return values - np.polyval(np.polyfit(steps, values, 1), steps)
 
-    The first lag where the autocorrelation, after dipping below 0, peaks at MIN_PEAK or more, among lags that
-    fit MIN_CYCLES times into the data. A trend or a random walk never dips and peaks again, so it has none.
-    """
-    values = np.asarray(train, dtype=float)
+
+def autocorrelation(values, lags: int) -> np.ndarray:
+    """The sample autocorrelation of `values` `(length,)` at lags 0 .. `lags`, `(lags + 1,)`: the textbook estimator
+    (each lag's sum over the whole series' variance), as statsmodels' `acf` computes it."""
+    values = np.asarray(values, dtype=float)
     values = values - values.mean()
     n = len(values)
-    variance = float(values @ values)
-    if n < 8 or variance == 0:
+    return np.array([values[: n - lag] @ values[lag:] for lag in range(lags + 1)]) / float(values @ values)
+
+
+def detect_period(train) -> int | None:
+    """The period of a repeating pattern in `train` `(length,)`, from the autocorrelation of its detrended values;
+    None when it has none.
+
+    Candidates are the lags where that autocorrelation, after dipping below 0, peaks at MIN_PEAK or more, among lags
+    that fit MIN_CYCLES times into the data; of the candidates within NEAR_TIE of the highest, the shortest wins. A
+    random walk or white noise rarely dips and peaks that high again, so it has none.
+    """
+    values = np.asarray(train, dtype=float)
+    n = len(values)
+    if n < 8:
+        return None
+    rest = detrended(values)
+    # a straight line leaves only float rounding behind: no pattern at all
+    if rest @ rest <= 1e-12 * max(float(np.sum((values - values.mean()) ** 2)), np.finfo(float).tiny):
         return None
     longest = n // MIN_CYCLES
-    acf = np.array([values[: n - lag] @ values[lag:] / variance for lag in range(longest + 2)])
-    dipped = False
+    acf = autocorrelation(rest, longest + 1)
+    dipped, peaks = False, {}
     for lag in range(2, longest + 1):
         dipped = dipped or acf[lag] < 0
         if dipped and acf[lag] >= MIN_PEAK and acf[lag] >= acf[lag - 1] and acf[lag] >= acf[lag + 1]:
-            return lag
-    return None
+            peaks[lag] = acf[lag]
+    if not peaks:
+        return None
+    highest = max(peaks.values())
+    return min(lag for lag, peak in peaks.items() if peak >= highest - NEAR_TIE)
