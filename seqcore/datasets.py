@@ -65,6 +65,10 @@ def get_dataset(name: str, length: int = 60, noise: float | None = None, seed: i
     if not dataset.generated and name != "ramp":
         series = with_time(series, "year", loaded.index)  # the shipped files are yearly
     series.attrs["label"] = dataset.label
+    # which built-in series this is, and its noise: what truth.truth_of needs to know the next value
+    series.attrs["dataset"] = name
+    if dataset.generated:
+        series.attrs["noise"] = dataset.noise if noise is None else float(noise)
     if name in ("sine", "noisy_sine"):
         series.attrs["period"] = SINE_PERIOD
     return series
@@ -79,10 +83,16 @@ def _generate(name: str, length: int, noise: float | None, seed: int) -> np.ndar
     seed = as_int("seed", seed)
     check_range("seed", seed, 0, MAX_DATA_SEED)
     rng = np.random.default_rng(seed)
-    steps = np.arange(length, dtype=float)
+    if name == "random_walk":  # a cumulative sum of gaussian steps
+        return 100.0 + np.cumsum(noise * rng.standard_normal(length))
+    return formula(name, np.arange(length, dtype=float)) + noise * rng.standard_normal(length)
+
+
+def formula(name: str, steps) -> np.ndarray:
+    """A generated series' values at positions `steps` `(n,)` without its noise (not for the random walk, which has none)."""
+    steps = np.asarray(steps, dtype=float)
     if name == "arithmetic":
-        return 1.0 + 2.0 * steps + noise * rng.standard_normal(length)
+        return 1.0 + 2.0 * steps
     if name in ("sine", "noisy_sine"):
-        return 50.0 + 40.0 * np.sin(2 * np.pi * steps / SINE_PERIOD) + noise * rng.standard_normal(length)
-    # random walk: a cumulative sum of gaussian steps
-    return 100.0 + np.cumsum(noise * rng.standard_normal(length))
+        return 50.0 + 40.0 * np.sin(2 * np.pi * steps / SINE_PERIOD)
+    raise ValueError(f"{name} has no formula")
