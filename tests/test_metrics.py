@@ -118,3 +118,34 @@ def test_the_last_value_rules_mase_on_sunspots_is_the_reference_checks():
     val_fraction = default_val_fraction(series, 3)
     evaluation = evaluate(rule_result(series, val_fraction=val_fraction, scale=100.0))
     assert round(evaluation.mase(NAIVE), 3) == 1.504
+
+
+def test_the_errors_table_names_each_metric_and_shows_it_for_every_row():
+    from pages.lab.errors_view import errors_table
+
+    values = seqcore.get_dataset("noisy_sine").to_numpy()
+    guess = Baseline("Holt-Winters", "a classical forecaster", np.r_[np.nan, values[3:-1]], kind=CLASSICAL)
+    evaluation = evaluate(rule_result(values, step=0.5, val_fraction=0.25, scale=10.0), period=20, classical=[guess])
+    table = errors_table(evaluation).set_index("predictor")
+    assert list(table.columns[-3:]) == ["relative MAE (÷ copying)", "MASE", "seasonal MASE"]
+    for score in evaluation.scores:
+        row = table.loc[evaluation.model if score.name == MODEL else score.name]
+        assert row["MASE"] == pytest.approx(evaluation.mase(score.name))
+        assert row["seasonal MASE"] == pytest.approx(evaluation.seasonal_mase(score.name))
+    assert table.loc[evaluation.model, "relative MAE (÷ copying)"] == pytest.approx(evaluation.relative_mae)
+    assert table.loc["Holt-Winters", "MASE"] == pytest.approx(evaluation.mase(NAIVE))  # it copied on the held-out part
+
+
+def test_the_school_table_leaves_mase_out_and_no_period_points_to_the_period_box():
+    from pages.lab.errors_view import errors_caption, errors_table
+    from pages.lab.text import PERIOD_BOX, SCHOOL, STANDARD
+
+    evaluation = evaluate(rule_result(seqcore.get_dataset("random_walk"), val_fraction=0.2, scale=10.0))
+    assert evaluation.period is None
+    school = errors_table(evaluation, SCHOOL)
+    assert not any("MASE" in header for header in school.columns)
+    assert "seasonal MASE" not in errors_table(evaluation, STANDARD).columns
+    for said in (STANDARD, SCHOOL):
+        caption = errors_caption(evaluation, said)
+        assert "none found" in caption and PERIOD_BOX in caption
+    assert "MASE" not in errors_caption(evaluation, SCHOOL)

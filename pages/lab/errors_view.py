@@ -6,16 +6,17 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pages.lab.text import rule, words
+from pages.lab.text import PERIOD_BOX, Words, rule, words
 from seqcore import evaluation as scoring
 from seqcore.baselines import NAIVE
 from seqcore.verdicts import number
 
 
-def errors_table(evaluation: scoring.Evaluation) -> pd.DataFrame:
-    """One row per predictor: MAE and RMSE on the training and held-out windows, and MAE relative to copying (headers
-    in this tab's words, which may leave the RMSE out)."""
-    said = words()
+def errors_table(evaluation: scoring.Evaluation, said: Words | None = None) -> pd.DataFrame:
+    """One row per predictor (the model, the rules, any classical forecaster): MAE and RMSE on the training and held-out
+    windows, then on the judged part the relative MAE (÷ copying), MASE and, with a period, seasonal MASE. Headers in
+    `said` (this tab's words by default), which may leave the RMSE and MASE out."""
+    said = said or words()
     column = said.error_columns
     rows = []
     for score in evaluation.scores:
@@ -33,7 +34,12 @@ def errors_table(evaluation: scoring.Evaluation) -> pd.DataFrame:
                 (column.mae_held_out, score.held_out.mae if score.held_out else None),
                 (column.rmse_held_out, score.held_out.rmse if score.held_out else None),
             ]
-        cells.append((column.ratio, judged.mae / naive.mae if judged and naive.mae else None))
+        cells += [
+            (column.ratio, judged.mae / naive.mae if judged and naive.mae else None),
+            (column.mase, evaluation.mase(score.name)),
+        ]
+        if evaluation.seasonal_scale is not None:
+            cells.append((column.seasonal_mase, evaluation.seasonal_mase(score.name)))
         rows.append({header: value for header, value in cells if header is not None})
     return pd.DataFrame(rows)
 
@@ -41,7 +47,13 @@ def errors_table(evaluation: scoring.Evaluation) -> pd.DataFrame:
 def show_errors(evaluation: scoring.Evaluation) -> None:
     # a static table: it wraps its text, where a scrolling one would hide the last columns on a 1280-pixel screen
     said = words()
-    table = errors_table(evaluation).set_index(said.error_columns.predictor)
+    table = errors_table(evaluation, said).set_index(said.error_columns.predictor)
     st.table(table.map(lambda v: v if isinstance(v, str) else "–" if v is None or v != v else number(v)))
-    period = said.period_found.format(period=evaluation.period) if evaluation.period else said.no_period
-    st.caption(f"{said.errors_caption} {period}")
+    st.caption(errors_caption(evaluation, said))
+
+
+def errors_caption(evaluation: scoring.Evaluation, said: Words | None = None) -> str:
+    """What the table's columns mean, and the period the seasonal rule uses (or where to set one when none was found)."""
+    said = said or words()
+    period = said.period_found.format(period=evaluation.period) if evaluation.period else said.no_period.format(box=PERIOD_BOX)
+    return f"{said.errors_caption.format(part=said.parts[evaluation.part])} {period}"

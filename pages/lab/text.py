@@ -80,6 +80,12 @@ def field_error(exc: seqcore.InputError) -> str:
     return f"**{label(name) if name in LABELS else 'Settings'}**: {plain(exc)}"
 
 
+# the sidebar's period setting, where a caption sends a user whose series has a season the detector missed
+MORE_SETTINGS = "More settings"
+PERIOD_LABEL = "Period (seasonal rule)"
+PERIOD_BOX = f"{MORE_SETTINGS} → {PERIOD_LABEL}"
+
+
 # ---- the texts that differ between wordings: one table, keyed by the lesson's Wording --------------------------------
 
 
@@ -102,7 +108,9 @@ class ErrorColumns:
     rmse_train: str | None
     mae_held_out: str
     rmse_held_out: str | None
-    ratio: str
+    ratio: str  # Evaluation.relative_mae's, for every row: MAE over copying's on the same judged windows
+    mase: str | None  # Evaluation.mase
+    seasonal_mase: str | None  # Evaluation.seasonal_mase, when there is a period
 
 
 @dataclass(frozen=True)
@@ -132,9 +140,9 @@ class Words:
     held_out_band: str
     # errors table and steps ahead
     error_columns: ErrorColumns
-    errors_caption: str
+    errors_caption: str  # {part}: the judged part, as `parts` names it
     period_found: str  # {period}
-    no_period: str
+    no_period: str  # {box}: where the sidebar's period setting is
     steps_none: str
     held_out_part: str  # "the held-out part", as a sentence names it
     steps_title: str  # {origins}
@@ -185,11 +193,24 @@ STANDARD = Words(
     predicted={"train": "predicted (trained on)", "validation": "predicted (held out)"},
     held_out_band="held out",
     error_columns=ErrorColumns(
-        "predictor", "what it does", "MAE, trained on", "RMSE, trained on", "MAE, held out", "RMSE, held out", "÷ copying (MASE)"
+        "predictor",
+        "what it does",
+        "MAE, trained on",
+        "RMSE, trained on",
+        "MAE, held out",
+        "RMSE, held out",
+        "relative MAE (÷ copying)",
+        "MASE",
+        "seasonal MASE",
     ),
-    errors_caption="MAE: the average miss in the series' units. RMSE weighs big misses more. MASE below 1 beats copying the last value.",
-    period_found="Period for the seasonal rule: {period} steps.",
-    no_period="No repeating period was found, so no seasonal rule.",
+    errors_caption="MAE: the average miss in the series' units. RMSE weighs big misses more. "
+    "Relative MAE: the MAE over copying the last value's, on the same windows ({part}). "
+    "MASE: the MAE ({part}) over copying's one-step MAE on the training part (Hyndman & Koehler), comparable across "
+    "series. Below 1, both beat copying.",
+    period_found="Period for the seasonal rule and the seasonal MASE (which scales by that rule's MAE on the training "
+    "part): {period} steps.",
+    no_period="Period: none found in the training part, so no seasonal rule and no seasonal MASE. If the series has one "
+    "(12 for monthly values), set it in the sidebar: {box}.",
     steps_none="Hold out some data (Held-out share in the sidebar) to see how the forecast's error grows with each step ahead.",
     held_out_part="the held-out part",
     steps_title="Held-out error by steps ahead ({origins} forecasts)",
@@ -268,11 +289,14 @@ SCHOOL = Words(
         "average miss, values it never saw",
         None,
         "miss ÷ copying's miss",
+        None,
+        None,
     ),
     errors_caption="Average miss: how far off the guesses are on average, in the series' units. "
     "Miss ÷ copying's miss below 1: better than copying the last value.",
     period_found="The series repeats every {period} steps, so one rule guesses the value one cycle earlier.",
-    no_period="The series does not repeat in cycles, so no rule guesses from one cycle earlier.",
+    no_period="Repeating cycle: none found, so no rule guesses from one cycle earlier. If you know the series repeats "
+    "(every 12 values for the months of a year), type the cycle's length in the sidebar: {box}.",
     steps_none="No values were kept back to test the model, so there is nothing to check a guess several steps ahead against.",
     held_out_part="the values it never saw",
     steps_title="How far off it is, steps ahead, on values it never saw ({origins} tries)",
