@@ -204,9 +204,9 @@ STANDARD = Words(
         "seasonal MASE",
     ),
     errors_caption="MAE: the average miss in the series' units. RMSE weighs big misses more. "
-    "Relative MAE: the MAE over copying the last value's, on the same windows ({part}). "
-    "MASE: the MAE ({part}) over copying's one-step MAE on the training part (Hyndman & Koehler), comparable across "
-    "series. Below 1, both beat copying.",
+    "Relative MAE: the MAE over copying the last value's on the same windows ({part}); below 1 beats copying there. "
+    "MASE (Hyndman & Koehler): the MAE ({part}) over copying's one-step MAE on the training part, comparable across "
+    "series; below 1 misses less than copying did on the values it trained on.",
     period_found="Period for the seasonal rule and the seasonal MASE (which scales by that rule's MAE on the training "
     "part): {period} steps.",
     no_period="Period: none found in the training part, so no seasonal rule and no seasonal MASE. If the series has one "
