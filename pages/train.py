@@ -16,6 +16,7 @@ from pages.lab.seeds import seeds_section
 from pages.lab.sidebar import settings_sidebar, show_problems
 from pages.lab.steady import steady_chart
 from pages.lab.text import CELL_NAMES, describe, plain, words
+from pages.lab.truth_view import show_truth
 from seqcore import evaluation as scoring
 from seqcore.baselines import NAIVE
 from seqcore.verdicts import number
@@ -109,6 +110,7 @@ def results(state, settings, slots: LiveSlots, drawn=None) -> None:
         prediction = seqcore.predict_next(result, recent)
         shown = ", ".join(f"{v:g}" for v in recent[-config.window :])
         answer.metric(f"Next value after [{shown}]", readable(prediction))
+        show_truth(result, recent, prediction)
         beyond = seen.beyond(recent[-config.window :])
     except seqcore.InputError as exc:
         answer.error(f"**Prediction input**: {plain(exc)}", icon=":material/error:")
