@@ -149,3 +149,14 @@ def test_the_school_table_leaves_mase_out_and_no_period_points_to_the_period_box
         caption = errors_caption(evaluation, said)
         assert "none found" in caption and PERIOD_BOX in caption
     assert "MASE" not in errors_caption(evaluation, SCHOOL)
+
+
+def test_the_seed_0_lstm_on_sunspots_has_the_textbook_mase():
+    # issue 19's check: a relative MAE of about 0.70 is a MASE of about 1.05, since copying's own MASE there is 1.504
+    series = seqcore.get_dataset("sunspots")
+    val_fraction = default_val_fraction(series, 3)
+    fit = fit_scaling(series, 3, val_fraction)
+    config = seqcore.TrainConfig(val_fraction=val_fraction, scale=fit.scale, offset=fit.offset, seed=0)
+    evaluation = evaluate(seqcore.train(series, config))
+    assert evaluation.mase(MODEL) == pytest.approx(evaluation.relative_mae * evaluation.mase(NAIVE))
+    assert 1.0 < evaluation.mase(MODEL) < 1.1 and evaluation.relative_mae < 0.75
