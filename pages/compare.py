@@ -17,14 +17,14 @@ from pages.lab.sidebar import settings_sidebar, show_problems
 from pages.lab.text import CELL_NAMES, differences, plain, rule, setting, words
 from pages.lab.workspace import run_store, store_problem
 from seqcore.baselines import NAIVE
-from seqcore.comparing import Spread, compare
+from seqcore.comparing import MIN_SEEDS, TOO_FEW, RuleError, Spread, compare, seeds_of
 from seqcore.evaluation import MODEL, evaluate
-from seqcore.verdicts import BETTER, WORSE, Verdict
+from seqcore.verdicts import BETTER, SIMPLER, WORSE, Verdict
 
 TABLE_COLUMNS = ["run", "status", "saved", "final loss", "final val loss", "prediction", "seconds", "epochs trained", "settings", "data"]
 
 
-EXPERIMENT_SEEDS = 5  # seeds per cell: enough to see whether the cells' errors overlap
+EXPERIMENT_SEEDS = MIN_SEEDS  # seeds per cell: the fewest with which compare() names a winner
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,8 @@ def experiment(settings) -> None:
     if best.name != NAIVE:
         rules[rule(best.name, best.description, said_by).name] = first.judged(best.name).mae
     spread_list = [Spread(name, maes) for name, maes in spreads.items()]
-    said = compare(spread_list, first.judged(NAIVE), held_out=bool(first.n_held_out), words=said_by.verdict)
+    simpler = [RuleError(name, mae) for name, mae in rules.items() if name != "copying the last value"]
+    said = compare(spread_list, first.judged(NAIVE), held_out=bool(first.n_held_out), words=said_by.verdict, rules=simpler)
     st.session_state.experiment = Experiment(runs, spreads, rules, said, bool(first.n_held_out))
 
 
@@ -78,14 +79,19 @@ def show_experiment(runs: list[dict]) -> None:
     colour, icon, headline = {
         BETTER: ("green", ":material/emoji_events:", "A clear winner"),
         WORSE: ("red", ":material/thumb_down:", "None beats copying the last value"),
+        SIMPLER: ("orange", ":material/rule:", "A simpler rule beats every seed"),
+        TOO_FEW: ("gray", ":material/hourglass_empty:", "Too few seeds to name a winner"),
     }.get(done.verdict.outcome, ("orange", ":material/balance:", "A tie"))
     with st.container(border=True, key="experiment_verdict"):
         st.markdown(f"#### :{colour}[{icon} {headline}]\n{plain(done.verdict.text)}")
     projector.chart(st, charts.comparison_figure(done.spreads, done.rules, done.held_out, words()), key="experiment_chart")
-    st.caption(
-        f"Same series, window, units and epochs; only the cell differs, and each cell trains with {EXPERIMENT_SEEDS} seeds. "
-        "Flat lines: simple rules on the same windows."
+    counts = {cell: len(maes) for cell, maes in done.spreads.items()}
+    seeds = (
+        f"each cell trains with {seeds_of(EXPERIMENT_SEEDS)}"
+        if set(counts.values()) == {EXPERIMENT_SEEDS}
+        else f"{EXPERIMENT_SEEDS} seeds were asked of each cell, and finished: " + ", ".join(f"{c} {n}" for c, n in counts.items())
     )
+    st.caption(f"Same series, window, units and epochs; only the cell differs, and {seeds}. Flat lines: simple rules on the same windows.")
 
 
 # a new series comes with its own scaling and held-out share: naming them beside the data would only repeat it

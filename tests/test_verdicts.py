@@ -1,8 +1,6 @@
-import numpy as np
 import pytest
 
 from seqcore.baselines import MEAN, NAIVE
-from seqcore.comparing import Spread, compare
 from seqcore.evaluation import MODEL, Errors, Evaluation, Score
 from seqcore.verdicts import BETTER, EVEN, SIMPLER, WORSE, Phrasing, verdict
 
@@ -53,57 +51,10 @@ def test_a_simpler_rule_about_as_good_takes_the_win_away():
     assert said.outcome == SIMPLER
 
 
-NAIVE_ERRORS = Errors(1.0, 1.0, 4)
-
-
-def test_overlapping_seeds_are_a_tie():
-    said = compare([Spread("LSTM", np.array([0.2, 0.5])), Spread("GRU", np.array([0.3, 0.6]))], NAIVE_ERRORS, True)
-    assert "A tie" in said.text and said.outcome == EVEN
-
-
-def test_a_tie_of_two_names_them_and_the_cell_behind_both_on_every_seed():
-    spreads = [
-        Spread("LSTM", np.array([3.5, 3.9])),
-        Spread("GRU", np.array([3.6, 3.8])),
-        Spread("SimpleRNN", np.array([4.8, 8.0])),
-    ]
-    said = compare(spreads, Errors(4.92, 4.92, 30), True)
-    assert said.outcome == EVEN
-    assert "A tie between LSTM and GRU" in said.text or "A tie between GRU and LSTM" in said.text, said.text
-    assert "SimpleRNN is behind them on every seed; SimpleRNN does not beat copying the last value." in said.text
-
-
-def test_a_separate_but_tiny_gap_is_a_tie():
-    said = compare([Spread("SimpleRNN", np.array([0.001, 0.002])), Spread("LSTM", np.array([0.01, 0.02]))], NAIVE_ERRORS, False)
-    assert "A tie" in said.text and "too small to matter" in said.text
-
-
-def test_a_clear_winner_is_named():
-    said = compare([Spread("GRU", np.array([0.1, 0.2])), Spread("LSTM", np.array([0.5, 0.7]))], NAIVE_ERRORS, True)
-    assert said.outcome == BETTER and "GRU wins" in said.text
-
-
-def test_nobody_wins_when_all_lose_to_copying():
-    said = compare([Spread("GRU", np.array([1.5, 2.0])), Spread("LSTM", np.array([3.0, 4.0]))], NAIVE_ERRORS, True)
-    assert said.outcome == WORSE and "none wins" in said.text
-
-
 @pytest.mark.parametrize("model", [0.5, 2.0])
 def test_the_verdict_never_claims_more_than_the_ratio(model):
     said = verdict(evaluation(model, 1.0, unit="value"))
     assert "2.0×" in said.text
-
-
-def test_the_three_cells_tie_on_the_notebook_ramp(ramp):
-    import seqcore
-    from seqcore.evaluation import evaluate
-
-    spreads = []
-    for cell in ("lstm", "gru", "rnn"):
-        scores = [evaluate(seqcore.train(ramp, seqcore.TrainConfig(cell=cell, seed=seed))) for seed in range(3)]
-        spreads.append(Spread(cell, np.array([s.judged(MODEL).mae for s in scores])))
-    said = compare(spreads, scores[0].judged(NAIVE), held_out=False)
-    assert "A tie" in said.text, said.text
 
 
 def test_the_copying_note_gives_both_distances_and_whether_it_pays():
@@ -139,10 +90,3 @@ def test_a_verdict_in_other_words_keeps_its_numbers_and_outcome():
 
 def test_a_rule_not_in_the_words_keeps_its_name_and_description():
     assert SCHOOL.rule(NAIVE, "copy the last value") == "last value (copy the last value)"
-
-
-def test_the_experiment_in_other_words():
-    spreads = [Spread("GRU", np.array([0.1, 0.2])), Spread("LSTM", np.array([0.5, 0.7]))]
-    said = compare(spreads, NAIVE_ERRORS, True, SCHOOL)
-    assert said.text.startswith("The middle miss of 2 tries, on the values they never saw: GRU 0.15, LSTM 0.6; copying the last value: 1.")
-    assert said.outcome == compare(spreads, NAIVE_ERRORS, True).outcome == BETTER
