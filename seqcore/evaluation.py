@@ -118,7 +118,11 @@ def naive_scale(train, lag: int = 1) -> float | None:
     """The in-sample MAE of guessing each value of `train` `(length,)` by the one `lag` steps before it: mean
     |y_t - y_{t-lag}|, MASE's denominator. None when `train` has no value `lag` steps after another."""
     values = np.asarray(train, dtype=float)
-    return float(np.mean(np.abs(values[lag:] - values[:-lag]))) if len(values) > lag else None
+    if len(values) <= lag:
+        return None
+    miss = np.abs(values[lag:] - values[:-lag])
+    miss[miss <= 1e-9 * np.abs(values).max()] = 0.0  # float rounding: an exact season repeats exactly, scale 0
+    return float(np.mean(miss))
 
 
 def series_period(result: TrainResult) -> int | None:

@@ -160,3 +160,11 @@ def test_the_seed_0_lstm_on_sunspots_has_the_textbook_mase():
     evaluation = evaluate(seqcore.train(series, config))
     assert evaluation.mase(MODEL) == pytest.approx(evaluation.relative_mae * evaluation.mase(NAIVE))
     assert 1.0 < evaluation.mase(MODEL) < 1.1 and evaluation.relative_mae < 0.75
+
+
+def test_an_exact_season_has_no_seasonal_mase_rather_than_a_huge_one():
+    # the clean sine repeats exactly: its seasonal rule's in-sample miss is float rounding, which no ratio should divide
+    series = seqcore.get_dataset("sine")
+    evaluation = evaluate(rule_result(series, val_fraction=0.2, scale=10.0), period=20)
+    assert evaluation.seasonal_scale == 0
+    assert evaluation.seasonal_mase(MODEL) is None and evaluation.mase(MODEL) is not None
