@@ -19,6 +19,7 @@ from pages.lab.text import CELL_NAMES, describe, plain, words
 from pages.lab.truth_view import show_truth
 from seqcore import evaluation as scoring
 from seqcore.baselines import NAIVE
+from seqcore.truth import distances_for
 from seqcore.verdicts import number
 
 
@@ -137,7 +138,7 @@ def results(state, settings, slots: LiveSlots, drawn=None) -> None:
         )
         projector.chart(st, charts.question_figure(window, prediction, seen), key="question_chart")
     show_guess(state.get("result_guess"), result, judged_curve, judged_level, beats)
-    judge.show_verdict(evaluation)
+    judge.show_verdict(evaluation, distances_for(result, last, answer))
     judge.show_copying(result, run, evaluation)
 
     naive_box, _, steps_box = st.columns([1.2, 1.8, 1], vertical_alignment="bottom")

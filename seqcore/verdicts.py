@@ -9,6 +9,8 @@ import numpy as np
 
 from .baselines import NAIVE
 from .evaluation import MODEL, Copying, Evaluation
+from .significance import chance
+from .truth import Distances
 
 # within this share of the last value's error, the model and the rule are called even
 EVEN_SHARE = 0.1
@@ -75,9 +77,11 @@ def beats_copying(model_mae: float, naive_mae: float) -> bool:
     return model_mae < naive_mae * (1 - EVEN_SHARE)
 
 
-def verdict(evaluation: Evaluation, words: Phrasing = STANDARD) -> Verdict:
+def verdict(evaluation: Evaluation, words: Phrasing = STANDARD, truth: Distances | None = None) -> Verdict:
     """The model against copying the last value, on the held-out windows when there are any, in `words`; then the
-    simple rules and the classical forecasters, when one does as well.
+    simple rules and the classical forecasters, when one does as well; then whether the difference could be chance.
+    With nothing held out, `truth` (the model's and copying's distances from a known next value) judges instead, and
+    without it nothing is called a success.
 
     "On the 12 years it never trained on, the LSTM is off by 14.2 on average; copying the last value is off by 24:
     the LSTM is 1.7× better."
@@ -99,9 +103,30 @@ def verdict(evaluation: Evaluation, words: Phrasing = STANDARD) -> Verdict:
     text, outcome = _simpler(evaluation, model, naive, text, outcome, words)
     text, outcome = _classical(evaluation, model, text, outcome)
     if not evaluation.n_held_out:
+        if truth is not None and truth.truth.known:
+            fit = f"{where}, the {name} is off by {number(model.mae)} on average; copying the last value by {number(naive.mae)}."
+            return _by_the_truth(truth, _simpler(evaluation, model, naive, fit, outcome, words)[0], outcome)
         # a fit to the training values is no success: it may have learned them by heart
         return Verdict(f"{text} {words.untested}", UNTESTED if outcome in (BETTER, SIMPLER, CLASSICAL) else outcome)
-    return Verdict(text, outcome)
+    luck = chance(evaluation, MODEL, NAIVE) if outcome != EVEN else None
+    if luck is None:
+        return Verdict(text, outcome)
+    phrase = luck.phrase()
+    text += f" Against copying, {phrase}."
+    return Verdict(text, CHANCE if luck.could_be_chance and outcome in (BETTER, WORSE) else outcome)
+
+
+def _by_the_truth(truth: Distances, fit: str, fit_outcome: str) -> Verdict:
+    """Nothing held out, but the next value is known: the answers' distances from it decide, by the same rule as
+    errors do; the fit to the training values follows as context (a simpler rule that fits as well still tempers a
+    win)."""
+    if beats_copying(truth.model_off, truth.copying_off):
+        outcome = SIMPLER if fit_outcome in (SIMPLER, CLASSICAL) else BETTER
+    elif truth.model_off <= truth.copying_off * (1 + EVEN_SHARE):
+        outcome = EVEN
+    else:
+        outcome = WORSE
+    return Verdict(f"{truth.text} {fit}", outcome)
 
 
 def _simpler(evaluation: Evaluation, model, naive, text: str, outcome: str, words: Phrasing) -> tuple[str, str]:

@@ -378,7 +378,7 @@ def test_the_copying_rule_can_be_hidden_and_the_seasonal_period_set_by_hand(app)
     assert "copying the last value" not in [t["name"] for t in figures(at)[PREDICTION]["data"]]
     table = at.table[0].value
     assert table.loc["seasonal naive", "what it does"] == "the value one period (20 steps) earlier"
-    assert float(table.loc["last value", "÷ copying (MASE)"]) == 1
+    assert float(table.loc["last value", "relative MAE (÷ copying)"]) == 1
     at.sidebar.number_input(key="period").set_value(7).run()
     assert at.table[0].value.loc["seasonal naive", "what it does"] == "the value one period (7 steps) earlier"
 

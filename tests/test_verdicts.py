@@ -1,8 +1,10 @@
 import pytest
 
+import seqcore
 from seqcore.baselines import MEAN, NAIVE
-from seqcore.evaluation import MODEL, Errors, Evaluation, Score
-from seqcore.verdicts import BETTER, EVEN, SIMPLER, WORSE, Phrasing, verdict
+from seqcore.evaluation import MODEL, Errors, Evaluation, Score, evaluate
+from seqcore.truth import distances_for
+from seqcore.verdicts import BETTER, CHANCE, CLASSICAL, EVEN, SIMPLER, UNTESTED, WORSE, Phrasing, verdict
 
 
 def evaluation(model: float, naive: float, mean: float = 1e9, held_out: int = 12, unit: str = "year") -> Evaluation:
@@ -90,3 +92,49 @@ def test_a_verdict_in_other_words_keeps_its_numbers_and_outcome():
 
 def test_a_rule_not_in_the_words_keeps_its_name_and_description():
     assert SCHOOL.rule(NAIVE, "copy the last value") == "last value (copy the last value)"
+
+
+# every wording on a run that produces it: the notebook's ramp has a known next value, 8
+
+
+@pytest.fixture(scope="module")
+def eight_units(ramp):
+    """A student's run from the issue: 8 units, 500 epochs, seed 0 answers about 5.88 after 5, 6, 7."""
+    return seqcore.train(ramp, seqcore.TrainConfig(units=8))
+
+
+def judged_by_the_truth(result):
+    last = result.series.to_numpy()[-result.config.window :]
+    return verdict(evaluate(result), truth=distances_for(result, last, seqcore.predict_next(result, last)))
+
+
+def test_a_wrong_answer_on_the_ramp_is_told_so_and_by_how_much(eight_units):
+    said = judged_by_the_truth(eight_units)
+    assert said.outcome == WORSE
+    assert said.text.startswith("The ramp goes on with 8. Your model says 5.88, off by 2.12; copying says 7, off by 1.")
+    # the fit to the four training windows follows, but never as a win
+    assert "better" not in said.text.replace("does better still", "")
+
+
+def test_the_notebook_run_is_judged_by_the_true_next_value(notebook_result):
+    said = judged_by_the_truth(notebook_result)
+    assert said.text.startswith("The ramp goes on with 8. Your model says 8.01")
+    # nearer 8 than copying's 7, but the drift rule fits the ramp exactly: no unqualified win
+    assert said.outcome == SIMPLER and "A simpler rule does better still: drift" in said.text
+
+
+def test_with_nothing_held_out_and_no_known_truth_a_good_fit_is_untested(notebook_result):
+    said = verdict(evaluate(notebook_result))
+    assert said.outcome == UNTESTED
+    assert "they cannot tell whether it predicts a value it has not seen" in said.text
+
+
+def test_too_few_held_out_values_make_a_win_or_a_loss_possibly_chance():
+    walk = seqcore.get_dataset("random_walk", length=30)
+    result = seqcore.train(walk, seqcore.TrainConfig(units=8, epochs=60, val_fraction=0.3, scale=100.0, offset=100.0))
+    said = verdict(evaluate(result))
+    assert "Against copying, with 8 values this difference" in said.text
+    if "could be chance" in said.text:
+        assert said.outcome in (CHANCE, EVEN, SIMPLER, CLASSICAL)
+    else:
+        assert said.outcome != CHANCE

@@ -194,7 +194,7 @@ def test_a_lesson_from_before_wordings_keeps_the_standard_words(key):
     assert "Average miss, LSTM (held out)" in metrics
     assert {"training loss", "held-out loss", "copying the last value (held-out)", "predicted (held out)"} <= set(rendered_text(at))
     assert any("√(held-out loss) × scale" in m.value for m in at.markdown)
-    assert {"MAE, held out", "÷ copying (MASE)"} <= set(at.table[0].value.columns)
+    assert {"MAE, held out", "relative MAE (÷ copying)"} <= set(at.table[0].value.columns)
     at.switch_page("pages/data.py").run()
     assert "held out" in set(at.dataframe[1].value["part"])
 

@@ -9,6 +9,7 @@ from pages.lab import charts
 from pages.lab.runs import remembered
 from pages.lab.text import plain, words
 from seqcore import evaluation as scoring
+from seqcore.truth import Distances
 from seqcore.verdicts import BETTER, CHANCE, CLASSICAL, EVEN, SIMPLER, UNTESTED, WORSE, copying_note, number, verdict
 
 
@@ -29,9 +30,10 @@ HEADLINES = {
 }
 
 
-def show_verdict(evaluation: scoring.Evaluation) -> None:
-    """A coloured headline a room can read, and the sentence with the numbers under it (a verdict is not an app error)."""
-    said = verdict(evaluation, words().verdict)
+def show_verdict(evaluation: scoring.Evaluation, truth: Distances | None = None) -> None:
+    """A coloured headline a room can read, and the sentence with the numbers under it (a verdict is not an app error);
+    `truth`: the run's answer after its series against a known next value, which judges when nothing is held out."""
+    said = verdict(evaluation, words().verdict, truth)
     colour, icon, headline = HEADLINES[said.outcome]
     with st.container(border=True, key="verdict"):
         st.markdown(f"#### :{colour}[{icon} {headline}]\n{plain(said.text)}")

@@ -10,7 +10,7 @@ import streamlit as st
 import seqcore
 from pages.lab import address, lesson, projector, sources
 from pages.lab.runs import Signature, load_workspace, recover_interrupted_training
-from pages.lab.text import CELL_NAMES, EXPLAIN, LABELS, field_error, label, plain, words
+from pages.lab.text import CELL_NAMES, EXPLAIN, LABELS, MORE_SETTINGS, PERIOD_LABEL, field_error, label, plain, words
 from pages.lab.workspace import use_workspace
 
 # every widget's starting value: the notebook's config (TrainConfig's defaults), the first dataset at
@@ -223,7 +223,7 @@ def settings_sidebar() -> Settings:
             st.number_input(label("seed"), 0, limits.MAX_SEED, key="seed", help=EXPLAIN["seed"])
         more = [key for key in ("activation", "batch_size", "period") if can(key)]
         if more:
-            with st.expander("More settings"):
+            with st.expander(MORE_SETTINGS):
                 if can("activation"):
                     st.selectbox(label("activation"), list(limits.ACTIVATIONS), key="activation")
                 if can("batch_size"):
@@ -236,7 +236,7 @@ def settings_sidebar() -> Settings:
                     )
                 if can("period"):
                     st.number_input(
-                        "Period (seasonal rule)",
+                        PERIOD_LABEL,
                         0,
                         seqcore.data.MAX_SERIES_LENGTH // 2,
                         key="period",
