@@ -256,6 +256,8 @@ SCHOOL = Words(
         training_part="values they learned from (none were kept back to test them)",
         seeds_said="The middle miss of {seeds} tries with different starting weights, on the {part}: {medians}; "
         "copying the last value: {copying}.",
+        untested="Nothing was kept back to test it, so these are values it learned from: they cannot tell whether it can "
+        'predict a value it has not seen. Move "Kept back to test" above 0 to test it.',
     ),
     labels={"val_fraction": "Kept back to test"},
     share_kept="{share} kept back to test",
