@@ -1,8 +1,12 @@
-import numpy as np
+import dataclasses
 
+import numpy as np
+from helpers import rule_result
+
+import seqcore
 from seqcore.baselines import MEAN, NAIVE
 from seqcore.comparing import MIN_SEEDS, TOO_FEW, RuleError, Spread, compare, seeds_beaten_by, seeds_beating, simpler_rule_beats_all
-from seqcore.evaluation import MODEL, Errors
+from seqcore.evaluation import MODEL, Errors, evaluate
 from seqcore.verdicts import BETTER, EVEN, SIMPLER, WORSE, Phrasing
 
 NAIVE_ERRORS = Errors(1.0, 1.0, 4)
@@ -159,3 +163,30 @@ def test_the_ten_seeds_name_a_simpler_rule_that_beats_them():
     some = beating(ten_seeds([5.5, 5.6, 6.0, 6.5], {"copying the last value": 9.72, "seasonal naive": 5.14}))
     assert some.endswith("; seasonal naive (5.14) beats 2 of them.")
     assert beating(ten_seeds([5.5], {"copying the last value": 9.72, "seasonal naive": 5.14})).endswith("of its error.")
+
+
+def test_the_ten_seeds_say_when_their_wins_could_be_chance():
+    from pages.lab.seeds import beating
+
+    spread = dataclasses.replace(
+        ten_seeds([6.26, 6.3, 6.4, 6.45, 6.47, 6.5, 6.55, 6.6, 6.7, 6.73], {"copying the last value": 9.72}), lucky=10, values=11
+    )
+    assert beating(spread) == (
+        "**10 of 10** seeds beat copying the last value by more than 10% of its error, though with 11 values that could be chance "
+        "for all of them."
+    )
+    assert "could be chance for 3 of them." in beating(dataclasses.replace(spread, lucky=3))
+
+
+def test_the_ten_seeds_count_chance_from_their_held_out_errors():
+    from pages.lab.seeds import beating, spread_of
+
+    # models that add the progression's step of 2: on little noise a firm win over copying; on noise of 2, wins that
+    # could be chance on 11 values (data seeds 0 and 2), or no win (data seed 1)
+    def run(noise, seed):
+        return rule_result(seqcore.get_dataset("arithmetic", length=60, noise=noise, seed=seed), step=2.0, val_fraction=0.2, scale=100.0)
+
+    spread = spread_of([run(0.3, 0), run(2.0, 0), run(2.0, 1), run(2.0, 2)], evaluate, [1.0, 2.0, 3.0], asked=4)
+    assert (spread.lucky, spread.values) == (2, 11)
+    firm = spread_of([run(0.3, 0), run(0.3, 1)], evaluate, [1.0, 2.0, 3.0], asked=2)
+    assert (firm.lucky, firm.values) == (0, 0) and "chance" not in beating(firm)

@@ -16,7 +16,8 @@ from seqcore import evaluation as scoring
 from seqcore.baselines import NAIVE
 from seqcore.comparing import seeds_beaten_by, seeds_beating
 from seqcore.pool import Preparing, Queued, SeedRun, SeedsOutcome
-from seqcore.verdicts import EVEN_SHARE, number
+from seqcore.significance import chance
+from seqcore.verdicts import EVEN_SHARE, beats_copying, number
 
 SEEDS = 10
 POLL_SECONDS = 0.1
@@ -34,6 +35,9 @@ class SeedSpread:
     rules: dict[str, float]  # the simple rules' errors on the same part: the last value's first
     part: str  # "held_out" or "train"
     asked: int  # how many seeds were asked for
+    # of the seeds that beat copying, how many by a difference the paired test says could be chance, on how many values
+    lucky: int = 0
+    values: int = 0
 
 
 def unseeded(config: seqcore.TrainConfig) -> seqcore.TrainConfig:
@@ -47,6 +51,8 @@ def spread_of(results, evaluation_of, window, asked: int) -> SeedSpread:
     rules = {"copying the last value": first.judged(NAIVE).mae}
     if best.name != NAIVE:
         rules[rule(best.name, best.description).name] = first.judged(best.name).mae  # named in this tab's words
+    wins = [chance(e, scoring.MODEL, NAIVE) for e in evaluations if beats_copying(e.judged(scoring.MODEL).mae, e.judged(NAIVE).mae)]
+    lucky = [c for c in wins if c is not None and c.could_be_chance]
     return SeedSpread(
         unseeded(results[0].config),
         seqcore.store.series_hash(results[0].series),
@@ -56,6 +62,8 @@ def spread_of(results, evaluation_of, window, asked: int) -> SeedSpread:
         rules,
         first.part,
         asked,
+        len(lucky),
+        lucky[0].n if lucky else 0,
     )
 
 
@@ -142,14 +150,17 @@ def seeds_section(result) -> None:
 
 
 def beating(spread: SeedSpread) -> str:
-    """How many seeds beat copying by the verdict's one rule, and how many a simpler rule beats when it beats any:
-    "**3 of 10** seeds beat copying the last value by more than 10% of its error; seasonal naive (5.14) beats all 10."."""
+    """How many seeds beat copying by the verdict's one rule (and for how many of them the paired test says that could be
+    chance), and how many a simpler rule beats when it beats any: "**3 of 10** seeds beat copying the last value by
+    more than 10% of its error; seasonal naive (5.14) beats all 10."."""
     trained = len(spread.errors)
     copying, *simpler = spread.rules.items()
-    said = (
-        f"**{seeds_beating(spread.errors, copying[1])} of {trained}** seeds beat copying the last value by more than "
-        f"{EVEN_SHARE:.0%} of its error"
-    )
+    winners = seeds_beating(spread.errors, copying[1])
+    said = f"**{winners} of {trained}** seeds beat copying the last value by more than {EVEN_SHARE:.0%} of its error"
+    if spread.lucky:
+        said += (
+            f", though with {spread.values} values that could be chance for {'all' if spread.lucky == winners else spread.lucky} of them"
+        )
     for name, mae in simpler:
         beaten = seeds_beaten_by(spread.errors, mae)
         if beaten:
