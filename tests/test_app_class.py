@@ -41,8 +41,8 @@ def code_of(teacher) -> str:
     return teacher.session_state["teaching"][0]
 
 
-def join(code: str, name: str, guess: float | None = None, epochs: int = 10) -> AppTest:
-    """A student opens the join link, joins under `name`, and trains once (with a guess)."""
+def join(code: str, name: str, guess: float | None = None, epochs: int = 10, **settings) -> AppTest:
+    """A student opens the join link, joins under `name`, and trains once (with a guess; `settings`: sidebar boxes by key)."""
     at = tab({"join": code}, CLASS_PAGE)
     assert at.text_input(key="join_code").value.replace(" ", "") == code
     at.text_input(key="join_name").input(name)
@@ -50,6 +50,8 @@ def join(code: str, name: str, guess: float | None = None, epochs: int = 10) -> 
     assert not at.exception and "You are on the board of class" in text(at), text(at)
     at.switch_page("pages/train.py").run()
     at.sidebar.number_input(key="epochs").set_value(epochs).run()
+    for key, value in settings.items():
+        at.sidebar.number_input(key=key).set_value(value).run()
     if guess is not None:
         at.number_input(key="guess_value_0").set_value(guess)
         at.radio(key="guess_beats_0").set_value("yes")
@@ -240,3 +242,83 @@ def test_joined_says_how_many_have_posted_and_a_joined_student_has_a_way_to_trai
     projector = tab({"board": code}, CLASS_PAGE)
     assert [m.label for m in projector.metric][:3] == ["Class code", "Joined", "Have posted"]
     assert metric(projector, "Have posted") == "1"
+
+
+def board_table_of(at):
+    return next(t.value for t in at.table if "student" in t.value.columns).set_index("student")
+
+
+def board_traces(at) -> dict:
+    """The board's chart of next values: each trace's x values by its name."""
+    import base64
+    import json
+
+    import numpy as np
+
+    def values(array):
+        if isinstance(array, dict):
+            return np.frombuffer(base64.b64decode(array["bdata"]), dtype=np.dtype(array["dtype"])).tolist()
+        return list(array)
+
+    spec = next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if "every run" in json.dumps(json.loads(c.proto.spec)["layout"]))
+    return {trace["name"]: values(trace["x"]) for trace in spec["data"]}
+
+
+def test_a_ramp_class_is_ranked_by_the_true_next_value_and_the_588_run_gets_no_yes(teacher):
+    """The issue's run (8 units, 500 epochs, seed 0: 5.88 after 5, 6, 7) fits its four training windows better than
+    copying (0.85 vs 1), yet the ramp goes on with 8: it ranks below the notebook's run and counts as no success."""
+    code = code_of(teacher)
+    ana = join(code, "Ana", epochs=500, units=8)
+    # said once, by the verdict (nothing is held out, so the truth judges the run), not again beside the next value
+    assert text(ana).count("The ramp goes on with 8. Your model says 5.88, off by 2.12; copying says 7, off by 1.") == 1
+    assert any(w.value.replace("\\", "").startswith("It answers about the same for every window: from 5.3") for w in ana.warning)
+    ben = join(code, "Ben", epochs=500)
+    assert "The ramp goes on with 8. Your model says 8.01, off by 0.00" in text(ben)
+    assert not any("answers about the same" in w.value for w in ben.warning)
+    board = teacher.run()
+    table = board_table_of(board)
+    assert table.index.tolist() == ["Ben", "Ana"]  # the table lists them by rank
+    assert table.loc["Ben", "closer than copying"] == "yes" and table.loc["Ana", "closer than copying"] == "no"
+    assert "yes" not in table.loc["Ana"].tolist() and "beats copying" not in table.columns
+    assert float(table.loc["Ana", "off from the true value"]) == pytest.approx(2.12, abs=0.05)
+    assert "Ranked by how far each next value is from the true next value, 8." in text(board)
+    assert (metric(board, "Closer to 8 than copying")) == "1 of 2"
+    traces = board_traces(board)
+    assert traces["model's answer (further than copying)"] == [pytest.approx(5.88, abs=0.01)]
+    assert traces["model's answer (closer than copying)"] == [pytest.approx(8.01, abs=0.01)]
+
+
+def test_runs_that_nothing_tested_are_never_a_success_on_the_board(teacher):
+    """The Nile with nothing held out: no true next value and no values it never saw, so no green, no "yes"."""
+    code = code_of(teacher)
+    teacher.sidebar.selectbox(key="data_source").set_value("nile").run()
+    teacher.sidebar.slider(key="val_fraction").set_value(0.0).run()  # the class's lesson: the Nile, nothing held out
+    join(code, "Ana", epochs=5)
+    join(code, "Ben", epochs=5, units=8)
+    board = teacher.run()
+    table = board_table_of(board)
+    assert set(table["beats copying"]) <= {"no", "fits better, untested"}
+    assert metric(board, "Runs that beat copying") == "untested"
+    assert any("how it does on new values is untested" in w.value for w in board.warning)
+    assert set(board_traces(board)) == {"model's answer (untested on new values)"}
+
+
+def entry(number: int, name: str, **data):
+    from seqcore.classroom import BoardEntry
+
+    base = {"error": 1.0, "naive": 1.0, "part": "held_out", "prediction": 8.0, "window": [5.0, 6.0, 7.0], "settings": "s"}
+    return BoardEntry(number, name, 1, 0.0, {**base, "data": "Ramp", **data}, joined=number)
+
+
+def test_beats_copying_on_the_board_is_the_verdicts_one_rule_and_older_entries_still_show():
+    from pages.lab.board import beat_counter, board_table
+
+    # posted before entries kept the truth: no "truth" field, judged on their held-out errors by seqcore's rule
+    entries = [entry(1, "Ana", error=0.95), entry(2, "Ben", error=0.5), entry(3, "Cy", error=0.8, part="train")]
+    table = board_table(entries, hide=False).set_index("student")
+    assert table.loc["Ana", "beats copying"] == "no"  # within a tenth of copying's miss: no better than copying
+    assert table.loc["Ben", "beats copying"] == "yes"
+    assert table.loc["Cy", "beats copying"] == "fits better, untested"
+    assert table.index.tolist() == ["Ben", "Cy", "Ana"]  # no truth: ranked by the average miss
+    label, value, note = beat_counter(entries)
+    assert (label, value) == ("Runs that beat copying", "1 of 3") and "1 run had nothing held out" in note

@@ -20,6 +20,8 @@ from pages.lab.workspace import run_store
 from seqcore.baselines import NAIVE
 from seqcore.classroom import ClassError, Classroom, Seat, format_code, normalise_code
 from seqcore.evaluation import MODEL
+from seqcore.truth import about, distances_for, number
+from seqcore.verdicts import beats_copying
 
 REFRESH_SECONDS = 3.0  # the board's refresh: a room sees a new run within a few seconds, and thirty boards stay cheap
 TEACH_PARAM = "teach"  # the teacher's tab: CODE.KEY (the key never goes on the projector: its view has none)
@@ -386,10 +388,24 @@ def post_run(record: dict, result, evaluation) -> str | None:
             "epochs": result.epochs_trained,
             "stopped": result.stopped,
         }
+        truth = truth_entry(result, record["prediction"])
+        if truth is not None:
+            data["truth"] = truth
         room.post_entry(member.code, st.session_state.workspace, record["run"], data)
     except (seqcore.store.StoreError, seqcore.InputError) as exc:
         return str(exc)
     return None
+
+
+def truth_entry(result, prediction: float | None) -> dict | None:
+    """What a board entry keeps of the true next value after the run's series, when it is known (None otherwise): the
+    value, how far the run's answer and copying's are from it, and the noise around it (0: exact)."""
+    window = result.series.to_numpy()[-result.config.window :]
+    distances = distances_for(result, window, prediction) if prediction is not None else None
+    if distances is None or not distances.truth.known:
+        return None
+    truth = distances.truth
+    return {"value": truth.value, "off": distances.model_off, "copying_off": distances.copying_off, "noise": truth.noise}
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
@@ -449,6 +465,51 @@ def teacher_controls(room: Classroom, code: str, teacher_key: str, entries) -> N
         )
 
 
+TRUTH, HELD_OUT, UNTESTED = "truth", "held_out", "untested"
+TRUTH_COLUMN = "off from the true value"
+UNTESTED_FIT = "fits better, untested"  # the column's word for a run that only fits its training values better
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What the board may say of one run against copying the last value, by what it was tested on: its next value
+    against the true one (TRUTH: where it is known), its held-out values (HELD_OUT), both by the one rule of
+    seqcore.verdicts.beats_copying, or nothing (UNTESTED: it only fits the values it trained on better or worse than copying)."""
+
+    test: str
+    beats: bool
+
+    @property
+    def success(self) -> bool | None:
+        """Whether it beat copying; None when nothing tested it (a good fit is no success)."""
+        return None if self.test == UNTESTED else self.beats
+
+    @property
+    def words(self) -> str:
+        if self.test == UNTESTED:
+            return UNTESTED_FIT if self.beats else "no"
+        return "yes" if self.beats else "no"
+
+
+def standing(data: dict) -> Standing:
+    """An entry's standing; entries posted before the truth was kept have no "truth" and are judged by their errors."""
+    truth = data.get("truth")
+    if truth is not None:
+        return Standing(TRUTH, beats_copying(truth["off"], truth["copying_off"]))
+    return Standing(HELD_OUT if data["part"] == "held_out" else UNTESTED, beats_copying(data["error"], data["naive"]))
+
+
+def class_truth(entries) -> dict | None:
+    """The true next value every run on the board is judged against (its entry's "truth"), when all of them trained
+    on one series whose next value is known; None otherwise."""
+    truths = [e.data.get("truth") for e in entries]
+    if not entries or None in truths or len({e.data["data"] for e in entries}) > 1:
+        return None
+    if max(t["value"] for t in truths) - min(t["value"] for t in truths) > 1e-9 * max(1.0, abs(truths[0]["value"])):
+        return None
+    return truths[0]
+
+
 def shown_names(entries, hide: bool) -> dict[str, str]:
     """Each display name as the board shows it: itself, or "Student 3" for the third to join (removing an entry, or a
     student's only run, renumbers nobody)."""
@@ -456,9 +517,12 @@ def shown_names(entries, hide: bool) -> dict[str, str]:
 
 
 def board_table(entries, hide: bool, said: Words = STANDARD) -> pd.DataFrame:
-    """One row per student, their best run (lowest error on the judged part), ranked; equal misses share a rank; the
-    settings that differ in `said`'s words."""
+    """One row per student, their best run, ranked; equal misses share a rank; the settings that differ in `said`'s words.
+
+    Best and rank: how far the next value is from the true one when the class's series has a known next value (then the
+    "closer than copying" column compares that with copying's distance), else the lowest error on the judged part."""
     names = shown_names(entries, hide)
+    truth = class_truth(entries)
     rows = []
     for entry in entries:
         data = entry.data
@@ -468,8 +532,9 @@ def board_table(entries, hide: bool, said: Words = STANDARD) -> pd.DataFrame:
                 "run": entry.run_number,
                 "average miss": data["error"],
                 "copying's miss": data["naive"],
-                "beats copying": "yes" if data["error"] < data["naive"] else "no",
+                "closer than copying" if truth is not None else "beats copying": standing(data).words,
                 "next value": data["prediction"],
+                **({TRUTH_COLUMN: data["truth"]["off"]} if truth is not None else {}),
                 "their guess": (data.get("guess") or {}).get("value"),
                 "settings": data["settings"],
                 "series": data["data"],
@@ -485,10 +550,11 @@ def board_table(entries, hide: bool, said: Words = STANDARD) -> pd.DataFrame:
         changing = differences(configs)
         table["settings"] = [", ".join(setting(c, name, said).replace(" ", "\u00a0") for name in changing) or "the same" for c in configs]
     runs = table.groupby("name")["run"].count()
-    best = table.sort_values("average miss", kind="stable").drop_duplicates("name").copy()
+    ranked_by = TRUTH_COLUMN if truth is not None else "average miss"
+    best = table.sort_values(ranked_by, kind="stable").drop_duplicates("name").copy()
     # their best run, of their runs; non-breaking spaces keep a short phrase on one line of a narrow column
     best["run"] = [f"{run}\u00a0of\u00a0{runs[name]}" for run, name in zip(best["run"], best["name"], strict=True)]
-    rank = best["average miss"].map(lambda v: float(f"{v:.3g}")).rank(method="min").astype(int)
+    rank = best[ranked_by].map(lambda v: float(f"{v:.3g}")).rank(method="min").astype(int)
     best.insert(0, "rank", rank)
     return best
 
@@ -496,8 +562,9 @@ def board_table(entries, hide: bool, said: Words = STANDARD) -> pd.DataFrame:
 def shown_table(table: pd.DataFrame) -> pd.DataFrame:
     """The board's table as text a projector shows whole: misses to 3 significant digits, values to 2 decimals."""
     out = table.copy()
-    for column in ("average miss", "copying's miss"):
-        out[column] = out[column].map(lambda v: f"{v:.3g}")
+    for column in ("average miss", "copying's miss", TRUTH_COLUMN):
+        if column in out:
+            out[column] = out[column].map(lambda v: f"{v:.3g}")
     for column in ("next value", "their guess"):
         out[column] = out[column].map(lambda v: "–" if v is None or v != v else f"{v:.2f}")
     return out.set_index("rank")
@@ -536,13 +603,14 @@ def _board_view(version: tuple, _entries) -> BoardView:
         table = table.drop(columns="series")
     names = shown_names(entries, hide)
     points = [
-        charts.BoardPoint(names[e.name], e.data["prediction"], (e.data.get("guess") or {}).get("value"), e.data["error"] < e.data["naive"])
+        charts.BoardPoint(names[e.name], e.data["prediction"], (e.data.get("guess") or {}).get("value"), standing(e.data).success)
         for e in entries
     ]
+    truth = class_truth(entries)
     windows = {tuple(e.data["window"]) for e in entries}
     after = ", ".join(f"{v:g}" for v in next(iter(windows))[-5:]) if len(windows) == 1 else None
     copying = next(iter(windows))[-1] if len(windows) == 1 else None  # what copying the last value answers
-    predictions = sized(charts.board_predictions_figure(points, after, copying), large)
+    predictions = sized(charts.board_predictions_figure(points, after, copying, truth["value"] if truth else None), large)
     guesses = None
     if any(p.guess is not None for p in points):
         guesses = sized(charts.guesses_figure(points, after).update_layout(height=GUESSES_HEIGHT), large)
@@ -644,15 +712,44 @@ def rows_that_fit(table: pd.DataFrame, lines: int) -> int:
 
 def counters(info, entries, projector: bool) -> None:
     """One row: the class code (on the projector), who joined and how many of them have a run on the board (a tab that
-    joined and was left counts as joined, never as posted), the runs, and how many beat copying the last value."""
-    beat = sum(e.data["error"] < e.data["naive"] for e in entries)
+    joined and was left counts as joined, never as posted), the runs, and how many beat copying the last value (a run
+    nothing tested never counts)."""
+    label, value, note = beat_counter(entries)
     cells = st.columns([1.4, 0.8, 1, 1.1, 1.3] if projector else [0.8, 1, 1.1, 1.3])
     if projector:
         cells[0].metric("Class code" if not info.closed else "Class (closed)", format_code(info.code))
     cells[-4].metric("Joined", info.members)
     cells[-3].metric("Have posted", info.posted, help="Students with a run on the board now.")
     cells[-2].metric("Runs on the board", len(entries))
-    cells[-1].metric("Runs that beat copying", f"{beat} of {len(entries)}" if entries else "–")
+    cells[-1].metric(label, value, help=note)
+
+
+def beat_counter(entries) -> tuple[str, str, str | None]:
+    """The last counter's label, value and help: runs closer to the true next value than copying where it is known,
+    else runs that beat copying on values they never saw; "untested" when nothing could test any run."""
+    truth = class_truth(entries)
+    standings = [standing(e.data) for e in entries]
+    if truth is not None:
+        closer = sum(s.beats for s in standings)
+        return f"Closer to {number(truth['value'])} than copying", f"{closer} of {len(entries)}", TRUTH_HELP
+    beat = sum(bool(s.success) for s in standings)
+    untested = sum(s.success is None for s in standings)
+    if not entries:
+        return "Runs that beat copying", "–", None
+    if untested == len(entries):
+        return "Runs that beat copying", "untested", UNTESTED_HELP
+    more = f" {untested} run{'s' * (untested != 1)} had nothing held out: untested, never counted." if untested else ""
+    return "Runs that beat copying", f"{beat} of {len(entries)}", f"On values they never saw.{more}"
+
+
+TRUTH_HELP = (
+    "Runs whose next value is nearer the true next value than copying the last value's, by more than a tenth of "
+    "copying's distance (the rule every page uses for beating copying)."
+)
+UNTESTED_HELP = (
+    "Nothing was held out and the true next value is not known, so no run was tested on values it never saw: "
+    "fitting the values it trained on better than copying says nothing about new values."
+)
 
 
 def board_words(code: str) -> Words:
@@ -669,6 +766,15 @@ def board_words(code: str) -> Words:
 
 def ranking_words(entries, view: BoardView, said: Words) -> str:
     """What the table ranks, on which values, and the rule to beat: the lines above the table."""
+    truth = class_truth(entries)
+    if truth is not None:
+        copying = f"Copying the last value is off by {number(truth['copying_off'])}."
+        if truth["noise"]:
+            return (
+                f"**Ranked by how far each next value is from the best possible next value, {number(truth['value'])}** "
+                f"(the series' formula without its noise; the actual value lies about ±{about(truth['noise'])} from it). {copying}"
+            )
+        return f"**Ranked by how far each next value is from the true next value, {number(truth['value'])}.** {copying}"
     part = said.board_part[all(e.data["part"] == "held_out" for e in entries)]
     copying = f"misses by {view.copying_miss}" if view.copying_miss is not None else "is the rule to beat"
     return f"**Ranked by the average miss** on {part}, in the series' units. Copying the last value {copying}."
@@ -697,4 +803,12 @@ def caveats(entries, view: BoardView, said: Words) -> list[str]:
         )
     if view.series is None:
         out.append("These runs trained on different series: their misses cannot be compared across series.")
+    untested = [e for e in entries if standing(e.data).test == UNTESTED]
+    if untested:
+        some = "these runs" if len(untested) == len(entries) else f"{len(untested)} of these runs"
+        out.append(
+            f"Nothing was held out for {some}, and their series' true next value is not known: "
+            f"“{UNTESTED_FIT}” means a run fits the values it trained on better than copying; how it does on new values "
+            "is untested."
+        )
     return out

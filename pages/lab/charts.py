@@ -512,30 +512,42 @@ def squash_figure(raw, scale: float, offset: float = 0.0, activation: str = "tan
 
 @dataclass(frozen=True)
 class BoardPoint:
-    """One run on a class board: who (as shown), its next value, the student's guess (None: none), and whether it beat copying."""
+    """One run on a class board: who (as shown), its next value, the student's guess (None: none), and whether it beat
+    copying (closer to the true next value where that is known; None: nothing tested it)."""
 
     name: str
     prediction: float
     guess: float | None
-    beats: bool
+    beats: bool | None
 
 
 BEATS, LOSES = "#009E73", "#D55E00"
+UNTESTED = "#56B4E9"  # a run nothing tested: neither the success green nor the failure orange
 
 
-def board_predictions_figure(points: list[BoardPoint], after: str | None, copying: float | None = None) -> go.Figure:
+def board_predictions_figure(
+    points: list[BoardPoint], after: str | None, copying: float | None = None, truth: float | None = None
+) -> go.Figure:
     """Every run's next value, one dot each, green where the run beat copying the last value; guesses as open diamonds.
 
-    Rows: the guesses, the runs that did not beat copying, those that did; equal values are spread up and down a little,
-    so that thirty equal answers show as thirty dots."""
-    rows = {"beat copying": 2, "did not beat copying": 1, "guesses": 0}
+    With the `truth` (the true next value, where it is known) a run is green when its next value is nearer it than
+    copying's, and a line marks it. Rows: the guesses, the runs that did not beat copying, those nothing tested (blue,
+    never green), those that did; equal values are spread up and down a little, so that thirty equal answers show as
+    thirty dots."""
+    kinds = [
+        (True, BEATS, "closer than copying" if truth is not None else "beat copying"),
+        (None, UNTESTED, "untested on new values"),
+        (False, LOSES, "further than copying" if truth is not None else "did not beat copying"),
+    ]
+    kinds = [kind for kind in kinds if kind[0] is not None or any(p.beats is None for p in points)]
+    rows = {name: len(kinds) - i for i, (_, _, name) in enumerate(kinds)} | {"guesses": 0}
     fig = go.Figure()
 
     def spread(row: int, count: int) -> list[float]:
         return [row + (0.0 if count == 1 else 0.5 * (i / (count - 1) - 0.5)) for i in range(count)]
 
-    for beats, colour, name in ((True, BEATS, "beat copying"), (False, LOSES, "did not beat copying")):
-        chosen = sorted((p for p in points if p.beats == beats), key=lambda p: p.prediction)
+    for beats, colour, name in kinds:
+        chosen = sorted((p for p in points if p.beats is beats), key=lambda p: p.prediction)
         if chosen:
             fig.add_trace(
                 go.Scatter(
@@ -564,9 +576,15 @@ def board_predictions_figure(points: list[BoardPoint], after: str | None, copyin
     if copying is not None:  # the rule to beat, in the same units: a "beats copying" answer far from it stands out
         fig.add_vline(x=copying, line={"color": NAIVE, "width": 2, "dash": "dash"})
         fig.add_annotation(x=copying, y=1, yref="paper", text=f"copying: {copying:g}", showarrow=False, yanchor="bottom", font={"size": 15})
+    if truth is not None:  # what every answer is judged against: its own label on the other side of the line
+        fig.add_vline(x=truth, line={"color": BEATS, "width": 3})
+        side = "right" if copying is not None and copying > truth else "left"
+        fig.add_annotation(
+            x=truth, y=1, yref="paper", text=f"true: {truth:.4g}", showarrow=False, yanchor="bottom", xanchor=side, font={"size": 15}
+        )
     title = f"Next value after {after}: every run" if after else "Next value: every run"
     fig = _layout(fig, html.escape(title), "next value", "", height=360)
-    fig.update_yaxes(tickvals=list(rows.values()), ticktext=list(rows), range=[-0.5, 2.5], showgrid=False)
+    fig.update_yaxes(tickvals=list(rows.values()), ticktext=list(rows), range=[-0.5, len(kinds) + 0.5], showgrid=False)
     fig.update_layout(hovermode="closest")
     return fig
 
@@ -591,7 +609,7 @@ def guesses_figure(points: list[BoardPoint], after: str | None) -> go.Figure:
             name="a student's run",
             text=[html.escape(p.name) for p in guessed],
             hovertemplate="%{text}: guessed %{x:.3g}, the model said %{y:.3g}<extra></extra>",
-            marker={"size": 16, "color": [BEATS if p.beats else LOSES for p in guessed]},
+            marker={"size": 16, "color": [UNTESTED if p.beats is None else BEATS if p.beats else LOSES for p in guessed]},
         )
     )
     title = f"Guess vs the model's answer after {after}" if after else "Guess vs the model's answer"
