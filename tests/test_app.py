@@ -100,7 +100,7 @@ def test_results_stay_and_say_they_are_stale_when_settings_change(app):
 
 def test_a_long_series_holds_data_out_and_judges_the_model_on_it(app):
     app.sidebar.selectbox(key="data_source").set_value("sine").run()
-    assert app.session_state["val_fraction"] == 0.2  # 57 windows: enough to hold a fifth out
+    assert app.session_state["val_fraction"] == 0.2  # 117 windows: enough to hold a fifth out
     at = train(app, epochs=10)
     prediction = figures(at)[PREDICTION]
     assert [t["name"] for t in prediction["data"]][:4] == [
@@ -119,7 +119,7 @@ def test_a_long_series_holds_data_out_and_judges_the_model_on_it(app):
     big = [m.label for m in at.metric]
     assert "Average miss, LSTM (held out)" in big and "Average miss, copying (held out)" in big
     verdict = at.get("markdown")
-    assert any("On the 11 values it never trained on, the LSTM is off by" in m.value for m in verdict)
+    assert any("On the 23 values it never trained on, the LSTM is off by" in m.value for m in verdict)
 
 
 def test_the_notebook_ramp_holds_nothing_out_and_says_its_errors_flatter_it(app):

@@ -165,7 +165,7 @@ def test_a_school_lesson_shows_none_of_the_jargon_on_any_page(key):
     assert not jargon(train_page), jargon(train_page)
     said = " ".join(train_page)
     # the plain words are there, not merely the jargon gone
-    assert "Average miss, LSTM (new values)" in said and "On the 11 values it never saw, the LSTM is off by" in said
+    assert "Average miss, LSTM (new values)" in said and "On the 23 values it never saw, the LSTM is off by" in said
     legends = {"loss on values it learned from", "loss on values it never saw", "copying the last value (values it never saw)"}
     assert legends <= set(train_page)  # the loss chart's, wherever it is drawn
     for page in ("pages/data.py", "pages/compare.py", "pages/learn.py"):
