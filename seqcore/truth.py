@@ -13,6 +13,8 @@ from .datasets import MAX_NOISE, formula
 if TYPE_CHECKING:
     from .result import TrainResult
 
+WINDOW_DIGITS = 1e-5  # a window typed back as "%g" prints it (6 significant digits) is still the series' own
+
 # what a sentence calls each built-in series whose next value can be told
 NAMES = {
     "ramp": "the ramp",
@@ -127,7 +129,8 @@ def distances_for(result: TrainResult, window, prediction: float) -> Distances |
     size = result.config.window
     own = result.series.to_numpy(dtype=float)[-size:]
     window = np.asarray(window, dtype=float).reshape(-1)[-size:]
-    if truth is None or len(window) != len(own) or not np.array_equal(window, own):
+    # the page's box shows the window to 6 significant digits: that is still the series' own window
+    if truth is None or len(window) != len(own) or not np.allclose(window, own, rtol=WINDOW_DIGITS, atol=0):
         return None
     return Distances(truth, float(prediction), float(own[-1]))
 

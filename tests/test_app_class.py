@@ -322,3 +322,18 @@ def test_beats_copying_on_the_board_is_the_verdicts_one_rule_and_older_entries_s
     assert table.index.tolist() == ["Ben", "Cy", "Ana"]  # no truth: ranked by the average miss
     label, value, note = beat_counter(entries)
     assert (label, value) == ("Runs that beat copying", "1 of 3") and "1 run had nothing held out" in note
+
+
+def test_a_sine_class_is_ranked_by_the_formulas_next_value_and_the_page_says_it_beside_the_answer(teacher):
+    """The sine holds values out, so its verdict judges on them; the true next value is said beside the next value."""
+    code = code_of(teacher)
+    teacher.sidebar.selectbox(key="data_source").set_value("sine").run()
+    ana = join(code, "Ana", epochs=2)
+    assert text(ana).count("The sine wave goes on with 50. Your model says") == 1
+    assert any(h in text(ana) for h in ("Closer to the true next value", "About as far from the true next value", "Further from the true"))
+    join(code, "Ben", epochs=60)
+    board = teacher.run()
+    table = board_table_of(board)
+    assert "Ranked by how far each next value is from the true next value, 50." in text(board)
+    assert table["off from the true value"].astype(float).is_monotonic_increasing
+    assert metric(board, "Closer to 50 than copying").endswith(" of 2")

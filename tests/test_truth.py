@@ -84,6 +84,15 @@ def test_an_edited_window_has_no_known_answer(notebook_result):
     assert distances_for(notebook_result, [4.0, 5.0, 6.0, 7.0], 8.0) is not None  # the last `window` values are read
 
 
+def test_the_series_own_window_as_the_page_prints_it_still_has_its_truth():
+    series = seqcore.get_dataset("sine", length=60)
+    result = seqcore.train(series, FAST)
+    typed = seqcore.parse_values(", ".join(f"{v:g}" for v in series.to_numpy()[-3:]))  # 17.6393, 26.4886, 37.6393
+    assert not np.array_equal(typed, series.to_numpy()[-3:])
+    assert distances_for(result, typed, 50.0).truth.value == pytest.approx(50)
+    assert distances_for(result, typed + [0, 0, 0.01], 50.0) is None
+
+
 @pytest.mark.parametrize("name, length", [("arithmetic", 60), ("arithmetic", 7), ("sine", 60), ("sine", 33)])
 def test_a_clean_generated_series_goes_on_as_the_longer_series_does(name, length):
     """The reference: the same generator asked for one value more."""
