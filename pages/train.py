@@ -138,7 +138,7 @@ def results(state, settings, slots: LiveSlots, drawn=None) -> None:
         )
         projector.chart(st, charts.question_figure(window, prediction, seen), key="question_chart")
     show_guess(state.get("result_guess"), result, judged_curve, judged_level, beats)
-    judge.show_verdict(evaluation, distances_for(result, last, answer))
+    judge.show_verdict(evaluation, distances_for(result, last, seqcore.predict_next(result, last)))
     judge.show_copying(result, run, evaluation)
 
     naive_box, _, steps_box = st.columns([1.2, 1.8, 1], vertical_alignment="bottom")
