@@ -148,3 +148,47 @@ def test_too_short_or_flat_series_get_no_forecaster_and_no_error(values):
 def test_odd_series_never_raise(values):
     for forecaster in forecasters(values, WINDOW, len(values) - WINDOW - 5, 2):
         assert forecaster.predicted.shape == (len(values) - WINDOW,)
+
+
+# the background job the dashboard uses --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def jobs():
+    from pages.lab import classical_jobs
+
+    yield classical_jobs
+    classical_jobs.shutdown()
+
+
+def test_the_page_gets_none_at_once_then_the_forecasters_fitted_once(jobs):
+    values = ar1(n=80, seed=5)  # a series no other test fits
+    train = n_train(values)
+    assert jobs.classical_for(values, WINDOW, train) is None  # the fitting process has not even started yet
+    assert jobs.still_fitting(values, WINDOW, train)
+    jobs.fit(values, WINDOW, train).result(timeout=600)
+    found = jobs.classical_for(values, WINDOW, train)
+    assert [f.name for f in found] == [f.name for f in forecasters(values, WINDOW, train)]
+    assert np.allclose(found[0].predicted, forecasters(values, WINDOW, train)[0].predicted, equal_nan=True)
+    assert not jobs.still_fitting(values, WINDOW, train)
+    assert jobs.classical_for(list(values), WINDOW, train) is found  # the same answer object: not fitted again
+    assert jobs.classical_for(values, WINDOW + 1, train) is None  # other windows are another fit
+
+
+def test_a_failed_fit_gives_no_forecaster_and_a_log_line(jobs, caplog):
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    failed = Future()
+    failed.set_exception(BrokenProcessPool("the worker was killed"))
+    assert jobs.outcome(failed) == []
+    assert "the worker was killed" in caplog.text
+
+
+def test_a_shut_down_fitting_process_ends_its_fit_and_a_new_one_starts(jobs):
+    values = monthly(n=400, seed=9)
+    running = jobs.fit(values, WINDOW, n_train(values), 12)
+    jobs.shutdown()  # what the interpreter's exit does
+    assert isinstance(jobs.outcome(running), list)  # ended, or done just before: no exception either way
+    small = ar1(n=60, seed=11)
+    assert jobs.fit(small, WINDOW, n_train(small)).result(timeout=600)
