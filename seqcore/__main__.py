@@ -96,11 +96,29 @@ def _run(args: argparse.Namespace) -> int:
     print(f"next value after [{shown}]: {steps[0]:.2f}")
     if args.forecast:
         print(f"forecast, {args.forecast} steps: {', '.join(f'{v:.2f}' for v in steps)}")
-    from .evaluation import evaluate
+    _print_evaluation(result)
+    return 0
+
+
+def _print_evaluation(result) -> None:
+    """The verdict, with the classical forecasters (fitted here, seconds on a long series) beside the rules; then
+    each one's error on the held-out values."""
+    from .classical import forecasters
+    from .evaluation import MODEL, evaluate, series_period
     from .verdicts import verdict
 
-    print(verdict(evaluate(result)).text)
-    return 0
+    period = series_period(result)
+    if result.n_train + result.config.window >= 10:
+        print("fitting ETS and ARIMA to the training part…", file=sys.stderr, flush=True)
+    classical = forecasters(result.series, result.config.window, result.n_train, period)
+    evaluation = evaluate(result, period, classical=classical)
+    print(verdict(evaluation).text)
+    if not evaluation.n_held_out:
+        return
+    print(f"mean absolute error on the {evaluation.n_held_out} held-out values:")
+    scored = [s for s in evaluation.scores[1:] if s.held_out is not None]
+    for score in (evaluation.score(MODEL), *sorted(scored, key=lambda s: s.held_out.mae)):
+        print(f"  {score.name:<28} {score.held_out.mae:.4g}  ({score.description})")
 
 
 def _train_until_interrupted(series, config: TrainConfig):

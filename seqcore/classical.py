@@ -115,9 +115,10 @@ class EtsSpec:
 
     @property
     def description(self) -> str:
-        parts = ["level"] + (["damped trend" if self.damped else "trend"] if self.trend else [])
-        parts += [f"{self.period}-step season"] if self.seasonal else []
-        return f"exponential smoothing of {', '.join(parts)}, chosen by AICc on the training part"
+        parts = ["the level"] + (["a damped trend" if self.damped else "a trend"] if self.trend else [])
+        parts += [f"a {self.period}-step season"] if self.seasonal else []
+        listed = " and ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts)
+        return f"exponential smoothing of {listed}; chosen by AICc on the training part"
 
     def options(self) -> dict:
         return dict(

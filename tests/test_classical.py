@@ -192,3 +192,13 @@ def test_a_shut_down_fitting_process_ends_its_fit_and_a_new_one_starts(jobs):
     assert isinstance(jobs.outcome(running), list)  # ended, or done just before: no exception either way
     small = ar1(n=60, seed=11)
     assert jobs.fit(small, WINDOW, n_train(small)).result(timeout=600)
+
+
+def test_the_command_line_prints_the_classical_forecasters_held_out_errors(capsys):
+    from seqcore.__main__ import main
+
+    assert main(["--dataset", "noisy_sine", "--epochs", "5", "--units", "4", "--val-fraction", "0.2"]) == 0
+    out = capsys.readouterr().out
+    lines = out[out.index("held-out values:") :].splitlines()[1:]
+    names = [line.split()[0] for line in lines]
+    assert names[0] == "model" and any(n.startswith("ARIMA(") for n in names) and any(n in ("ETS", "Holt-Winters") for n in names)
