@@ -252,10 +252,10 @@ def fit_arima(train: np.ndarray, values: np.ndarray, season: int | None) -> Fitt
     D = int(bool(season) and seasonal_strength(recent, season) > SEASONAL_STRENGTH)
     d = differences(diff(recent, k_diff=0, k_seasonal_diff=D, seasonal_periods=season) if D else recent)
     search = StepwiseSearch(recent, d, D, season)
-    spec, result = search.run()
-    if result is None:
+    spec, params = search.run()
+    if params is None:
         return None
-    full = spec.model(values).filter(result.params, cov_type="none")
+    full = spec.model(values).filter(params, cov_type="none")
     predicted = np.full(len(values), np.nan)
     # the fit predicts the differenced series; the rest of each value is known one step before it
     differenced = diff(values, k_diff=spec.d, k_seasonal_diff=spec.D, seasonal_periods=spec.period or 1)
@@ -292,12 +292,12 @@ class StepwiseSearch:
 
     def __init__(self, train: np.ndarray, d: int, D: int, period: int | None):
         self.train, self.d, self.D, self.period = train, d, D, period
-        self.fits: dict[ArimaOrder, tuple[float, object]] = {}
+        self.fits: dict[ArimaOrder, tuple[float, np.ndarray | None]] = {}  # AICc and parameters: a result holds megabytes
 
     def spec(self, order: ArimaOrder) -> ArimaSpec:
         return ArimaSpec(order, self.d, self.D, self.period)
 
-    def run(self) -> tuple[ArimaSpec, object | None]:
+    def run(self) -> tuple[ArimaSpec, np.ndarray | None]:
         constant = self.d + self.D <= 1
         s = 1 if self.period else 0
         starts = [ArimaOrder(2, 2, s, s, constant), ArimaOrder(0, 0, 0, 0, constant)]
@@ -336,7 +336,7 @@ class StepwiseSearch:
             self.fits[order] = self._fit(order)
         return self.fits[order][0]
 
-    def _fit(self, order: ArimaOrder) -> tuple[float, object | None]:
+    def _fit(self, order: ArimaOrder) -> tuple[float, np.ndarray | None]:
         model = self.spec(order).model(self.train)
         n, k = model.nobs, model.k_params + 1  # the variance, concentrated out of the fit, is a parameter too
         if n <= k + 3:
@@ -347,4 +347,4 @@ class StepwiseSearch:
             log.debug("%s not fitted: %s", self.spec(order).name, exc)
             return math.inf, None
         score = aicc(result.llf, k, n)
-        return (score, result) if not math.isnan(score) else (math.inf, None)
+        return (score, np.asarray(result.params)) if not math.isnan(score) else (math.inf, None)
