@@ -139,6 +139,7 @@ def results(state, settings, slots: LiveSlots, drawn=None) -> None:
         projector.chart(st, charts.question_figure(window, prediction, seen), key="question_chart")
     show_guess(state.get("result_guess"), result, judged_curve, judged_level, beats)
     judge.show_verdict(evaluation, distances_for(result, last, seqcore.predict_next(result, last)))
+    judge.show_classical_fitting(result, int(state.period))
     judge.show_copying(result, run, evaluation)
 
     naive_box, _, steps_box = st.columns([1.2, 1.8, 1], vertical_alignment="bottom")
@@ -151,10 +152,11 @@ def results(state, settings, slots: LiveSlots, drawn=None) -> None:
     if state.get("prediction_cache", (None,))[0] != key:
         state.prediction_cache = (key, seqcore.one_step_predictions(result), seqcore.forecast(result, result.series.to_numpy(), int(steps)))
     _, predictions, forecast = state.prediction_cache
+    classical = tuple(s.name for s in evaluation.classical)
     figure = remembered(
         "prediction",
-        (run, id(result), int(steps), show_naive),
-        lambda: charts.prediction_figure(result.series, predictions, forecast, seen, show_naive, words()),
+        (run, id(result), int(steps), show_naive, classical),
+        lambda: charts.prediction_figure(result.series, predictions, forecast, seen, show_naive, words(), evaluation.classical),
     )
     projector.chart(st, figure, key="prediction_chart")
     leaves = seen.beyond(forecast)

@@ -101,6 +101,11 @@ class Evaluation:
         """The simple rule with the lowest MAE on the judged part."""
         return self._best(RULE)
 
+    @property
+    def classical(self) -> tuple[Score, ...]:
+        """The classical forecasters' scores (none when none was fitted)."""
+        return tuple(s for s in self.scores if s.kind == CLASSICAL)
+
     def best_classical(self) -> Score | None:
         """The classical forecaster (ETS, ARIMA) with the lowest MAE on the judged part; None when none was fitted."""
         return self._best(CLASSICAL)

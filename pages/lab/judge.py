@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.lab import charts
+from pages.lab import charts, classical_jobs
 from pages.lab.runs import remembered
 from pages.lab.text import plain, words
 from seqcore import evaluation as scoring
@@ -14,8 +14,27 @@ from seqcore.verdicts import BETTER, CHANCE, CLASSICAL, EVEN, SIMPLER, UNTESTED,
 
 
 def evaluation_of(result, run, period: int) -> scoring.Evaluation:
-    """The run's evaluation (`period` 0: detected), computed once per run and period."""
-    return remembered("evaluation", (run, id(result), period), lambda: scoring.evaluate(result, period or None))
+    """The run's evaluation (`period` 0: detected), computed once per run and period, and once more when the classical
+    forecasters' fit (in the background) is ready."""
+    classical = classical_of(result, period)
+    key = (run, id(result), period, classical is not None)
+    return remembered("evaluation", key, lambda: scoring.evaluate(result, period or None, classical or ()))
+
+
+def classical_of(result, period: int):
+    """The classical forecasters fitted to the run's training part (the fit starts if it has not), None while fitting."""
+    return classical_jobs.classical_for(result.series, result.config.window, result.n_train, used_period(result, period))
+
+
+def used_period(result, period: int) -> int | None:
+    return period or remembered("period", (id(result),), lambda: scoring.series_period(result))
+
+
+def show_classical_fitting(result, period: int) -> None:
+    """While the classical forecasters are being fitted, a caption that reruns the page when they are ready."""
+    args = (result.series, result.config.window, result.n_train, used_period(result, period))
+    if classical_jobs.classical_for(*args) is None:
+        classical_jobs.show_fitting(*args)
 
 
 HEADLINES = {
