@@ -33,12 +33,14 @@ def monthly(n: int, seed: int = 0) -> np.ndarray:
 def cases() -> dict[str, tuple[np.ndarray, int | None]]:
     """name: (values, period); None detects the period on the training part, as the page does."""
     return {
+        "monthly trend + season, 10,000 (the longest series the app takes)": (monthly(10000), 12),
         "monthly trend + season, 2,000": (monthly(2000), 12),
         "monthly trend + season, 150": (monthly(150), 12),
         "sunspots, 309": (get_dataset("sunspots").to_numpy(), None),
         "nile, 100": (get_dataset("nile").to_numpy(), None),
         "noisy sine, 60": (get_dataset("noisy_sine", length=60).to_numpy(), 20),
         "noisy sine, 120": (get_dataset("noisy_sine", length=120).to_numpy(), 20),
+        "random walk, 60": (get_dataset("random_walk", length=60).to_numpy(), None),
         "random walk, 120": (get_dataset("random_walk", length=120).to_numpy(), None),
     }
 
