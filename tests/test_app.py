@@ -215,6 +215,30 @@ def test_uploading_a_good_csv_trains_on_it(app):
     assert any("years it never trained on" in m.value for m in at.markdown)
 
 
+def test_a_monthly_csv_with_a_trend_gets_its_season_and_the_classical_forecasters_beside_the_lstm(app):
+    from pages.lab import classical_jobs
+
+    rng = np.random.default_rng(3)
+    steps = np.arange(150)
+    flow = 200 + 0.8 * steps + 15 * np.sin(2 * np.pi * steps / 12) + 4 * rng.standard_normal(150)
+    rows = "".join(f"{2000 + i // 12}-{i % 12 + 1:02d},{v:.2f}\n" for i, v in enumerate(flow))
+    at = upload(app, "monthly.csv", f"month,sales\n{rows}".encode())
+    at = train(at, epochs=30)
+    assert not at.exception and not at.error, errors(at)
+    result = at.session_state["result"]
+    # the fit runs in a background process: the page says so, then shows the forecasters once it is done
+    classical_jobs.fit(result.series, result.config.window, result.n_train, 12).result()
+    at.run()
+    table = at.table[0].value
+    assert table.loc["seasonal naive", "what it does"] == "the value one period (12 steps) earlier"
+    fitted = [name for name in table.index if name.startswith(("ETS", "Holt-Winters", "ARIMA"))]
+    assert any(n.startswith("ARIMA") for n in fitted) and any(not n.startswith("ARIMA") for n in fitted)
+    assert set(fitted) <= {t["name"] for t in figures(at)[PREDICTION]["data"]}
+    best = min(fitted, key=lambda name: float(table.loc[name, "MAE, held out"]))
+    verdict = next(m.value.replace("\\", "") for m in at.markdown if "never trained on" in m.value)
+    assert f"The classical forecaster {best} does" in verdict
+
+
 @pytest.mark.parametrize(
     "content, words",
     [
