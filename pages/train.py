@@ -20,7 +20,7 @@ from pages.lab.truth_view import show_truth
 from seqcore import evaluation as scoring
 from seqcore.baselines import NAIVE
 from seqcore.truth import distances_for
-from seqcore.verdicts import number
+from seqcore.verdicts import beat_copying, number
 
 
 def readable(value: float) -> str:
@@ -137,8 +137,9 @@ def results(state, settings, slots: LiveSlots, drawn=None) -> None:
             icon=":material/explore_off:",
         )
         projector.chart(st, charts.question_figure(window, prediction, seen), key="question_chart")
-    show_guess(state.get("result_guess"), result, judged_curve, judged_level, beats)
-    judge.show_verdict(evaluation, distances_for(result, last, seqcore.predict_next(result, last)))
+    truth = distances_for(result, last, seqcore.predict_next(result, last))
+    show_guess(state.get("result_guess"), result, evaluation, truth)
+    judge.show_verdict(evaluation, truth)
     judge.show_classical_fitting(result, int(state.period))
     judge.show_copying(result, run, evaluation)
 
@@ -305,7 +306,7 @@ def guess_inputs(settings, where) -> None:
             placeholder="type a number",
         )
         st.radio(
-            "Will it beat copying the last value? (its loss ends below copying's)",
+            "Will it beat copying the last value?",
             GUESS_BEATS,
             key=beats_key,
             horizontal=True,
@@ -333,8 +334,8 @@ def take_guess(window) -> None:
         state.guess_round = state.get("guess_round", 0) + 1
 
 
-def show_guess(guess, result, judged_curve, judged_level, beats) -> None:
-    """The student's guess beside what the model did."""
+def show_guess(guess, result, evaluation, truth) -> None:
+    """The student's guess beside what the model did; whether it beat copying is judged as its verdict judges it."""
     if not guess:
         return
     parts = []
@@ -346,13 +347,14 @@ def show_guess(guess, result, judged_curve, judged_level, beats) -> None:
             f"you guessed **{readable(guess['value'])}** after {plain(shown)}; the model says **{readable(model)}** "
             f"({number(abs(model - guess['value']))} apart)"
         )
-    if "beats" in guess and judged_level:
-        did = judged_curve[-1] < judged_level
+    if "beats" in guess:
         said = "would" if guess["beats"] else "would not"
-        parts.append(
-            f"you said its loss {said} go below copying's: it {'did' if did else 'did not'}"
-            + (" (you were right)" if did == guess["beats"] else "")
-        )
+        did = beat_copying(evaluation, truth)
+        if did is None:
+            outcome = "nobody can tell yet: nothing was held out to test it on"
+        else:
+            outcome = f"it {'did' if did else 'did not'}" + (" (you were right)" if did == guess["beats"] else "")
+        parts.append(f"you said it {said} beat copying the last value: {outcome}")
     if parts:
         with st.container(border=True, key="guess_result"):
             st.markdown("**Your guess**: " + "; ".join(parts) + ".")

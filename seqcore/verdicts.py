@@ -77,6 +77,16 @@ def beats_copying(model_mae: float, naive_mae: float) -> bool:
     return model_mae < naive_mae * (1 - EVEN_SHARE)
 
 
+def beat_copying(evaluation: Evaluation, truth: Distances | None = None) -> bool | None:
+    """Did the run beat copying, as its verdict judges: on the held-out values when any, else on a known next value;
+    None when neither can tell (nothing held out and no known truth)."""
+    if evaluation.n_held_out:
+        return beats_copying(evaluation.judged(MODEL).mae, evaluation.judged(NAIVE).mae)
+    if truth is not None and truth.truth.known:
+        return beats_copying(truth.model_off, truth.copying_off)
+    return None
+
+
 def verdict(evaluation: Evaluation, words: Phrasing = STANDARD, truth: Distances | None = None) -> Verdict:
     """The model against copying the last value, on the held-out windows when there are any, in `words`; then the
     simple rules and the classical forecasters, when one does as well; then whether the difference could be chance.

@@ -80,12 +80,12 @@ def test_the_verdict_the_baseline_lines_and_the_seed_spread(browser_page):
     page.wait_for_selector(".st-key-verdict")
     page.wait_for_selector(APP_IDLE)
     verdict = page.locator(".st-key-verdict").inner_text()
-    assert "the LSTM is off by" in verdict and "copying the last value is off by 1" in verdict
+    assert "The ramp goes on with 8" in verdict and "copying says 7, off by 1" in verdict and "the LSTM is off by" in verdict
     shot(page, "5-verdict")
     # the last-value rule's loss: a dashed flat line drawn by plotly across the loss chart
     page.locator(".st-key-loss_chart").scroll_into_view_if_needed()
     # the chart that stays mounted moves to the run's figure in the browser, after the script has finished: wait for it
-    page.locator(".st-key-loss_chart", has_text="beats copying from epoch").wait_for()
+    page.locator(".st-key-loss_chart", has_text="under copying's training loss from epoch").wait_for()
     assert page.locator(".st-key-loss_chart .shapelayer path[style*='stroke-dasharray']").count() >= 1
     shot(page, "5b-baseline-on-the-loss")
     page.click(".st-key-seeds_button button")

@@ -128,9 +128,9 @@ def loss_figure(
                 fig.add_trace(go.Scatter(x=[None], y=[None], name=name, mode="lines", line={"color": colour, "width": 2, "dash": "dash"}))
     if beats is not None:
         fig.add_vline(x=beats, line={"color": NAIVE, "width": 1.5, "dash": "dot"})
-        fig.add_annotation(
-            x=beats, y=1, yref="paper", text=f"beats copying from epoch {beats}", showarrow=False, xanchor="left", font={"size": 15}
-        )
+        # on the training values alone, a loss below copying's is a fit, not a win: the mark says which it is
+        mark = f"beats copying from epoch {beats}" if val_losses is not None else f"under copying's training loss from epoch {beats}"
+        fig.add_annotation(x=beats, y=1, yref="paper", text=mark, showarrow=False, xanchor="left", font={"size": 15})
     if resumed_at:
         fig.add_vline(x=resumed_at, line={"color": FORECAST, "width": 2, "dash": "dot"})
         fig.add_annotation(
