@@ -202,3 +202,30 @@ def test_the_command_line_prints_the_classical_forecasters_held_out_errors(capsy
     lines = out[out.index("held-out values:") :].splitlines()[1:]
     names = [line.split()[0] for line in lines]
     assert names[0] == "model" and any(n.startswith("ARIMA(") for n in names) and any(n in ("ETS", "Holt-Winters") for n in names)
+
+
+def _page_waiting_for_a_fit():
+    import numpy as np
+    import streamlit as st
+
+    from pages.lab import classical_jobs
+
+    values = 10 + np.sin(np.arange(90) / 3) + np.arange(90) / 7  # a series no other test fits
+    found = classical_jobs.classical_for(values, 3, 70)
+    if found is None:
+        classical_jobs.show_fitting(values, 3, 70)
+    else:
+        st.write(", ".join(f.name for f in found))
+
+
+def test_a_page_shows_a_caption_while_fitting_and_the_forecasters_after(jobs):
+    from streamlit.testing.v1 import AppTest
+
+    page = AppTest.from_function(_page_waiting_for_a_fit, default_timeout=60).run()
+    assert not page.exception
+    assert [c.value for c in page.caption] == [jobs.FITTING_TEXT]
+    values = 10 + np.sin(np.arange(90) / 3) + np.arange(90) / 7
+    jobs.fit(values, 3, 70).result(timeout=600)
+    page.run()  # what the fragment's rerun does in a browser
+    assert not page.exception and not page.caption
+    assert "ARIMA(" in page.markdown[0].value
