@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import inspect
 import os
 import re
 import signal
@@ -33,7 +34,8 @@ def _parser() -> argparse.ArgumentParser:
     source.add_argument("--dataset", default="ramp", help=f"built-in series: {', '.join(DATASETS)} (default: ramp)")
     source.add_argument("--csv", metavar="FILE", help="read the series from a CSV file (header row, or one number per line)")
     p.add_argument("--column", metavar="NAME", help="the CSV column to use (default: chosen and reported)")
-    p.add_argument("--length", type=int, default=60, help="length of a generated series (default: 60)")
+    length = inspect.signature(get_dataset).parameters["length"].default
+    p.add_argument("--length", type=int, default=length, help=f"length of a generated series (default: {length})")
     p.add_argument("--noise", type=float, help="noise of a generated series (default: the dataset's own)")
     p.add_argument("--data-seed", type=int, default=0, help="seed of a generated series (default: 0)")
     p.add_argument("--units", type=int, default=defaults.units, help="units per recurrent layer")
@@ -96,15 +98,16 @@ def _run(args: argparse.Namespace) -> int:
     print(f"next value after [{shown}]: {steps[0]:.2f}")
     if args.forecast:
         print(f"forecast, {args.forecast} steps: {', '.join(f'{v:.2f}' for v in steps)}")
-    _print_evaluation(result)
+    _print_evaluation(result, recent, steps[0])
     return 0
 
 
-def _print_evaluation(result) -> None:
+def _print_evaluation(result, recent, answer: float) -> None:
     """The verdict, with the classical forecasters (fitted here, seconds on a long series) beside the rules; then
     each one's error on the held-out values."""
     from .classical import forecasters
     from .evaluation import MODEL, evaluate, series_period
+    from .truth import distances_for
     from .verdicts import verdict
 
     period = series_period(result)
@@ -112,7 +115,7 @@ def _print_evaluation(result) -> None:
         print("fitting ETS and ARIMA to the training part…", file=sys.stderr, flush=True)
     classical = forecasters(result.series, result.config.window, result.n_train, period)
     evaluation = evaluate(result, period, classical=classical)
-    print(verdict(evaluation).text)
+    print(verdict(evaluation, truth=distances_for(result, recent, answer)).text)
     if not evaluation.n_held_out:
         return
     print(f"mean absolute error on the {evaluation.n_held_out} held-out values:")
