@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .datasets import MAX_NOISE, formula
+from .numbers import number
 
 if TYPE_CHECKING:
     from .result import TrainResult
@@ -77,13 +78,6 @@ class Distances:
             f"Without its noise, {truth.name} goes on with {number(truth.value)}: the best answer any model can give; the "
             f"noise moves the actual value about ±{about(truth.noise)} from it. {answers}"
         )
-
-
-def number(value: float) -> str:
-    """A value in a sentence: 3 significant digits, whole numbers from 1,000 on (2,001, never 2e+03)."""
-    if 1e3 <= abs(value) < 1e9:
-        return f"{value:,.0f}"
-    return f"{value:.3g}" if value == 0 or 1e-4 <= abs(value) else f"{value:.2e}"
 
 
 def about(noise: float) -> str:

@@ -9,6 +9,7 @@ import numpy as np
 
 from .baselines import NAIVE
 from .evaluation import MODEL, Copying, Evaluation
+from .numbers import number  # noqa: F401 (pages import it from here too)
 from .significance import chance
 from .truth import Distances
 
@@ -55,11 +56,6 @@ class Verdict:
 
     text: str
     outcome: str
-
-
-def number(value: float) -> str:
-    """A value in a sentence: 3 significant digits, no exponent for everyday sizes."""
-    return f"{value:.3g}" if value == 0 or 1e-4 <= abs(value) < 1e6 else f"{value:.2e}"
 
 
 def times(ratio: float) -> str:
