@@ -2,7 +2,8 @@
 and the fitting process's peak memory, as the dashboard's background job runs them (pages/lab/classical_jobs.py).
 
 Run: .venv/bin/python bench/bench_classical.py   (a few minutes on a loaded machine)
-Each series is fitted in one spawned process, one after the other, as the job does; window 3, 20 % held out.
+Each series is fitted in one spawned process, one after the other, as the job does (OpenBLAS single-threaded;
+BLAS_THREADS=default leaves its threads on); window 3, 20 % held out.
 """
 
 import multiprocessing
@@ -83,6 +84,9 @@ def main() -> None:
     ]:
         print(f"{label}: {min(cold_import(statement) for _ in range(3)):.2f} s (best of 3 cold processes)")
     naive_mae = {}
+    # as pages/lab/classical_jobs.py starts its fitting process; BLAS_THREADS=default keeps OpenBLAS's own threads
+    if os.environ.get("BLAS_THREADS") != "default":
+        os.environ.update(dict.fromkeys(("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"), "1"))
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
         for name, (values, period) in cases().items():
             n_train = split_index(len(values) - WINDOW, HELD_OUT)

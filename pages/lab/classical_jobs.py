@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import streamlit as st
@@ -27,6 +30,7 @@ log = logging.getLogger(__name__)
 KEPT = 64  # fits remembered (finished ones; the oldest unused goes first)
 CHECK_SECONDS = 1.0  # how often a page waiting for a fit looks again
 FITTING_TEXT = "Fitting Holt-Winters and ARIMA to the training part…"
+BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 @dataclass(frozen=True)
@@ -106,13 +110,31 @@ def _submit(values, key: FitKey) -> Future:
             _executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
             _register_shutdown()
         try:
-            return _executor.submit(classical.forecasters, values, key.window, key.n_train, key.period)
+            # the process starts in its first submit and takes the environment as it is then
+            with _single_threaded_blas():
+                return _executor.submit(classical.forecasters, values, key.window, key.n_train, key.period)
         except RuntimeError as exc:  # a broken pool (its worker was killed) takes no more work: start another, once
             log.warning("classical forecasters' process %s: %s", "restarted" if not attempt else "not started", exc)
             _executor = None
     failed: Future = Future()
     failed.set_result([])
     return failed
+
+
+@contextmanager
+def _single_threaded_blas() -> Iterator[None]:
+    # OpenBLAS threads on a busy machine made the fits' small matrix products 4-50x slower (BENCHMARKS.md); the
+    # fitting process gains nothing from them. Read by OpenBLAS when a process loads it, so set for the child only.
+    saved = {name: os.environ.get(name) for name in BLAS_THREADS}
+    os.environ.update(dict.fromkeys(BLAS_THREADS, "1"))
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def _forget_old() -> None:
