@@ -188,10 +188,14 @@ def test_a_failed_fit_gives_no_forecaster_and_a_log_line(jobs, caplog):
 def test_a_shut_down_fitting_process_ends_its_fit_and_a_new_one_starts(jobs):
     values = monthly(n=400, seed=9)
     running = jobs.fit(values, WINDOW, n_train(values), 12)
+    queued = [jobs.fit(values, WINDOW, n_train(values) - k, 12) for k in (1, 2)]
     jobs.shutdown()  # what the interpreter's exit does
-    assert isinstance(jobs.outcome(running), list)  # ended, or done just before: no exception either way
+    for future in (running, *queued):
+        assert isinstance(jobs.outcome(future), list)  # ended, cancelled or done just before: no exception
     small = ar1(n=60, seed=11)
     assert jobs.fit(small, WINDOW, n_train(small)).result(timeout=600)
+    # a fit that had not ended is not kept as "no forecaster": asked again, it is fitted again
+    assert jobs.fit(values, WINDOW, n_train(values) - 2, 12) is not queued[-1]
 
 
 def test_the_command_line_prints_the_classical_forecasters_held_out_errors(capsys):

@@ -14,7 +14,7 @@ import os
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -82,7 +82,7 @@ def outcome(future: Future) -> list[Baseline]:
     """A finished fit's forecasters; none when the job failed (the reason goes to the log)."""
     try:
         return future.result()
-    except Exception as exc:  # a lost worker or an unpicklable answer: the page goes on without them
+    except (Exception, CancelledError) as exc:  # a lost worker, a fit cancelled at shutdown: the page goes on without
         log.warning("classical forecasters not fitted: %s: %s", type(exc).__name__, exc)
         return []
 
@@ -148,6 +148,8 @@ def shutdown() -> None:
     global _executor
     with _lock:
         executor, _executor = _executor, None
+        for key in [k for k, f in _fits.items() if not f.done()]:
+            del _fits[key]  # asked for again, they are fitted by the next process
     if executor is None:
         return
     executor.shutdown(wait=False, cancel_futures=True)
