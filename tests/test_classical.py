@@ -201,7 +201,7 @@ def test_a_shut_down_fitting_process_ends_its_fit_and_a_new_one_starts(jobs):
 def test_the_command_line_prints_the_classical_forecasters_held_out_errors(capsys):
     from seqcore.__main__ import main
 
-    assert main(["--dataset", "noisy_sine", "--epochs", "5", "--units", "4", "--val-fraction", "0.2"]) == 0
+    assert main(["--dataset", "nile", "--epochs", "5", "--units", "4", "--val-fraction", "0.2"]) == 0
     out = capsys.readouterr().out
     lines = out[out.index("held-out values:") :].splitlines()[1:]
     names = [line.split()[0] for line in lines]
