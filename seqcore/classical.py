@@ -53,7 +53,8 @@ def forecasters(series, window: int, n_train: int, period: int | None = None) ->
     values = as_values(series)
     train = values[: n_train + window]
     if len(train) < MIN_VALUES or np.ptp(train) == 0:
-        log.info("no classical forecaster: %d training values%s", len(train), ", all equal" if len(train) else "")
+        reason = f"only {len(train)} training values" if len(train) < MIN_VALUES else "the training values are all equal"
+        log.info("no classical forecaster: %s", reason)
         return []
     season = period if period and seasonal_fits(len(train), period) else None
     found = []
@@ -162,8 +163,8 @@ def fit_ets(train: np.ndarray, values: np.ndarray, season: int | None) -> Fitted
         if len(train) <= k + 3:  # R's ets skips a model with fewer than 4 values per parameter beyond its own
             continue
         try:
-            # the heuristic start (Hyndman & Athanasopoulos 8.6) takes the first values: a fit is ten times faster than
-            # with optimised starting states
+            # the heuristic start (Hyndman & Athanasopoulos 8.6) reads the first values: a fit optimises only the
+            # smoothing weights, much faster than with optimised starting states
             result = ETSModel(train, initialization_method="heuristic", **spec.options()).fit(disp=False)
         except (ValueError, np.linalg.LinAlgError) as exc:
             log.debug("ETS (%s) not fitted: %s", spec.code, exc)
@@ -231,7 +232,7 @@ class ArimaSpec:
             order=(o.p, self.d, o.q),
             seasonal_order=(o.P, self.D, o.Q, self.period) if self.period else (0, 0, 0, 0),
             trend="c" if o.constant else None,
-            # differencing before the fit: two to three times faster than a diffuse start of the differenced states,
+            # differencing before the fit: faster than a diffuse start of the differenced states,
             # and every candidate of one search loses the same first values
             simple_differencing=True,
             concentrate_scale=True,
