@@ -1,8 +1,14 @@
 """Shared fixtures: small configs keep the suite fast; the notebook's full 500 epochs run once."""
 
-import pytest
+import os
 
-import seqcore
+# statsmodels' fits (the classical forecasters) run many small linear-algebra calls: OpenBLAS's threads only fight over
+# a busy machine's cores for them (the dashboard's fitting process runs single-threaded for the same reason)
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import pytest  # noqa: E402
+
+import seqcore  # noqa: E402
 
 # a few epochs are enough wherever the notebook's accuracy is not the point
 FAST = seqcore.TrainConfig(epochs=20, units=8)
