@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import math
 
+import numpy as np
 import streamlit as st
 
 import seqcore
@@ -139,7 +140,7 @@ def results(state, settings, slots: LiveSlots, drawn=None) -> None:
         projector.chart(st, charts.question_figure(window, prediction, seen), key="question_chart")
     truth = distances_for(result, last, seqcore.predict_next(result, last))
     show_guess(state.get("result_guess"), result, evaluation, truth)
-    judge.show_verdict(evaluation, truth)
+    judge.show_verdict(evaluation, truth, pending=judge.classical_of(result, int(state.period)) is None)
     judge.show_classical_fitting(result, int(state.period))
     judge.show_copying(result, run, evaluation)
 
@@ -169,7 +170,7 @@ def results(state, settings, slots: LiveSlots, drawn=None) -> None:
         + (f" The forecast leaves what the model trained on: {plain(leaves)}." if leaves else "")
     )
     replay_section(result, run)
-    errors_tab, steps_tab = st.tabs(["Errors: the model and the simple rules", "Error by steps ahead"])
+    errors_tab, steps_tab = st.tabs(["Errors: the model, the simple rules and the classical forecasters", "Error by steps ahead"])
     with errors_tab:
         errors_view.show_errors(evaluation)
     with steps_tab:
@@ -347,6 +348,13 @@ def show_guess(guess, result, evaluation, truth) -> None:
             f"you guessed **{readable(guess['value'])}** after {plain(shown)}; the model says **{readable(model)}** "
             f"({number(abs(model - guess['value']))} apart)"
         )
+        own = truth is not None and truth.truth.known and np.allclose(window, result.series.to_numpy()[-len(window) :])
+        if own:
+            value = truth.truth.value
+            parts.append(
+                f"the true next value is **{readable(value)}**: you were off by {number(abs(guess['value'] - value))}, "
+                f"the model by {number(truth.model_off)}"
+            )
     if "beats" in guess:
         said = "would" if guess["beats"] else "would not"
         did = beat_copying(evaluation, truth)

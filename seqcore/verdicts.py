@@ -56,6 +56,7 @@ class Verdict:
 
     text: str
     outcome: str
+    headline: str | None = None  # a headline with the numbers in it, where one says more than the outcome's words
 
 
 def times(ratio: float) -> str:
@@ -106,6 +107,10 @@ def verdict(evaluation: Evaluation, words: Phrasing = STANDARD, truth: Distances
     else:
         worse = f"{times(ratio)} worse" if np.isfinite(ratio) else "worse"
         text, outcome = f"{said}: the {name} is {worse} than copying the last value.", WORSE
+    # could the win or loss over copying be chance? said right after it, and a headline never claims it if so
+    luck = chance(evaluation, MODEL, NAIVE) if evaluation.n_held_out and outcome != EVEN else None
+    if luck is not None:
+        text += f" Against copying, {luck.phrase()}."
     text, outcome = _simpler(evaluation, model, naive, text, outcome, words)
     text, outcome = _classical(evaluation, model, text, outcome)
     if not evaluation.n_held_out:
@@ -114,12 +119,9 @@ def verdict(evaluation: Evaluation, words: Phrasing = STANDARD, truth: Distances
             return _by_the_truth(truth, _simpler(evaluation, model, naive, fit, outcome, words)[0], outcome)
         # a fit to the training values is no success: it may have learned them by heart
         return Verdict(f"{text} {words.untested}", UNTESTED if outcome in (BETTER, SIMPLER, CLASSICAL) else outcome)
-    luck = chance(evaluation, MODEL, NAIVE) if outcome != EVEN else None
-    if luck is None:
-        return Verdict(text, outcome)
-    phrase = luck.phrase()
-    text += f" Against copying, {phrase}."
-    return Verdict(text, CHANCE if luck.could_be_chance and outcome in (BETTER, WORSE) else outcome)
+    if luck is not None and luck.could_be_chance and outcome in (BETTER, WORSE, SIMPLER, CLASSICAL):
+        return Verdict(text, CHANCE)
+    return Verdict(text, outcome)
 
 
 def _by_the_truth(truth: Distances, fit: str, fit_outcome: str) -> Verdict:
@@ -132,7 +134,12 @@ def _by_the_truth(truth: Distances, fit: str, fit_outcome: str) -> Verdict:
         outcome = EVEN
     else:
         outcome = WORSE
-    return Verdict(f"{truth.text} {fit}", outcome)
+    truth_value = number(truth.truth.value)
+    headline = (
+        f"Says {number(truth.model)}; the next value is {truth_value}: off by {number(truth.model_off)}, "
+        f"copying by {number(truth.copying_off)}"
+    )
+    return Verdict(f"{truth.text} {fit}", outcome, headline)
 
 
 def _simpler(evaluation: Evaluation, model, naive, text: str, outcome: str, words: Phrasing) -> tuple[str, str]:

@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 KEPT = 64  # fits remembered (finished ones; the oldest unused goes first)
 CHECK_SECONDS = 1.0  # how often a page waiting for a fit looks again
-FITTING_TEXT = "Fitting Holt-Winters and ARIMA to the training part…"
+FITTING_TEXT = "Fitting ETS (Holt-Winters) and ARIMA to the training part: on a long series this can take a minute…"
 BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 

@@ -8,6 +8,7 @@ import streamlit as st
 from pages.lab import charts, classical_jobs
 from pages.lab.runs import remembered
 from pages.lab.text import plain, words
+from seqcore import classical
 from seqcore import evaluation as scoring
 from seqcore.truth import Distances
 from seqcore.verdicts import BETTER, CHANCE, CLASSICAL, EVEN, SIMPLER, UNTESTED, WORSE, copying_note, number, verdict
@@ -31,10 +32,19 @@ def used_period(result, period: int) -> int | None:
 
 
 def show_classical_fitting(result, period: int) -> None:
-    """While the classical forecasters are being fitted, a caption that reruns the page when they are ready."""
+    """While the classical forecasters are being fitted, a caption that reruns the page when they are ready; then a
+    caption of the same height that names them (so nothing below moves), or says why there are none."""
     args = (result.series, result.config.window, result.n_train, used_period(result, period))
-    if classical_jobs.classical_for(*args) is None:
+    found = classical_jobs.classical_for(*args)
+    if found is None:
         classical_jobs.show_fitting(*args)
+    elif found:
+        names = " and ".join(b.name for b in found)
+        st.caption(f"Classical forecasters fitted to the training part: {names}; in the errors table and on the chart below.")
+    else:
+        st.caption(
+            f"No classical forecaster (ETS, ARIMA): they need at least {classical.MIN_VALUES} training values and a series that moves."
+        )
 
 
 HEADLINES = {
@@ -49,13 +59,20 @@ HEADLINES = {
 }
 
 
-def show_verdict(evaluation: scoring.Evaluation, truth: Distances | None = None) -> None:
+# while the classical forecasters are being fitted, a win over copying is not yet a win: one of them may do as well
+PENDING = ("blue", ":material/hourglass_top:", "Beats copying; the classical forecasters are still being fitted")
+
+
+def show_verdict(evaluation: scoring.Evaluation, truth: Distances | None = None, pending: bool = False) -> None:
     """A coloured headline a room can read, and the sentence with the numbers under it (a verdict is not an app error);
-    `truth`: the run's answer after its series against a known next value, which judges when nothing is held out."""
+    `truth`: the run's answer after its series against a known next value, which judges when nothing is held out;
+    `pending`: the classical forecasters are still being fitted."""
     said = verdict(evaluation, words().verdict, truth)
-    colour, icon, headline = HEADLINES[said.outcome]
+    colour, icon, headline = PENDING if pending and said.outcome == BETTER else HEADLINES[said.outcome]
+    if said.headline:
+        headline = f"{headline}: {said.headline}"
     with st.container(border=True, key="verdict"):
-        st.markdown(f"#### :{colour}[{icon} {headline}]\n{plain(said.text)}")
+        st.markdown(f"#### :{colour}[{icon} {plain(headline)}]\n{plain(said.text)}")
 
 
 def show_copying(result, run, evaluation: scoring.Evaluation) -> None:
