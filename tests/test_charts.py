@@ -147,3 +147,13 @@ def test_a_long_title_breaks_after_a_clause_or_before_a_bracket():
     ]
     assert charts.title_lines("Your question against what the model trained on") == ["Your question against", "what the model trained on"]
     assert all(len(line) <= charts.TITLE_CHARS for line in charts.title_lines("word " * 40))
+
+
+def test_a_rule_line_label_on_a_log_axis_sits_beside_its_line():
+    # errors of 0.02 beside copying's 8.07 span over two orders of magnitude: a log axis, where plotly reads y as a power
+    # of ten; the label of copying's line must sit at 8.07, not at 10^8.07
+    fig = charts.seeds_figure(np.array([0.02, 0.03, 0.05]), "errors", "u", {"copying the last value": 8.07, "seasonal naive": 0.0})
+    assert fig.layout.yaxis.type == "log"
+    label = next(a for a in fig.layout.annotations if a.text.startswith("copying the last value"))
+    assert 10**label.y == pytest.approx(8.07)
+    assert any(a.text == "seasonal naive: exact (error 0)" for a in fig.layout.annotations)

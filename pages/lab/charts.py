@@ -430,12 +430,18 @@ def _rule_lines(fig: go.Figure, rules: dict[str, float], log: bool) -> None:
                 font={"size": 15, "color": RULE},
             )
             continue
-        fig.add_hline(
-            y=value,
-            line={"color": NAIVE if naive else RULE, "width": 2, "dash": "dash" if naive else "dot"},
-            annotation_text=f"{name}: {value:.3g}",
-            annotation_position="top left" if naive else "bottom left",
-            annotation_font={"size": 15},
+        fig.add_hline(y=value, line={"color": NAIVE if naive else RULE, "width": 2, "dash": "dash" if naive else "dot"})
+        # the label drawn by hand: plotly places an hline's own label at the raw value, which a log axis reads as a
+        # power of ten (copying's 8 was labelled at 10⁸)
+        fig.add_annotation(
+            x=0,
+            xref="x domain",
+            y=float(np.log10(value)) if log else value,
+            text=f"{name}: {value:.3g}",
+            showarrow=False,
+            xanchor="left",
+            yanchor="bottom" if naive else "top",
+            font={"size": 15},
         )
 
 

@@ -164,7 +164,8 @@ def beating(spread: SeedSpread) -> str:
     for name, mae in simpler:
         beaten = seeds_beaten_by(spread.errors, mae)
         if beaten:
-            said += f"; {name} ({number(mae)}) beats {'all' if beaten == trained else beaten} {trained if beaten == trained else 'of them'}"
+            shown = number(mae) if mae else "exact"
+            said += f"; {name} ({shown}) beats {'all' if beaten == trained else beaten} {trained if beaten == trained else 'of them'}"
     return said + "."
 
 
@@ -177,7 +178,7 @@ def show_spread(spread: SeedSpread) -> None:
     st.markdown(
         f"Over **{trained} seeds**{stopped}, the next value after [{plain(shown)}] runs from **{number(spread.predictions.min())}** "
         f"to **{number(spread.predictions.max())}**; the {part} from {number(spread.errors.min())} to "
-        f"{number(spread.errors.max())}. {plain(beating(spread))}"
+        f"{number(spread.errors.max())}. {beating(spread)}"  # our own words and numbers: its bold stays bold
     )
     left, right = st.columns(2)
     projector.chart(
