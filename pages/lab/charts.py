@@ -130,7 +130,10 @@ def loss_figure(
         fig.add_vline(x=beats, line={"color": NAIVE, "width": 1.5, "dash": "dot"})
         # on the training values alone, a loss below copying's is a fit, not a win: the mark says which it is
         mark = f"beats copying from epoch {beats}" if val_losses is not None else f"under copying's training loss from epoch {beats}"
-        fig.add_annotation(x=beats, y=1, yref="paper", text=mark, showarrow=False, xanchor="left", font={"size": 15})
+        # late in the run the mark reads leftwards: plotly widens the axis to fit a label, and a label running right
+        # from epoch 477 of 500 stretched a 500-epoch chart to 1,200
+        side = "left" if beats <= len(losses) / 2 else "right"
+        fig.add_annotation(x=beats, y=1, yref="paper", text=mark, showarrow=False, xanchor=side, font={"size": 15})
     if resumed_at:
         fig.add_vline(x=resumed_at, line={"color": FORECAST, "width": 2, "dash": "dot"})
         fig.add_annotation(
