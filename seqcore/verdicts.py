@@ -136,8 +136,8 @@ def _by_the_truth(truth: Distances, fit: str, fit_outcome: str) -> Verdict:
         outcome = WORSE
     truth_value = number(truth.truth.value)
     headline = (
-        f"Says {number(truth.model)}; the next value is {truth_value}: off by {number(truth.model_off)}, "
-        f"copying by {number(truth.copying_off)}"
+        f"it says {number(truth.model)}, the next value is {truth_value} (off by {number(truth.model_off)}; copying is "
+        f"off by {number(truth.copying_off)})"
     )
     return Verdict(f"{truth.text} {fit}", outcome, headline)
 

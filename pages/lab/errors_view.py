@@ -48,6 +48,10 @@ def show_errors(evaluation: scoring.Evaluation) -> None:
     # a static table: it wraps its text, where a scrolling one would hide the last columns on a 1280-pixel screen
     said = words()
     table = errors_table(evaluation, said).set_index(said.error_columns.predictor)
+    if st.session_state.get("large_text"):
+        # a projector's Large text fits the table in its column only without the RMSE columns (the caption keeps MAE's
+        # meaning; RMSE is one click away, with Large text off)
+        table = table.drop(columns=[c for c in (said.error_columns.rmse_train, said.error_columns.rmse_held_out) if c in table])
     st.table(table.map(lambda v: v if isinstance(v, str) else "–" if v is None or v != v else number(v)))
     st.caption(errors_caption(evaluation, said))
 

@@ -24,6 +24,8 @@ def evaluation_of(result, run, period: int) -> scoring.Evaluation:
 
 def classical_of(result, period: int):
     """The classical forecasters fitted to the run's training part (the fit starts if it has not), None while fitting."""
+    if result.n_train + result.config.window < classical.MIN_VALUES:
+        return []  # too short to fit: said at once, with no process started for it (the notebook's ramp)
     return classical_jobs.classical_for(result.series, result.config.window, result.n_train, used_period(result, period))
 
 
@@ -35,7 +37,7 @@ def show_classical_fitting(result, period: int) -> None:
     """While the classical forecasters are being fitted, a caption that reruns the page when they are ready; then a
     caption of the same height that names them (so nothing below moves), or says why there are none."""
     args = (result.series, result.config.window, result.n_train, used_period(result, period))
-    found = classical_jobs.classical_for(*args)
+    found = classical_of(result, period)
     if found is None:
         classical_jobs.show_fitting(*args)
     elif found:
