@@ -33,6 +33,17 @@ def _runs_in_a_temporary_database(tmp_path_factory):
     os.environ["LAB_DB_PATH"] = str(tmp_path_factory.mktemp("store") / "runs.sqlite3")
 
 
+@pytest.fixture(autouse=True)
+def _main_module_kept():
+    """A page run by AppTest becomes `__main__` and stays so; a worker spawned later (the training pool's) then runs that
+    page's script as its own main module, and a page made from a function fails there: give the suite's main back."""
+    import sys
+
+    main = sys.modules.get("__main__")
+    yield
+    sys.modules["__main__"] = main
+
+
 @pytest.fixture
 def store(tmp_path):
     """An empty run database of the test's own."""

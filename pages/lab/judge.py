@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from pages.lab import charts, classical_jobs
+from pages.lab.lesson import Wording
 from pages.lab.runs import remembered
 from pages.lab.text import plain, words
 from seqcore import classical
@@ -24,9 +25,15 @@ def evaluation_of(result, run, period: int) -> scoring.Evaluation:
 
 def classical_of(result, period: int):
     """The classical forecasters fitted to the run's training part (the fit starts if it has not), None while fitting."""
-    if result.n_train + result.config.window < classical.MIN_VALUES:
-        return []  # too short to fit: said at once, with no process started for it (the notebook's ramp)
+    if result.n_train + result.config.window < classical.MIN_VALUES or school():
+        # too short to fit: said at once, with no process started for it (the notebook's ramp); a school lesson is about
+        # the model against simple rules, and leaves the lecturer's forecasters out as it leaves MASE out
+        return []
     return classical_jobs.classical_for(result.series, result.config.window, result.n_train, used_period(result, period))
+
+
+def school() -> bool:
+    return words().wording == Wording.SCHOOL
 
 
 def used_period(result, period: int) -> int | None:
@@ -37,6 +44,8 @@ def show_classical_fitting(result, period: int) -> None:
     """While the classical forecasters are being fitted, a caption that reruns the page when they are ready; then a
     caption of the same height that names them (so nothing below moves), or says why there are none."""
     args = (result.series, result.config.window, result.n_train, used_period(result, period))
+    if school():
+        return
     found = classical_of(result, period)
     if found is None:
         classical_jobs.show_fitting(*args)
