@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .forecasting import one_step_predictions
-from .truth import number
+from .numbers import number
 
 if TYPE_CHECKING:
     from .result import TrainResult

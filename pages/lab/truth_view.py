@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from pages.lab.lesson import Wording
+from pages.lab.runs import remembered
 from pages.lab.text import plain, words
 from seqcore.flatness import flat_note
 from seqcore.truth import Distances, distances_for
@@ -56,6 +57,7 @@ def show_truth(result, window_values, prediction: float | None) -> None:
         colour, icon, headline = HEADLINES[wording][outcome(distances)]
         with st.container(border=True, key="truth"):
             st.markdown(f"#### :{colour}[{icon} {headline}]\n{plain(distances.text)}")
-    note = flat_note(result)
+    # the run's one-step answers once per run, not at every widget change's rerun
+    note = remembered("flat_note", (id(result),), lambda: flat_note(result))
     if note is not None:
         st.warning(plain(note) + FLAT_TAIL[wording], icon=":material/horizontal_rule:")
