@@ -70,6 +70,7 @@ HEADLINES = {
 }
 
 
+FITTING_SENTENCE = "The classical forecasters are being fitted: the best will be named here."
 # while the classical forecasters are being fitted, a win over copying is not yet a win: one of them may do as well
 PENDING = ("blue", ":material/hourglass_top:", "Beats copying; the classical forecasters are still being fitted")
 
@@ -82,8 +83,10 @@ def show_verdict(evaluation: scoring.Evaluation, truth: Distances | None = None,
     colour, icon, headline = PENDING if pending and said.outcome == BETTER else HEADLINES[said.outcome]
     if said.headline:
         headline = f"{headline}: {said.headline}"
+    # while they are fitted, their sentence's place is taken by one about them: the box barely grows when they arrive
+    text = f"{said.text} {FITTING_SENTENCE}" if pending else said.text
     with st.container(border=True, key="verdict"):
-        st.markdown(f"#### :{colour}[{icon} {plain(headline)}]\n{plain(said.text)}")
+        st.markdown(f"#### :{colour}[{icon} {plain(headline)}]\n{plain(text)}")
 
 
 def show_copying(result, run, evaluation: scoring.Evaluation) -> None:
