@@ -97,12 +97,6 @@ def test_a_rule_not_in_the_words_keeps_its_name_and_description():
 # every wording on a run that produces it: the notebook's ramp has a known next value, 8
 
 
-@pytest.fixture(scope="module")
-def eight_units(ramp):
-    """A student's run from the issue: 8 units, 500 epochs, seed 0 answers about 5.88 after 5, 6, 7."""
-    return seqcore.train(ramp, seqcore.TrainConfig(units=8))
-
-
 def judged_by_the_truth(result):
     last = result.series.to_numpy()[-result.config.window :]
     return verdict(evaluate(result), truth=distances_for(result, last, seqcore.predict_next(result, last)))
